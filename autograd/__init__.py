@@ -1,0 +1,33 @@
+"""chainrule's engine: scalar ``Value``s that record the local derivative of every edge.
+
+>>> from autograd import Value
+>>> a = Value(2.0, label="a"); b = Value(-3.0, label="b")
+>>> c = (a * b).tanh()
+>>> c.backward()
+>>> c.parents == (a * b,)  # a new node each time: identity, not value, matters
+False
+>>> c.op, len(c.parents), round(c.local_grads[0], 6)
+('tanh', 1, 2.5e-05)
+"""
+
+from .gradcheck import GradcheckError, gradcheck, gradgradcheck
+from .graph import backward, grad, topological_order, zero_grad
+from .mode import enable_grad, is_recording, no_grad
+from .ops import OPS, Op
+from .value import Value
+
+__all__ = [
+    "OPS",
+    "GradcheckError",
+    "Op",
+    "Value",
+    "backward",
+    "enable_grad",
+    "grad",
+    "gradcheck",
+    "gradgradcheck",
+    "is_recording",
+    "no_grad",
+    "topological_order",
+    "zero_grad",
+]

@@ -1,0 +1,170 @@
+"""Walking a graph: topological order, ``backward``, ``grad`` and ``zero_grad``.
+
+Every walk is a loop over an explicit stack, never recursion, so a chain of a million nodes
+is as fine as a chain of ten.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import overload, Literal
+
+from .mode import enable_grad
+from .value import Value, _as_float
+
+_isfinite = math.isfinite
+
+
+def topological_order(*roots: Value) -> list[Value]:
+    """Every node the roots depend on, each after all of its parents (roots come last).
+
+    >>> from autograd import Value
+    >>> a = Value(1.0, label="a"); b = a * 2; c = b + a
+    >>> [n.label or n.op for n in topological_order(c)]
+    ['a', '', 'mul', 'add']
+    """
+    order: list[Value] = []
+    expanded: set[Value] = set()  # parents pushed
+    emitted: set[Value] = set()  # appended to order
+    for root in roots:
+        if not isinstance(root, Value):
+            raise TypeError(f"topological_order: expected a Value, got {type(root).__name__} {root!r}")
+        # Depth first with an explicit stack. A node stays on the stack while its parents are
+        # processed above it; seen again on top, all of them are done and it is emitted.
+        stack = [root]
+        while stack:
+            node = stack[-1]
+            if node in expanded:
+                stack.pop()
+                if node not in emitted:
+                    emitted.add(node)
+                    order.append(node)
+                continue
+            expanded.add(node)
+            for parent in node.parents:
+                if parent not in expanded:
+                    stack.append(parent)
+    return order
+
+
+def backward(root: Value, grad: float = 1.0) -> None:
+    """Fill ``.grad`` of every node ``root`` depends on with d(root)/d(node), times ``grad``.
+
+    Leaves (inputs, parameters) accumulate: a second call adds to their ``.grad``. Every other
+    node is reset first, so it holds the gradient of the latest call only.
+    """
+    seed = _as_float(grad, "backward")
+    order = topological_order(root)
+    for node in order:
+        if node.parents:
+            node.grad = 0.0
+    root.grad += seed
+    for node in reversed(order):
+        g = node.grad
+        if g == 0.0:
+            continue
+        for parent, local in zip(node.parents, node.local_grads):
+            parent.grad += local * g
+    _check_finite(order)
+
+
+def _check_finite(order: list[Value]) -> None:
+    for node in order:
+        if not _isfinite(node.grad):
+            raise OverflowError(
+                f"backward: the gradient of {node!r} (op {node.op or 'leaf'!r}) overflowed to "
+                f"{node.grad!r}; the graph's derivatives are too large for a float"
+            )
+
+
+def zero_grad(*roots: Value) -> None:
+    """Set ``.grad`` to 0 on every node of the graphs behind ``roots``."""
+    for node in topological_order(*roots):
+        node.grad = 0.0
+
+
+@overload
+def grad(
+    output: Value,
+    inputs: Sequence[Value],
+    grad_output: float = ...,
+    create_graph: Literal[False] = ...,
+) -> list[float]: ...
+
+
+@overload
+def grad(
+    output: Value,
+    inputs: Sequence[Value],
+    grad_output: float = ...,
+    create_graph: Literal[True] = ...,
+) -> list[Value]: ...
+
+
+def grad(
+    output: Value,
+    inputs: Sequence[Value],
+    grad_output: float = 1.0,
+    create_graph: bool = False,
+) -> list[float] | list[Value]:
+    """d(output)/d(input) for each input, leaving every ``.grad`` untouched.
+
+    With ``create_graph=False`` the results are floats. With ``create_graph=True`` they are
+    ``Value``s built from the op table's derivative rules, so they can be differentiated again.
+    An input that ``output`` does not depend on gets 0.
+
+    >>> from autograd import Value
+    >>> x = Value(3.0)
+    >>> y = x ** 3
+    >>> dy, = grad(y, [x], create_graph=True)
+    >>> d2y, = grad(dy, [x])
+    >>> dy.data, d2y
+    (27.0, 18.0)
+    """
+    if not isinstance(output, Value):
+        raise TypeError(f"grad: output must be a Value, got {type(output).__name__} {output!r}")
+    inputs = list(inputs)
+    for x in inputs:
+        if not isinstance(x, Value):
+            raise TypeError(f"grad: every input must be a Value, got {type(x).__name__} {x!r}")
+    seed = _as_float(grad_output, "grad")
+    order = topological_order(output)
+    if create_graph:
+        with enable_grad():
+            return _value_grads(order, output, inputs, seed)
+    grads: dict[Value, float] = {output: seed}
+    for node in reversed(order):
+        g = grads.get(node)
+        if not g:
+            continue
+        for parent, local in zip(node.parents, node.local_grads):
+            grads[parent] = grads.get(parent, 0.0) + local * g
+    result = [grads.get(x, 0.0) for x in inputs]
+    for x, g in zip(inputs, result):
+        if not _isfinite(g):
+            raise OverflowError(f"grad: the gradient for {x!r} overflowed to {g!r}")
+    return result
+
+
+def _value_grads(
+    order: list[Value], output: Value, inputs: list[Value], seed: float
+) -> list[Value]:
+    """The gradients as Values: each local derivative is rebuilt from its rule on Values."""
+    grads: dict[Value, Value] = {output: Value(seed)}
+    for node in reversed(order):
+        g = grads.get(node)
+        rule = node.rule
+        if g is None or rule is None:
+            continue
+        locals_ = rule.run_derivative(node.parents, node, node.param)
+        for parent, local in zip(node.parents, locals_):
+            if isinstance(local, Value):
+                contribution = local * g
+            elif local == 0.0:
+                continue
+            else:
+                contribution = g if local == 1.0 else g * local
+            previous = grads.get(parent)
+            grads[parent] = contribution if previous is None else previous + contribution
+    return [grads[x] if x in grads else Value(0.0) for x in inputs]

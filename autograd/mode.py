@@ -1,0 +1,45 @@
+"""Whether new operations record a graph: ``no_grad`` turns recording off.
+
+The switch lives in a ``ContextVar``, so each thread (and each asyncio task) has its own: a
+``no_grad`` block in one thread never stops another thread from recording.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+_recording: ContextVar[bool] = ContextVar("chainrule_recording", default=True)
+
+
+def is_recording() -> bool:
+    """True when new operations record their inputs and local derivatives."""
+    return _recording.get()
+
+
+@contextmanager
+def no_grad() -> Iterator[None]:
+    """Compute values only: results have no parents and no local derivatives.
+
+    >>> from autograd import Value, no_grad
+    >>> with no_grad():
+    ...     y = Value(2.0) * 3
+    >>> y.parents
+    ()
+    """
+    token = _recording.set(False)
+    try:
+        yield
+    finally:
+        _recording.reset(token)
+
+
+@contextmanager
+def enable_grad() -> Iterator[None]:
+    """Record a graph again, even inside ``no_grad``."""
+    token = _recording.set(True)
+    try:
+        yield
+    finally:
+        _recording.reset(token)

@@ -1,0 +1,243 @@
+"""The op table: each operation's forward rule and local derivatives, side by side.
+
+One row per op. ``forward`` works on floats. ``derivative`` returns d(out)/d(input) for every
+input, written so that the same rule runs on floats (the fast path of ``backward``) and on
+``Value`` objects (``grad(..., create_graph=True)``, for gradients of gradients): it only uses
+arithmetic, the polymorphic helpers below, and the node's own output ``out``.
+
+Calling conventions, by arity:
+
+* unary:  ``forward(x)``, ``derivative(x, out)``; with a constant parameter ``p`` (``x ** 3``,
+  ``2 ** x``, leaky ReLU's slope) ``forward(x, p)`` and ``derivative(x, out, p)``;
+* binary: ``forward(a, b)``, ``derivative(a, b, out)``;
+* n-ary:  ``forward(xs)``, ``derivative(xs, out)`` with ``xs`` a tuple.
+
+``formula`` and ``local_formulas`` are the human text that explanations and pictures show;
+``{p}`` stands for the constant parameter. Sums run left to right, as a hand calculation (and
+micrograd, and PyTorch's scalar ops) would.
+"""
+
+from __future__ import annotations
+
+import math
+import operator
+from collections.abc import Callable
+from typing import Any
+
+# Largest x with a finite exp(x): log(sys.float_info.max).
+EXP_LIMIT = 709.782712893384
+
+
+def _is_number(x: Any) -> bool:
+    return isinstance(x, (int, float))
+
+
+def _exp(x: Any) -> Any:
+    """exp on a float or a Value (the same rule serves both paths)."""
+    return math.exp(x) if _is_number(x) else x.exp()
+
+
+def _log(x: Any) -> Any:
+    return math.log(x) if _is_number(x) else x.log()
+
+
+def _sigmoid(x: Any) -> Any:
+    return _sigmoid_float(x) if _is_number(x) else x.sigmoid()
+
+
+def _data(x: Any) -> float:
+    """The float inside a Value, or the float itself (for derivatives that branch on sign)."""
+    return x if _is_number(x) else x.data
+
+
+def _sigmoid_float(x: float) -> float:
+    # Two branches so that exp never overflows: stable for any finite x.
+    if x >= 0.0:
+        return 1.0 / (1.0 + math.exp(-x))
+    e = math.exp(x)
+    return e / (1.0 + e)
+
+
+def _softplus_float(x: float) -> float:
+    # log(1 + e^x) = max(x, 0) + log1p(e^-|x|): stable for any finite x.
+    return max(x, 0.0) + math.log1p(math.exp(-abs(x)))
+
+
+def _logsumexp_float(xs: tuple[float, ...]) -> float:
+    m = max(xs)
+    return m + math.log(sum([math.exp(x - m) for x in xs]))
+
+
+def _linear_float(xs: tuple[float, ...]) -> float:
+    # parents are (w1..wn, x1..xn, b): w.x + b, summed left to right like the worked examples.
+    n = len(xs) // 2
+    return sum(map(operator.mul, xs[:n], xs[n : 2 * n])) + xs[-1]
+
+
+def _dot_float(xs: tuple[float, ...]) -> float:
+    n = len(xs) // 2
+    return sum(map(operator.mul, xs[:n], xs[n:]))
+
+
+def _linear_locals(xs: tuple[Any, ...], out: Any) -> tuple[Any, ...]:
+    n = len(xs) // 2
+    return (*xs[n : 2 * n], *xs[:n], 1.0)
+
+
+def _dot_locals(xs: tuple[Any, ...], out: Any) -> tuple[Any, ...]:
+    n = len(xs) // 2
+    return (*xs[n:], *xs[:n])
+
+
+def _is_integer(p: float) -> bool:
+    return float(p).is_integer()
+
+
+class Op:
+    """One row of the op table."""
+
+    __slots__ = (
+        "name",
+        "arity",
+        "forward",
+        "derivative",
+        "formula",
+        "local_formulas",
+        "domain",
+        "domain_text",
+        "risky_locals",
+        "domain_error",
+    )
+
+    def __init__(
+        self,
+        name: str,
+        arity: int | None,
+        forward: Callable[..., float],
+        derivative: Callable[..., tuple[Any, ...]],
+        formula: str,
+        local_formulas: tuple[str, ...] | Callable[[int, int], str],
+        domain: Callable[..., bool] | None = None,
+        domain_text: str = "",
+        risky_locals: bool = False,
+        domain_error: type[Exception] = ValueError,
+    ) -> None:
+        self.name = name
+        self.arity = arity  # 1, 2, or None for n-ary
+        self.forward = forward
+        self.derivative = derivative
+        self.formula = formula
+        self.local_formulas = local_formulas
+        self.domain = domain  # None: every finite input is valid
+        self.domain_text = domain_text
+        # True when a local derivative can be infinite although the output is finite
+        # (1/x near 0, say); only those rows pay for the finiteness check.
+        self.risky_locals = risky_locals
+        self.domain_error = domain_error  # the exception raised for inputs outside the domain
+
+    def run_forward(self, xs: tuple[float, ...], param: float | None) -> float:
+        """Apply ``forward`` to the input floats, whatever the row's arity."""
+        if self.arity is None:
+            return self.forward(xs)
+        return self.forward(*xs) if param is None else self.forward(*xs, param)
+
+    def run_derivative(self, xs: tuple[Any, ...], out: Any, param: float | None) -> tuple[Any, ...]:
+        """Apply ``derivative`` to inputs and output (floats or Values), whatever the arity."""
+        if self.arity is None:
+            return self.derivative(xs, out)
+        if param is None:
+            return self.derivative(*xs, out)
+        return self.derivative(*xs, out, param)
+
+    def accepts(self, xs: tuple[float, ...], param: float | None) -> bool:
+        """True when the inputs lie in the op's domain."""
+        if self.domain is None:
+            return True
+        return self.domain(*xs) if param is None else self.domain(*xs, param)
+
+    def local_formula(self, index: int, n_inputs: int, param: float | None = None) -> str:
+        """The text of d(out)/d(input number ``index``), e.g. ``'1 - tanh(x)^2'``."""
+        formulas = self.local_formulas
+        text = formulas(index, n_inputs) if callable(formulas) else formulas[index]
+        return text if param is None else text.replace("{p}", _fmt(param))
+
+    def describe(self, param: float | None = None) -> str:
+        """The forward formula, with the constant parameter filled in."""
+        return self.formula if param is None else self.formula.replace("{p}", _fmt(param))
+
+    def __repr__(self) -> str:
+        return f"Op({self.name!r}: {self.formula})"
+
+
+def _fmt(p: float) -> str:
+    return str(int(p)) if float(p).is_integer() and abs(p) < 1e15 else repr(p)
+
+
+def _linear_formula(i: int, n: int) -> str:
+    k = (n - 1) // 2
+    if i < k:
+        return f"x{i + 1}"
+    if i < 2 * k:
+        return f"w{i - k + 1}"
+    return "1"
+
+
+def _dot_formula(i: int, n: int) -> str:
+    k = n // 2
+    return f"x{i + 1}" if i < k else f"w{i - k + 1}"
+
+
+_ROWS = (
+    # --- unary ------------------------------------------------------------------------------
+    Op("neg", 1, lambda x: -x, lambda x, out: (-1.0,), "-x", ("-1",)),
+    Op("exp", 1, math.exp, lambda x, out: (out,), "exp(x)", ("exp(x)",),
+       domain=lambda x: x <= EXP_LIMIT, domain_text=f"x <= {EXP_LIMIT} (exp overflows beyond)",
+       domain_error=OverflowError),
+    Op("log", 1, math.log, lambda x, out: (1.0 / x,), "log(x)", ("1/x",),
+       domain=lambda x: x > 0.0, domain_text="x > 0", risky_locals=True),
+    Op("sqrt", 1, math.sqrt, lambda x, out: (0.5 / out,), "sqrt(x)", ("1/(2*sqrt(x))",),
+       domain=lambda x: x >= 0.0, domain_text="x >= 0", risky_locals=True),
+    Op("tanh", 1, math.tanh, lambda x, out: (1.0 - out * out,), "tanh(x)", ("1 - tanh(x)^2",)),
+    Op("sigmoid", 1, _sigmoid_float, lambda x, out: (out * (1.0 - out),), "sigmoid(x)",
+       ("sigmoid(x)*(1 - sigmoid(x))",)),
+    Op("relu", 1, lambda x: x if x > 0.0 else 0.0,
+       lambda x, out: (1.0 if _data(x) > 0.0 else 0.0,), "relu(x)", ("1 if x > 0 else 0",)),
+    Op("leaky_relu", 1, lambda x, p: x if x > 0.0 else p * x,
+       lambda x, out, p: (1.0 if _data(x) > 0.0 else p,), "leaky_relu(x, {p})",
+       ("1 if x > 0 else {p}",)),
+    Op("abs", 1, abs, lambda x, out: (1.0 if _data(x) > 0.0 else -1.0 if _data(x) < 0.0 else 0.0,),
+       "|x|", ("sign(x)",)),
+    Op("softplus", 1, _softplus_float, lambda x, out: (_sigmoid(x),), "log(1 + exp(x))",
+       ("sigmoid(x)",)),
+    Op("pow", 1, lambda x, p: x**p, lambda x, out, p: (p * x ** (p - 1),), "x^{p}",
+       ("{p}*x^({p} - 1)",),
+       domain=lambda x, p: (x > 0.0 or (x == 0.0 and p >= 0.0) or (x < 0.0 and _is_integer(p))),
+       domain_text="x > 0, or x = 0 with p >= 0, or x < 0 with an integer exponent p",
+       risky_locals=True),
+    Op("rpow", 1, lambda x, p: p**x, lambda x, out, p: (out * math.log(p),), "{p}^x",
+       ("{p}^x * log({p})",),
+       domain=lambda x, p: p > 0.0, domain_text="a base > 0 (the derivative needs log(base))"),
+    # --- binary -----------------------------------------------------------------------------
+    Op("add", 2, lambda a, b: a + b, lambda a, b, out: (1.0, 1.0), "a + b", ("1", "1")),
+    Op("sub", 2, lambda a, b: a - b, lambda a, b, out: (1.0, -1.0), "a - b", ("1", "-1")),
+    Op("mul", 2, lambda a, b: a * b, lambda a, b, out: (b, a), "a * b", ("b", "a")),
+    Op("div", 2, lambda a, b: a / b, lambda a, b, out: (1.0 / b, -out / b), "a / b",
+       ("1/b", "-a/b^2"), domain=lambda a, b: b != 0.0, domain_text="b != 0 (division by zero)",
+       risky_locals=True, domain_error=ZeroDivisionError),
+    Op("vpow", 2, lambda a, b: a**b, lambda a, b, out: (b * a ** (b - 1.0), out * _log(a)),
+       "a^b", ("b*a^(b - 1)", "a^b * log(a)"),
+       domain=lambda a, b: a > 0.0,
+       domain_text="a base > 0 when the exponent is a Value (use a number exponent for a base <= 0)",
+       risky_locals=True),
+    # --- n-ary ------------------------------------------------------------------------------
+    Op("sum", None, sum, lambda xs, out: (1.0,) * len(xs), "x1 + x2 + ... + xn",
+       lambda i, n: "1"),
+    Op("dot", None, _dot_float, _dot_locals, "w1*x1 + ... + wn*xn", _dot_formula),
+    Op("linear", None, _linear_float, _linear_locals, "w1*x1 + ... + wn*xn + b", _linear_formula),
+    Op("logsumexp", None, _logsumexp_float,
+       lambda xs, out: tuple(_exp(x - out) for x in xs), "log(exp(x1) + ... + exp(xn))",
+       lambda i, n: f"softmax(x)[{i + 1}] = exp(x{i + 1} - logsumexp(x))"),
+)
+
+OPS: dict[str, Op] = {op.name: op for op in _ROWS}
+"""Every op of the engine, by name."""

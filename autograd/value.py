@@ -1,0 +1,317 @@
+"""``Value``: a number that remembers how it was computed.
+
+Each node stores its ``parents`` (the ordered inputs of the op that produced it, duplicates
+kept: ``a * a`` has two edges) and ``local_grads``, the local derivative d(node)/d(parent) for
+each of them, as plain floats. Backpropagation then needs no closures at all:
+``parent.grad += local * node.grad``. Nodes point only at their parents, never back, so a graph
+holds no reference cycles and is freed as soon as the last reference to its output goes.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import operator
+from collections.abc import Iterable, Sequence
+from typing import Any, Union
+
+from .mode import _recording
+from .ops import OPS, Op
+
+_isfinite = math.isfinite
+_data_of = operator.attrgetter("data")
+
+Number = Union[int, float]
+Operand = Union["Value", int, float]
+
+
+class Value:
+    """A scalar node of a computation graph.
+
+    >>> a = Value(2.0, label="a"); b = Value(-3.0, label="b")
+    >>> c = a * b + 1
+    >>> c.backward()
+    >>> a.grad, b.grad
+    (-3.0, 2.0)
+    """
+
+    __slots__ = ("data", "grad", "label", "parents", "local_grads", "_op", "_param")
+
+    data: float
+    grad: float
+    label: str
+    parents: tuple[Value, ...]
+    local_grads: tuple[float, ...]
+
+    def __init__(self, data: Number, label: str = "") -> None:
+        if not isinstance(label, str):
+            raise TypeError(f"Value: label must be a str, got {type(label).__name__} {label!r}")
+        self.data = _as_float(data, "Value")
+        self.grad = 0.0
+        self.label = label
+        self.parents = ()
+        self.local_grads = ()
+        self._op: Op | None = None
+        self._param: float | None = None
+
+    # --- what produced this node --------------------------------------------------------------
+    @property
+    def op(self) -> str:
+        """Name of the op that produced this node (``''`` for a leaf)."""
+        return "" if self._op is None else self._op.name
+
+    @property
+    def rule(self) -> Op | None:
+        """The op-table row that produced this node: forward, derivative and formulas."""
+        return self._op
+
+    @property
+    def param(self) -> float | None:
+        """The op's constant parameter: the 3 of ``x ** 3``, the 2 of ``2 ** x``, or None."""
+        return self._param
+
+    @property
+    def is_leaf(self) -> bool:
+        """True for inputs, parameters and constants: nodes no recorded op produced."""
+        return self._op is None
+
+    def local_formula(self, index: int) -> str:
+        """Text of d(self)/d(parents[index]), e.g. ``'1 - tanh(x)^2'``."""
+        if self._op is None:
+            raise ValueError(f"{self!r} is a leaf: it has no local derivatives")
+        return self._op.local_formula(index, len(self.parents), self._param)
+
+    def __repr__(self) -> str:
+        label = f", label={self.label!r}" if self.label else ""
+        return f"Value(data={self.data!r}, grad={self.grad!r}{label})"
+
+    def __float__(self) -> float:
+        return float(self.data)
+
+    # --- arithmetic ---------------------------------------------------------------------------
+    def __add__(self, other: Operand) -> Value:
+        return _apply(_ADD, (self, _lift(other, "add")))
+
+    def __radd__(self, other: Operand) -> Value:
+        return _apply(_ADD, (_lift(other, "add"), self))
+
+    def __sub__(self, other: Operand) -> Value:
+        return _apply(_SUB, (self, _lift(other, "sub")))
+
+    def __rsub__(self, other: Operand) -> Value:
+        return _apply(_SUB, (_lift(other, "sub"), self))
+
+    def __mul__(self, other: Operand) -> Value:
+        return _apply(_MUL, (self, _lift(other, "mul")))
+
+    def __rmul__(self, other: Operand) -> Value:
+        return _apply(_MUL, (_lift(other, "mul"), self))
+
+    def __truediv__(self, other: Operand) -> Value:
+        return _apply(_DIV, (self, _lift(other, "div")))
+
+    def __rtruediv__(self, other: Operand) -> Value:
+        return _apply(_DIV, (_lift(other, "div"), self))
+
+    def __neg__(self) -> Value:
+        return _apply(_NEG, (self,))
+
+    def __pos__(self) -> Value:
+        return self
+
+    def __abs__(self) -> Value:
+        return _apply(_ABS, (self,))
+
+    def __pow__(self, exponent: Operand, modulo: None = None) -> Value:
+        if modulo is not None:
+            raise TypeError("pow: a modulo argument is not supported for Values")
+        if isinstance(exponent, Value):
+            return _apply(_VPOW, (self, exponent))
+        return _apply(_POW, (self,), _as_float(exponent, "pow"))
+
+    def __rpow__(self, base: Number) -> Value:
+        return _apply(_RPOW, (self,), _as_float(base, "rpow"))
+
+    # --- functions ----------------------------------------------------------------------------
+    def exp(self) -> Value:
+        """e ** self."""
+        return _apply(_EXP, (self,))
+
+    def log(self) -> Value:
+        """Natural logarithm (self must be > 0)."""
+        return _apply(_LOG, (self,))
+
+    def sqrt(self) -> Value:
+        """Square root (self must be >= 0; its derivative needs self > 0)."""
+        return _apply(_SQRT, (self,))
+
+    def tanh(self) -> Value:
+        """Hyperbolic tangent, stable for inputs of any size."""
+        return _apply(_TANH, (self,))
+
+    def sigmoid(self) -> Value:
+        """Logistic function 1 / (1 + e^-x), stable for inputs of any size."""
+        return _apply(_SIGMOID, (self,))
+
+    def relu(self) -> Value:
+        """max(0, x); its derivative at 0 is taken as 0."""
+        return _apply(_RELU, (self,))
+
+    def leaky_relu(self, slope: float = 0.01) -> Value:
+        """x for x > 0, else slope * x."""
+        return _apply(_LEAKY_RELU, (self,), _as_float(slope, "leaky_relu"))
+
+    def softplus(self) -> Value:
+        """log(1 + e^x), stable for inputs of any size."""
+        return _apply(_SOFTPLUS, (self,))
+
+    # --- n-ary ops: one node, however many inputs ---------------------------------------------
+    @staticmethod
+    def sum(values: Iterable[Operand]) -> Value:
+        """x1 + x2 + ... + xn as one node whose local derivatives are all 1."""
+        parents = tuple(_lift(v, "sum") for v in values)
+        if not parents:
+            raise ValueError("sum: needs at least one value, got none")
+        return _apply(_SUM, parents)
+
+    @staticmethod
+    def dot(weights: Sequence[Operand], inputs: Sequence[Operand]) -> Value:
+        """w1*x1 + ... + wn*xn as one node: d/dw_i = x_i and d/dx_i = w_i."""
+        _check_pairs("dot", weights, inputs)
+        return _apply(_DOT, (*_lift_all(weights, "dot"), *_lift_all(inputs, "dot")))
+
+    @staticmethod
+    def linear(weights: Sequence[Operand], inputs: Sequence[Operand], bias: Operand) -> Value:
+        """w1*x1 + ... + wn*xn + b as one node, the pre-activation of a neuron.
+
+        Its parents are ``(w1..wn, x1..xn, b)`` and its local derivatives ``(x1..xn, w1..wn, 1)``.
+
+        >>> z = Value.linear([Value(0.15), Value(0.20)], [0.05, 0.10], Value(0.35))
+        >>> round(z.data, 6), z.local_grads
+        (0.3775, (0.05, 0.1, 0.15, 0.2, 1.0))
+        """
+        _check_pairs("linear", weights, inputs)
+        return _apply(
+            _LINEAR,
+            (*_lift_all(weights, "linear"), *_lift_all(inputs, "linear"), _lift(bias, "linear")),
+        )
+
+    @staticmethod
+    def logsumexp(values: Iterable[Operand]) -> Value:
+        """log(e^x1 + ... + e^xn), computed stably; its local derivatives are the softmax."""
+        parents = tuple(_lift(v, "logsumexp") for v in values)
+        if not parents:
+            raise ValueError("logsumexp: needs at least one value, got none")
+        return _apply(_LOGSUMEXP, parents)
+
+    # --- gradients ----------------------------------------------------------------------------
+    def backward(self, grad: float = 1.0) -> None:
+        """Backpropagate from this node: ``parent.grad += local * node.grad`` in reverse order.
+
+        Leaf gradients accumulate across calls until zeroed; every other node of the graph
+        holds the gradient of the latest call.
+        """
+        from .graph import backward
+
+        backward(self, grad)
+
+    def detach(self) -> Value:
+        """A new leaf with the same data and label, cut off from this graph."""
+        return Value(self.data, self.label)
+
+
+# The rows each method applies, looked up once.
+_ADD, _SUB, _MUL, _DIV, _VPOW = (OPS[n] for n in ("add", "sub", "mul", "div", "vpow"))
+_NEG, _ABS, _POW, _RPOW = (OPS[n] for n in ("neg", "abs", "pow", "rpow"))
+_EXP, _LOG, _SQRT, _TANH, _SIGMOID = (OPS[n] for n in ("exp", "log", "sqrt", "tanh", "sigmoid"))
+_RELU, _LEAKY_RELU, _SOFTPLUS = (OPS[n] for n in ("relu", "leaky_relu", "softplus"))
+_SUM, _DOT, _LINEAR, _LOGSUMEXP = (OPS[n] for n in ("sum", "dot", "linear", "logsumexp"))
+
+
+def _as_float(x: Any, where: str) -> float:
+    """``x`` as a finite float, or a clear error naming ``where`` and ``x``."""
+    if type(x) is float:
+        value = x
+    elif isinstance(x, numbers.Real) and not isinstance(x, Value):
+        value = float(x)
+    else:
+        raise TypeError(f"{where}: expected a Value, int or float, got {type(x).__name__} {x!r}")
+    if not _isfinite(value):
+        raise ValueError(f"{where}: got {value!r}; only finite numbers are allowed")
+    return value
+
+
+def _lift(x: Any, where: str) -> Value:
+    """A Value as it is; a number as a constant leaf."""
+    if isinstance(x, Value):
+        return x
+    return Value(_as_float(x, where))
+
+
+def _lift_all(xs: Iterable[Any], where: str) -> tuple[Value, ...]:
+    return tuple(_lift(x, where) for x in xs)
+
+
+def _check_pairs(where: str, weights: Sequence[Any], inputs: Sequence[Any]) -> None:
+    if len(weights) != len(inputs):
+        raise ValueError(f"{where}: {len(weights)} weights but {len(inputs)} inputs")
+    if not weights:
+        raise ValueError(f"{where}: needs at least one weight and input, got none")
+
+
+def _apply(op: Op, parents: tuple[Value, ...], param: float | None = None) -> Value:
+    """Run one op: check the domain, compute the output and record the local derivatives."""
+    xs = tuple(map(_data_of, parents))
+    if op.domain is not None and not op.accepts(xs, param):
+        raise _domain_error(op, xs, param)
+    try:
+        out = op.run_forward(xs, param)
+    except (ArithmeticError, ValueError) as exc:
+        raise OverflowError(
+            f"{op.name}: got {_inputs_text(op, xs, param)}, and the result overflows a float ({exc})"
+        ) from None
+    if not _isfinite(out):
+        raise OverflowError(
+            f"{op.name}: got {_inputs_text(op, xs, param)}, and the result overflows a float ({out!r})"
+        )
+    node = Value.__new__(Value)
+    node.data = out
+    node.grad = 0.0
+    node.label = ""
+    if _recording.get():
+        try:
+            local_grads = op.run_derivative(xs, out, param)
+            finite = not op.risky_locals or all(map(_isfinite, local_grads))
+        except (ArithmeticError, ValueError):
+            finite = False
+        if not finite:
+            raise ValueError(
+                f"{op.name}: the local derivative is infinite at {_inputs_text(op, xs, param)} "
+                f"({'; '.join(op.local_formula(i, len(xs), param) for i in range(len(xs)))}); "
+                "compute it under no_grad() if you only need the value"
+            )
+        node.parents = parents
+        node.local_grads = local_grads
+        node._op = op
+        node._param = param
+    else:
+        node.parents = ()
+        node.local_grads = ()
+        node._op = None
+        node._param = None
+    return node
+
+
+def _inputs_text(op: Op, xs: tuple[float, ...], param: float | None) -> str:
+    if op.arity is None:
+        text = f"inputs {list(xs)!r}"
+    elif op.arity == 1:
+        text = f"x = {xs[0]!r}"
+    else:
+        text = f"a = {xs[0]!r}, b = {xs[1]!r}"
+    return text if param is None else f"{text}, p = {param!r}"
+
+
+def _domain_error(op: Op, xs: tuple[float, ...], param: float | None) -> Exception:
+    message = f"{op.name}: got {_inputs_text(op, xs, param)}, but {op.name} needs {op.domain_text}"
+    return op.domain_error(message)

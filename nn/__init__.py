@@ -1,0 +1,3 @@
+"""chainrule's neural-network layer: modules, layers, losses and optimizers built on ``autograd``."""
+
+__all__: list[str] = []

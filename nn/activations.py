@@ -1,0 +1,79 @@
+"""Activation functions by name: element-wise ones map a Value to a Value, vector ones
+(``softmax``, ``log_softmax``) map a layer's whole output list to a list."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from autograd import Value
+
+Elementwise = Callable[[Value], Value]
+Vectorwise = Callable[[Sequence[Value]], list[Value]]
+
+
+def identity(x: Value) -> Value:
+    """x itself: a linear output layer."""
+    return x
+
+
+def sigmoid(x: Value) -> Value:
+    """1 / (1 + e^-x)."""
+    return x.sigmoid()
+
+
+def tanh(x: Value) -> Value:
+    """tanh(x)."""
+    return x.tanh()
+
+
+def relu(x: Value) -> Value:
+    """max(0, x)."""
+    return x.relu()
+
+
+def leaky_relu(x: Value, slope: float = 0.01) -> Value:
+    """x for x > 0, else slope * x."""
+    return x.leaky_relu(slope)
+
+
+def log_softmax(xs: Sequence[Value]) -> list[Value]:
+    """x_i - logsumexp(x): stable for logits of any size.
+
+    >>> [round(v.data, 4) for v in log_softmax([Value(1000.0), Value(0.0)])]
+    [0.0, -1000.0]
+    """
+    lse = Value.logsumexp(xs)
+    return [x - lse for x in xs]
+
+
+def softmax(xs: Sequence[Value]) -> list[Value]:
+    """exp(x_i - logsumexp(x)): probabilities, stable for logits of any size.
+
+    >>> [round(p.data, 4) for p in softmax([Value(1.0), Value(2.0), Value(3.0)])]
+    [0.09, 0.2447, 0.6652]
+    """
+    return [v.exp() for v in log_softmax(xs)]
+
+
+ELEMENTWISE: dict[str, Elementwise] = {
+    "identity": identity,
+    "sigmoid": sigmoid,
+    "tanh": tanh,
+    "relu": relu,
+    "leaky_relu": leaky_relu,
+}
+VECTORWISE: dict[str, Vectorwise] = {"softmax": softmax, "log_softmax": log_softmax}
+
+
+def resolve(activation: str | Elementwise | None) -> tuple[str, Elementwise | Vectorwise, bool]:
+    """(name, function, is_vectorwise) for a name or a callable; None means identity."""
+    if activation is None:
+        return "identity", identity, False
+    if callable(activation):
+        return getattr(activation, "__name__", "custom"), activation, False
+    if activation in ELEMENTWISE:
+        return activation, ELEMENTWISE[activation], False
+    if activation in VECTORWISE:
+        return activation, VECTORWISE[activation], True
+    known = sorted(ELEMENTWISE) + sorted(VECTORWISE)
+    raise ValueError(f"unknown activation {activation!r}; choose one of {known} or pass a function")

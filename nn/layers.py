@@ -1,0 +1,264 @@
+"""``Neuron``, ``Layer`` and ``MLP``: a neuron's pre-activation is ONE node, ``w·x + b``.
+
+Weights come either from explicit numbers (to reproduce a worked example) or from a seeded
+``random.Random`` with a chosen initialisation.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Callable, Sequence
+from typing import Union
+
+from autograd import Value
+
+from .activations import Elementwise, resolve
+from .module import Module
+
+Input = Union[Value, float, int]
+Init = Union[str, Callable[[int, int, random.Random], float]]
+
+
+def _uniform(fan_in: int, fan_out: int, rng: random.Random) -> float:
+    return rng.uniform(-1.0, 1.0)
+
+
+def _xavier(fan_in: int, fan_out: int, rng: random.Random) -> float:
+    bound = math.sqrt(6.0 / (fan_in + fan_out))
+    return rng.uniform(-bound, bound)
+
+
+def _he(fan_in: int, fan_out: int, rng: random.Random) -> float:
+    bound = math.sqrt(6.0 / fan_in)
+    return rng.uniform(-bound, bound)
+
+
+INITS: dict[str, Callable[[int, int, random.Random], float]] = {
+    "uniform": _uniform,  # U(-1, 1), as micrograd
+    "xavier": _xavier,  # Glorot uniform: U(-a, a), a = sqrt(6 / (fan_in + fan_out))
+    "he": _he,  # He (Kaiming) uniform: U(-a, a), a = sqrt(6 / fan_in)
+}
+
+
+def _init_function(init: Init) -> Callable[[int, int, random.Random], float]:
+    if callable(init):
+        return init
+    if init not in INITS:
+        raise ValueError(f"unknown init {init!r}; choose one of {sorted(INITS)} or pass a function")
+    return INITS[init]
+
+
+def _number(x: object, where: str) -> float:
+    if isinstance(x, bool) or not isinstance(x, (int, float)) or not math.isfinite(x):
+        raise ValueError(f"{where}: expected a finite number, got {x!r}")
+    return float(x)
+
+
+class Neuron(Module):
+    """``activation(w·x + b)`` with ``w·x + b`` recorded as one ``linear`` node.
+
+    >>> n = Neuron(2, "sigmoid", weights=[0.15, 0.20], bias=0.35)
+    >>> round(n([0.05, 0.10]).data, 9)
+    0.593269992
+    """
+
+    def __init__(
+        self,
+        n_in: int,
+        activation: str | Elementwise | None = "identity",
+        *,
+        weights: Sequence[float] | None = None,
+        bias: float | Value | None = 0.0,
+        init: Init = "uniform",
+        rng: random.Random | None = None,
+        fan_out: int = 1,
+    ) -> None:
+        if not isinstance(n_in, int) or n_in < 1:
+            raise ValueError(f"Neuron: n_in must be a positive int, got {n_in!r}")
+        self.activation, self._act, vectorwise = resolve(activation)
+        if vectorwise:
+            raise ValueError(f"Neuron: {self.activation!r} acts on a whole layer; give it to a Layer")
+        if weights is None:
+            draw = _init_function(init)
+            source = rng if rng is not None else random.Random()
+            values = [draw(n_in, fan_out, source) for _ in range(n_in)]
+        else:
+            if len(weights) != n_in:
+                raise ValueError(f"Neuron: expected {n_in} weights, got {len(weights)}")
+            values = [_number(w, "Neuron weights") for w in weights]
+        self.w = [Value(v) for v in values]
+        self.b: Value | None = bias if isinstance(bias, Value) or bias is None else Value(_number(bias, "Neuron bias"))
+        self.label_parameters()
+
+    @property
+    def n_in(self) -> int:
+        return len(self.w)
+
+    def __call__(self, x: Sequence[Input]) -> Value:
+        if len(x) != len(self.w):
+            raise ValueError(f"Neuron: expected {len(self.w)} inputs, got {len(x)}")
+        z = Value.linear(self.w, x, self.b) if self.b is not None else Value.dot(self.w, x)
+        return self._act(z)  # type: ignore[return-value]
+
+    def __repr__(self) -> str:
+        bias = "no bias" if self.b is None else "bias"
+        return f"Neuron({self.n_in} inputs, {self.activation}, {bias})"
+
+
+class Layer(Module):
+    """``n_out`` neurons reading the same ``n_in`` inputs; returns a list (even of width 1,
+    unless ``squeeze=True``).
+
+    ``shared_bias=True`` gives all neurons ONE bias parameter (as some worked examples do);
+    ``biases`` is then a single number, otherwise one number per neuron.
+    """
+
+    def __init__(
+        self,
+        n_in: int,
+        n_out: int,
+        activation: str | Elementwise | None = "identity",
+        *,
+        weights: Sequence[Sequence[float]] | None = None,
+        biases: Sequence[float] | float | None = None,
+        bias: bool = True,
+        shared_bias: bool = False,
+        init: Init = "uniform",
+        rng: random.Random | None = None,
+        squeeze: bool = False,
+    ) -> None:
+        if not isinstance(n_out, int) or n_out < 1:
+            raise ValueError(f"Layer: n_out must be a positive int, got {n_out!r}")
+        self.activation, self._act, self._vectorwise = resolve(activation)
+        if weights is not None and len(weights) != n_out:
+            raise ValueError(f"Layer: weights need {n_out} rows (one per neuron), got {len(weights)}")
+        neuron_biases = self._neuron_biases(n_out, biases, bias, shared_bias)
+        source = rng if rng is not None else random.Random()
+        self.neurons = [
+            Neuron(
+                n_in,
+                None,
+                weights=None if weights is None else weights[i],
+                bias=neuron_biases[i],
+                init=init,
+                rng=source,
+                fan_out=n_out,
+            )
+            for i in range(n_out)
+        ]
+        self.squeeze = squeeze
+        self.label_parameters()
+
+    def _neuron_biases(
+        self, n_out: int, biases: Sequence[float] | float | None, bias: bool, shared_bias: bool
+    ) -> list[float | Value | None]:
+        if not bias:
+            if biases is not None:
+                raise ValueError("Layer: biases given but bias=False")
+            return [None] * n_out
+        if shared_bias:
+            if biases is not None and not isinstance(biases, (int, float)):
+                raise ValueError(f"Layer: a shared bias is one number, got {biases!r}")
+            self.b = Value(_number(biases if biases is not None else 0.0, "Layer bias"))
+            return [self.b] * n_out
+        if biases is None:
+            return [0.0] * n_out
+        if isinstance(biases, (int, float)) or len(biases) != n_out:
+            raise ValueError(f"Layer: biases need {n_out} numbers (one per neuron), got {biases!r}")
+        return [_number(b, "Layer biases") for b in biases]
+
+    @property
+    def n_in(self) -> int:
+        return self.neurons[0].n_in
+
+    @property
+    def n_out(self) -> int:
+        return len(self.neurons)
+
+    def __call__(self, x: Sequence[Input]) -> list[Value] | Value:
+        if len(x) != self.n_in:
+            raise ValueError(f"Layer: expected {self.n_in} inputs, got {len(x)}: {list(x)!r}")
+        inputs = [v if isinstance(v, Value) else Value(v) for v in x]  # shared by all neurons
+        zs = [neuron(inputs) for neuron in self.neurons]
+        out = self._act(zs) if self._vectorwise else [self._act(z) for z in zs]  # type: ignore[arg-type,misc]
+        return out[0] if self.squeeze and len(out) == 1 else out  # type: ignore[return-value]
+
+    def __repr__(self) -> str:
+        bias = " shared bias" if hasattr(self, "b") else ""
+        return f"Layer({self.n_in} -> {self.n_out}, {self.activation}{bias})"
+
+
+class MLP(Module):
+    """A stack of layers: ``MLP(2, [16, 16, 1])`` has ReLU hidden layers and a linear output.
+
+    ``activations`` (one per layer) overrides ``activation`` (hidden layers) and
+    ``output_activation``. ``weights``, ``biases`` and ``shared_bias`` take one entry per layer.
+
+    >>> net = MLP(2, [2, 1], activation="sigmoid", output_activation="sigmoid",
+    ...           weights=[[[0.15, 0.20], [0.25, 0.30]], [[0.40, 0.45]]],
+    ...           biases=[0.35, 0.60], shared_bias=True)
+    >>> [name for name, _ in net.named_parameters()][:3]
+    ['layers.0.b', 'layers.0.neurons.0.w.0', 'layers.0.neurons.0.w.1']
+    >>> round(net([0.05, 0.10])[0].data, 8)
+    0.75136507
+    """
+
+    def __init__(
+        self,
+        n_in: int,
+        sizes: Sequence[int],
+        activation: str | Elementwise | None = "relu",
+        output_activation: str | Elementwise | None = "identity",
+        *,
+        activations: Sequence[str | Elementwise | None] | None = None,
+        weights: Sequence[Sequence[Sequence[float]] | None] | None = None,
+        biases: Sequence[Sequence[float] | float | None] | None = None,
+        bias: bool = True,
+        shared_bias: bool | Sequence[bool] = False,
+        init: Init = "uniform",
+        seed: int | None = None,
+        rng: random.Random | None = None,
+        squeeze: bool = False,
+    ) -> None:
+        sizes = list(sizes)
+        if not sizes:
+            raise ValueError("MLP: sizes must list at least one layer width")
+        n = len(sizes)
+        resolve(activation), resolve(output_activation)  # a misspelt name fails even if unused
+        if activations is None:
+            activations = [activation] * (n - 1) + [output_activation]
+        shared = [shared_bias] * n if isinstance(shared_bias, bool) else list(shared_bias)
+        for what, given in (("activations", activations), ("weights", weights), ("biases", biases), ("shared_bias", shared)):
+            if given is not None and len(given) != n:
+                raise ValueError(f"MLP: {what} needs {n} entries (one per layer), got {len(given)}")
+        if rng is None:
+            rng = random.Random(seed)
+        fan_ins = [n_in, *sizes[:-1]]
+        self.layers = [
+            Layer(
+                fan_ins[i],
+                sizes[i],
+                activations[i],
+                weights=None if weights is None else weights[i],
+                biases=None if biases is None else biases[i],
+                bias=bias,
+                shared_bias=shared[i],
+                init=init,
+                rng=rng,
+            )
+            for i in range(n)
+        ]
+        self.squeeze = squeeze
+        self.label_parameters()
+
+    def __call__(self, x: Sequence[Input]) -> list[Value] | Value:
+        out: Sequence[Input] = x
+        for layer in self.layers:
+            out = layer(out)  # type: ignore[assignment]
+        result = list(out)  # type: ignore[arg-type]
+        return result[0] if self.squeeze and len(result) == 1 else result  # type: ignore[return-value]
+
+    def __repr__(self) -> str:
+        inner = "\n".join(f"  (layers.{i}): {layer!r}" for i, layer in enumerate(self.layers))
+        return f"MLP({len(self.named_parameters())} parameters\n{inner}\n)"

@@ -1,0 +1,159 @@
+"""``Module``: named parameters, freezing, zeroing and JSON state for anything built of Values."""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+import math
+import os
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from autograd import Value
+
+StateDict = dict[str, float]
+
+
+class Module:
+    """Base class of every model part. Parameters are found by walking attributes in order:
+    a ``Value`` attribute is a parameter, a ``Module`` a child, and lists or tuples of them are
+    numbered (``layers.0.neurons.1.w.0``). Attributes starting with ``_`` are private.
+
+    ``parameters()`` lists what an optimizer should update, so frozen parameters are left out;
+    ``named_parameters()`` lists everything, frozen or not.
+    """
+
+    _frozen: set[str]
+
+    # --- walking --------------------------------------------------------------------------------
+    def _children(self) -> Iterator[tuple[str, Any]]:
+        for name, value in vars(self).items():
+            if not name.startswith("_"):
+                yield from _flatten(name, value)
+
+    def _walk(self, prefix: str = "") -> Iterator[tuple[str, Value, bool]]:
+        """(dotted name, parameter, frozen?) for every parameter, each once, in order."""
+        seen: set[int] = set()
+        for name, param, frozen in self._walk_all(prefix, ()):
+            if id(param) not in seen:
+                seen.add(id(param))
+                yield name, param, frozen
+
+    def _walk_all(
+        self, prefix: str, frozen_sets: tuple[tuple[int, set[str]], ...]
+    ) -> Iterator[tuple[str, Value, bool]]:
+        # frozen_sets: for each ancestor that froze something, where its names start in ours.
+        frozen_here = getattr(self, "_frozen", None)
+        if frozen_here:
+            frozen_sets = (*frozen_sets, (len(prefix), frozen_here))
+        for name, child in self._children():
+            full = prefix + name
+            if isinstance(child, Value):
+                yield full, child, any(full[start:] in names for start, names in frozen_sets)
+            else:
+                yield from child._walk_all(full + ".", frozen_sets)
+
+    def named_parameters(self) -> list[tuple[str, Value]]:
+        """Every parameter with its dotted name, frozen ones included, in a stable order."""
+        return [(name, param) for name, param, _ in self._walk()]
+
+    def parameters(self) -> list[Value]:
+        """The trainable parameters: what an optimizer should update (frozen ones left out)."""
+        return [param for _, param, frozen in self._walk() if not frozen]
+
+    def frozen_names(self) -> list[str]:
+        """Names of the parameters that ``parameters()`` leaves out."""
+        return [name for name, _, frozen in self._walk() if frozen]
+
+    # --- freezing -------------------------------------------------------------------------------
+    def freeze(self, *patterns: str) -> Module:
+        """Exclude parameters from ``parameters()`` (so from optimizers); returns ``self``.
+
+        Patterns are shell-style over dotted names (``"layers.0.*"``, ``"*.b"``); no pattern
+        freezes everything. A pattern that matches nothing is an error, not a silent no-op.
+        """
+        names = [name for name, _ in self.named_parameters()]
+        chosen = _match(names, patterns, "freeze")
+        if not hasattr(self, "_frozen"):
+            self._frozen = set()
+        self._frozen.update(chosen)
+        return self
+
+    def unfreeze(self, *patterns: str) -> Module:
+        """Undo ``freeze`` for the matching names (all, with no pattern); returns ``self``."""
+        frozen = getattr(self, "_frozen", set())
+        chosen = _match(sorted(frozen), patterns, "unfreeze") if patterns else set(frozen)
+        frozen.difference_update(chosen)
+        return self
+
+    # --- gradients and labels -------------------------------------------------------------------
+    def zero_grad(self) -> None:
+        """Set every parameter's gradient to 0, frozen ones included."""
+        for _, param in self.named_parameters():
+            param.grad = 0.0
+
+    def label_parameters(self, prefix: str = "") -> None:
+        """Label every parameter with its dotted name, so graphs and explanations show it."""
+        for name, param in self.named_parameters():
+            param.label = prefix + name
+
+    # --- state ----------------------------------------------------------------------------------
+    def state_dict(self) -> StateDict:
+        """Parameter values by name: plain JSON-compatible data."""
+        return {name: param.data for name, param in self.named_parameters()}
+
+    def load_state_dict(self, state: Mapping[str, Any]) -> None:
+        """Set parameters from ``state``; any missing, extra or non-number entry is an error,
+        and then nothing is changed."""
+        if not isinstance(state, Mapping):
+            raise TypeError(f"load_state_dict: expected a mapping of names to numbers, got {type(state).__name__}")
+        params = dict(self.named_parameters())
+        missing = sorted(set(params) - set(state))
+        extra = sorted(set(state) - set(params))
+        problems = []
+        if missing:
+            problems.append(f"missing {missing}")
+        if extra:
+            problems.append(f"unexpected {extra}")
+        for name in sorted(set(params) & set(state)):
+            value = state[name]
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+                problems.append(f"{name!r} must be a finite number, got {value!r}")
+        if problems:
+            raise ValueError(f"load_state_dict: {'; '.join(problems)}; nothing was loaded")
+        for name, param in params.items():
+            param.data = float(state[name])
+
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Write the state as JSON."""
+        with open(path, "w", encoding="utf-8") as file:
+            json.dump(self.state_dict(), file, indent=1, sort_keys=True)
+
+    def load(self, path: str | os.PathLike[str]) -> None:
+        """Read a state written by ``save`` (checked like ``load_state_dict``)."""
+        with open(path, encoding="utf-8") as file:
+            self.load_state_dict(json.load(file))
+
+    def __repr__(self) -> str:
+        n = len(self.named_parameters())
+        return f"{type(self).__name__}({n} parameters)"
+
+
+def _flatten(name: str, value: Any) -> Iterator[tuple[str, Any]]:
+    if isinstance(value, (Value, Module)):
+        yield name, value
+    elif isinstance(value, (list, tuple)):
+        for i, item in enumerate(value):
+            yield from _flatten(f"{name}.{i}", item)
+
+
+def _match(names: list[str], patterns: tuple[str, ...], where: str) -> set[str]:
+    if not patterns:
+        return set(names)
+    chosen: set[str] = set()
+    for pattern in patterns:
+        hits = fnmatch.filter(names, pattern)
+        if not hits:
+            raise ValueError(f"{where}: pattern {pattern!r} matches no parameter; names look like {names[:3]}")
+        chosen.update(hits)
+    return chosen

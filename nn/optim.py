@@ -1,0 +1,200 @@
+"""Optimizers: ``SGD`` (with momentum and weight decay), ``Adam`` and ``AdamW``.
+
+Each updates the ``data`` of the parameters it was given from their ``grad``, keeps its state
+as plain numbers (``state_dict`` / ``load_state_dict``), and names PyTorch's methods:
+``step()`` and ``zero_grad()``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from autograd import Value
+
+
+def _positive(x: float, name: str, where: str, allow_zero: bool = False) -> float:
+    if isinstance(x, bool) or not isinstance(x, (int, float)) or not math.isfinite(x) or x < 0 or (x == 0 and not allow_zero):
+        bound = ">= 0" if allow_zero else "> 0"
+        raise ValueError(f"{where}: {name} must be a finite number {bound}, got {x!r}")
+    return float(x)
+
+
+class Optimizer:
+    """Holds the parameters and the learning rate; subclasses define ``step``."""
+
+    def __init__(self, params: Iterable[Value], lr: float) -> None:
+        where = type(self).__name__
+        self.params = list(params)
+        if not self.params:
+            raise ValueError(f"{where}: got no parameters to optimize")
+        seen: set[int] = set()
+        for p in self.params:
+            if not isinstance(p, Value):
+                raise TypeError(f"{where}: parameters must be Values, got {type(p).__name__} {p!r}")
+            if id(p) in seen:
+                raise ValueError(f"{where}: parameter {p!r} is listed twice")
+            seen.add(id(p))
+        self.lr = _positive(lr, "lr", where)
+
+    def zero_grad(self) -> None:
+        """Set the gradient of every parameter to 0."""
+        for p in self.params:
+            p.grad = 0.0
+
+    def step(self) -> None:
+        raise NotImplementedError
+
+    # state: hyper-parameters plus per-parameter buffers, all plain numbers
+    def _hyper(self) -> dict[str, Any]:
+        return {"lr": self.lr}
+
+    def _buffers(self) -> dict[str, list[float]]:
+        return {}
+
+    def state_dict(self) -> dict[str, Any]:
+        """Hyper-parameters and buffers, JSON-compatible."""
+        return {"type": type(self).__name__, **self._hyper(), **{k: list(v) for k, v in self._buffers().items()}}
+
+    def load_state_dict(self, state: Mapping[str, Any]) -> None:
+        """Restore a state from ``state_dict`` (checked first; on error nothing changes)."""
+        where = f"{type(self).__name__}.load_state_dict"
+        if state.get("type") != type(self).__name__:
+            raise ValueError(f"{where}: state is for {state.get('type')!r}, not {type(self).__name__!r}")
+        expected = {"type", *self._hyper(), *self._buffers()}
+        if set(state) != expected:
+            raise ValueError(f"{where}: expected keys {sorted(expected)}, got {sorted(state)}")
+        for key in self._buffers():
+            buffer = state[key]
+            if not isinstance(buffer, list) or len(buffer) != len(self.params):
+                raise ValueError(f"{where}: {key!r} needs {len(self.params)} numbers, got {buffer!r}")
+            for x in buffer:
+                if isinstance(x, bool) or not isinstance(x, (int, float)) or not math.isfinite(x):
+                    raise ValueError(f"{where}: {key!r} holds {x!r}, not a finite number")
+        self._set_state(state)
+
+    def _set_state(self, state: Mapping[str, Any]) -> None:
+        self.lr = float(state["lr"])
+
+
+class SGD(Optimizer):
+    """p ← p − lr·v, with v = momentum·v + (grad + weight_decay·p) (v = the gradient if momentum is 0).
+
+    >>> p = Value(0.40); p.grad = 0.082167041
+    >>> SGD([p], lr=0.5).step(); round(p.data, 8)
+    0.35891648
+    """
+
+    def __init__(self, params: Iterable[Value], lr: float, momentum: float = 0.0, weight_decay: float = 0.0) -> None:
+        super().__init__(params, lr)
+        self.momentum = _positive(momentum, "momentum", "SGD", allow_zero=True)
+        self.weight_decay = _positive(weight_decay, "weight_decay", "SGD", allow_zero=True)
+        self.velocity = [0.0] * len(self.params)
+
+    def step(self) -> None:
+        """Update every parameter once."""
+        for i, p in enumerate(self.params):
+            g = p.grad + self.weight_decay * p.data
+            if self.momentum:
+                g = self.velocity[i] = self.momentum * self.velocity[i] + g
+            p.data -= self.lr * g
+
+    def _hyper(self) -> dict[str, Any]:
+        return {"lr": self.lr, "momentum": self.momentum, "weight_decay": self.weight_decay}
+
+    def _buffers(self) -> dict[str, list[float]]:
+        return {"velocity": self.velocity}
+
+    def _set_state(self, state: Mapping[str, Any]) -> None:
+        super()._set_state(state)
+        self.momentum = float(state["momentum"])
+        self.weight_decay = float(state["weight_decay"])
+        self.velocity = [float(x) for x in state["velocity"]]
+
+
+class Adam(Optimizer):
+    """Adam (Kingma & Ba): moment estimates m, v; with ``bias_correction`` (the paper's default)
+    they are divided by 1 − β^t before the step p ← p − lr·m̂/(√v̂ + eps). ``weight_decay`` adds
+    weight_decay·p to the gradient (L2), as PyTorch's Adam does."""
+
+    decoupled = False
+
+    def __init__(
+        self,
+        params: Iterable[Value],
+        lr: float = 1e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 0.0,
+        bias_correction: bool = True,
+    ) -> None:
+        super().__init__(params, lr)
+        where = type(self).__name__
+        if len(betas) != 2 or not all(isinstance(b, (int, float)) and 0.0 <= b < 1.0 for b in betas):
+            raise ValueError(f"{where}: betas must be two numbers in [0, 1), got {betas!r}")
+        self.betas = (float(betas[0]), float(betas[1]))
+        self.eps = _positive(eps, "eps", where, allow_zero=True)
+        self.weight_decay = _positive(weight_decay, "weight_decay", where, allow_zero=True)
+        self.bias_correction = bool(bias_correction)
+        self.t = 0
+        self.m = [0.0] * len(self.params)
+        self.v = [0.0] * len(self.params)
+
+    def step(self) -> None:
+        """Update every parameter once."""
+        beta1, beta2 = self.betas
+        self.t += 1
+        c1 = 1.0 - beta1**self.t if self.bias_correction else 1.0
+        c2 = 1.0 - beta2**self.t if self.bias_correction else 1.0
+        for i, p in enumerate(self.params):
+            g = p.grad
+            if self.weight_decay:
+                if self.decoupled:
+                    p.data -= self.lr * self.weight_decay * p.data
+                else:
+                    g = g + self.weight_decay * p.data
+            self.m[i] = beta1 * self.m[i] + (1.0 - beta1) * g
+            self.v[i] = beta2 * self.v[i] + (1.0 - beta2) * g * g
+            p.data -= self.lr * (self.m[i] / c1) / (math.sqrt(self.v[i] / c2) + self.eps)
+
+    def _hyper(self) -> dict[str, Any]:
+        return {
+            "lr": self.lr,
+            "betas": list(self.betas),
+            "eps": self.eps,
+            "weight_decay": self.weight_decay,
+            "bias_correction": self.bias_correction,
+            "t": self.t,
+        }
+
+    def _buffers(self) -> dict[str, list[float]]:
+        return {"m": self.m, "v": self.v}
+
+    def _set_state(self, state: Mapping[str, Any]) -> None:
+        super()._set_state(state)
+        self.betas = (float(state["betas"][0]), float(state["betas"][1]))
+        self.eps = float(state["eps"])
+        self.weight_decay = float(state["weight_decay"])
+        self.bias_correction = bool(state["bias_correction"])
+        self.t = int(state["t"])
+        self.m = [float(x) for x in state["m"]]
+        self.v = [float(x) for x in state["v"]]
+
+
+class AdamW(Adam):
+    """Adam with decoupled weight decay (Loshchilov & Hutter): p ← p − lr·weight_decay·p before
+    the Adam step, instead of adding weight_decay·p to the gradient."""
+
+    decoupled = True
+
+    def __init__(
+        self,
+        params: Iterable[Value],
+        lr: float = 1e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 1e-2,
+        bias_correction: bool = True,
+    ) -> None:
+        super().__init__(params, lr, betas, eps, weight_decay, bias_correction)

@@ -1,0 +1,168 @@
+"""A training loop (``fit``), evaluation without a graph (``evaluate``) and accuracy helpers."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TextIO
+
+from autograd import Value, no_grad
+
+from . import losses
+from .datasets import batches
+from .optim import Optimizer
+
+Model = Callable[[Any], Any]
+Loss = Callable[..., Any]
+Accuracy = Callable[[Sequence[Any], Sequence[Any]], float]
+
+
+@dataclass
+class History:
+    """What ``fit`` saw, one entry per epoch: the mean loss over the epoch's samples (each batch's
+    loss taken before its update) and, where it applies, the training accuracy."""
+
+    loss: list[float] = field(default_factory=list)
+    accuracy: list[float] = field(default_factory=list)
+    stopped_early: bool = False
+
+    @property
+    def epochs(self) -> int:
+        return len(self.loss)
+
+
+@dataclass
+class Metrics:
+    loss: float | None
+    accuracy: float | None
+
+
+def _scalar(output: Any) -> Value:
+    if isinstance(output, Value):
+        return output
+    if len(output) != 1:
+        raise ValueError(f"accuracy: expected one output per sample, got {len(output)}")
+    return output[0]
+
+
+def sign_accuracy(outputs: Sequence[Any], targets: Sequence[Any]) -> float:
+    """Share of samples whose score has the sign of its ±1 label (hinge loss)."""
+    return sum((_scalar(o).data > 0) == (t > 0) for o, t in zip(outputs, targets)) / len(outputs)
+
+
+def threshold_accuracy(outputs: Sequence[Any], targets: Sequence[Any]) -> float:
+    """Share of samples whose logit is > 0 exactly when the 0/1 label is 1 (binary cross-entropy)."""
+    return sum((_scalar(o).data > 0) == (t >= 0.5) for o, t in zip(outputs, targets)) / len(outputs)
+
+
+def argmax_accuracy(outputs: Sequence[Any], targets: Sequence[Any]) -> float:
+    """Share of samples whose largest output is the target class (cross-entropy)."""
+    hits = 0
+    for o, t in zip(outputs, targets):
+        scores = [v.data for v in o]
+        target = t if isinstance(t, int) else max(range(len(t)), key=t.__getitem__)
+        hits += max(range(len(scores)), key=scores.__getitem__) == target
+    return hits / len(outputs)
+
+
+_AUTO_ACCURACY: dict[Any, Accuracy] = {
+    losses.hinge: sign_accuracy,
+    losses.binary_cross_entropy: threshold_accuracy,
+    losses.cross_entropy: argmax_accuracy,
+}
+
+
+def _accuracy_for(loss: Loss | None, accuracy: Accuracy | str | None) -> Accuracy | None:
+    if accuracy == "auto":
+        return _AUTO_ACCURACY.get(loss)
+    if accuracy is None or callable(accuracy):
+        return accuracy
+    raise ValueError(f"accuracy must be 'auto', None or a function, got {accuracy!r}")
+
+
+def fit(
+    model: Model,
+    X: Sequence[Any],
+    y: Sequence[Any],
+    loss: Loss,
+    optimizer: Optimizer,
+    epochs: int = 100,
+    batch_size: int | None = None,
+    *,
+    stop_below: float | None = None,
+    shuffle: bool = False,
+    seed: int = 0,
+    l2: float = 0.0,
+    lr_schedule: Callable[[int], float] | None = None,
+    accuracy: Accuracy | str | None = "auto",
+    progress: bool | None = None,
+    stream: TextIO | None = None,
+) -> History:
+    """Train ``model`` with mini-batch gradient descent; returns the ``History``.
+
+    Each batch: forward every sample, ``loss(outputs, targets)`` (its mean), plus
+    ``l2 * Σ p²`` over ``optimizer.params`` if ``l2``, then zero the gradients, ``backward`` and
+    ``optimizer.step()``. ``stop_below`` ends training at the first epoch whose loss is below it;
+    with one batch per epoch that loss is known before the update, which is then skipped, as a
+    hand-written ``while loss >= threshold`` loop does. ``lr_schedule(epoch)`` sets the learning
+    rate of each epoch (counted from 0). ``progress`` prints one line per epoch (default: when
+    the stream is a terminal).
+    """
+    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
+        raise ValueError(f"fit: epochs must be an int >= 1, got {epochs!r}")
+    if len(X) != len(y):
+        raise ValueError(f"fit: {len(X)} inputs but {len(y)} targets")
+    measure = _accuracy_for(loss, accuracy)
+    out = stream if stream is not None else sys.stderr
+    show = out.isatty() if progress is None else progress
+    history = History()
+    single_batch = batch_size is None or batch_size >= len(X)
+    for epoch in range(epochs):
+        if lr_schedule is not None:
+            optimizer.lr = float(lr_schedule(epoch))
+        total, hits, stop = 0.0, 0.0, False
+        for xb, yb in batches(X, y, batch_size, shuffle=shuffle, seed=seed + epoch):
+            outputs = [model(x) for x in xb]
+            value = loss(outputs, yb)
+            if l2:
+                value = value + l2 * losses.l2_penalty(optimizer.params)
+            total += value.data * len(xb)
+            if measure is not None:
+                hits += measure(outputs, yb) * len(xb)
+            if single_batch and stop_below is not None and value.data < stop_below:
+                stop = True
+                break
+            zero = getattr(model, "zero_grad", optimizer.zero_grad)
+            zero()
+            value.backward()
+            optimizer.step()
+        history.loss.append(total / len(X))
+        if measure is not None:
+            history.accuracy.append(hits / len(X))
+        if show:
+            acc = f"  accuracy {history.accuracy[-1]:.3f}" if measure is not None else ""
+            print(f"epoch {epoch + 1}/{epochs}  loss {history.loss[-1]:.6f}{acc}", file=out)
+        if stop or (stop_below is not None and history.loss[-1] < stop_below):
+            history.stopped_early = True
+            break
+    return history
+
+
+def evaluate(
+    model: Model, X: Sequence[Any], y: Sequence[Any], loss: Loss | None = None, accuracy: Accuracy | str | None = "auto"
+) -> Metrics:
+    """Loss and accuracy of ``model`` on (X, y), computed under ``no_grad`` (no graph is built)."""
+    measure = _accuracy_for(loss, accuracy)
+    with no_grad():
+        outputs = [model(x) for x in X]
+        value = loss(outputs, list(y)).data if loss is not None else None
+        score = measure(outputs, list(y)) if measure is not None else None
+    return Metrics(value, score)
+
+
+def predict(model: Model, X: Sequence[Any]) -> list[Any]:
+    """The model's outputs as floats (or lists of floats), computed under ``no_grad``."""
+    with no_grad():
+        outputs = [model(x) for x in X]
+    return [o.data if isinstance(o, Value) else [v.data for v in o] for o in outputs]

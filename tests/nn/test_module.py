@@ -1,0 +1,153 @@
+"""``Module``, ``Neuron``, ``Layer`` and ``MLP``: names, labels, freezing, state, errors."""
+
+from __future__ import annotations
+
+import json
+import random
+
+import pytest
+
+from autograd import Value
+from nn import INITS, MLP, Layer, Module, Neuron
+
+
+def test_named_parameters_have_stable_dotted_names_and_labels() -> None:
+    net = MLP(2, [3, 1], seed=0)
+    names = [name for name, _ in net.named_parameters()]
+    assert names[:4] == ["layers.0.neurons.0.w.0", "layers.0.neurons.0.w.1", "layers.0.neurons.0.b", "layers.0.neurons.1.w.0"]
+    assert names[-1] == "layers.1.neurons.0.b"
+    assert len(names) == 3 * 3 + 4 == len(net.parameters())
+    assert all(p.label == name for name, p in net.named_parameters())
+    assert names == [name for name, _ in MLP(2, [3, 1], seed=1).named_parameters()]
+
+
+def test_pre_activation_is_one_linear_node() -> None:
+    neuron = Neuron(3, "tanh", weights=[0.1, 0.2, 0.3], bias=0.5)
+    out = neuron([1.0, 2.0, 3.0])
+    z = out.parents[0]
+    assert out.op == "tanh" and z.op == "linear" and len(z.parents) == 7
+    assert z.data == pytest.approx(0.1 + 0.4 + 0.9 + 0.5)
+
+
+def test_layer_inputs_are_shared_leaves_and_width_one_still_returns_a_list() -> None:
+    layer = Layer(2, 2, weights=[[1.0, 2.0], [3.0, 4.0]], biases=[0.0, 0.0])
+    a, b = layer([0.5, 0.25])
+    assert a.parents[2] is b.parents[2]  # the same input leaf feeds both neurons
+    single = Layer(2, 1, weights=[[1.0, 1.0]])
+    assert isinstance(single([1.0, 2.0]), list)
+    assert isinstance(Layer(2, 1, weights=[[1.0, 1.0]], squeeze=True)([1.0, 2.0]), Value)
+    assert isinstance(MLP(2, [4, 1], seed=0, squeeze=True)([1.0, 2.0]), Value)
+    assert isinstance(MLP(2, [4, 1], seed=0)([1.0, 2.0]), list)
+
+
+def test_seeded_initialisations_are_reproducible_and_bounded() -> None:
+    first = MLP(4, [8, 2], init="xavier", seed=7).state_dict()
+    assert first == MLP(4, [8, 2], init="xavier", seed=7).state_dict()
+    assert first != MLP(4, [8, 2], init="xavier", seed=8).state_dict()
+    for init, bound in (("uniform", 1.0), ("xavier", (6 / (4 + 8)) ** 0.5), ("he", (6 / 4) ** 0.5)):
+        layer = Layer(4, 8, init=init, rng=random.Random(3))
+        weights = [w.data for n in layer.neurons for w in n.w]
+        assert all(abs(w) <= bound for w in weights) and max(map(abs, weights)) > bound / 2
+    assert set(INITS) == {"uniform", "xavier", "he"}
+
+
+def test_freeze_patterns_and_unfreeze() -> None:
+    net = MLP(2, [2, 1], seed=0)
+    net.freeze("layers.0.*")
+    assert len(net.parameters()) == 3 and all(n.startswith("layers.0.") for n in net.frozen_names())
+    net.unfreeze()
+    assert len(net.parameters()) == 9
+    net.layers[1].freeze()  # a submodule's freeze shows from the root too
+    assert net.frozen_names() == ["layers.1.neurons.0.w.0", "layers.1.neurons.0.w.1", "layers.1.neurons.0.b"]
+    with pytest.raises(ValueError, match=r"freeze: pattern 'layer.0.\*' matches no parameter"):
+        net.freeze("layer.0.*")
+
+
+def test_zero_grad_reaches_frozen_parameters_too() -> None:
+    net = MLP(2, [2, 1], seed=0).freeze("*.b")
+    net([1.0, -1.0])[0].backward()
+    net.zero_grad()
+    assert all(p.grad == 0.0 for _, p in net.named_parameters())
+
+
+def test_state_dict_round_trip_through_json(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    net = MLP(3, [4, 2], seed=1)
+    state = json.loads(json.dumps(net.state_dict()))
+    other = MLP(3, [4, 2], seed=2)
+    other.load_state_dict(state)
+    assert other.state_dict() == net.state_dict()
+    path = tmp_path / "model.json"
+    net.save(path)
+    third = MLP(3, [4, 2], seed=3)
+    third.load(path)
+    x = [0.1, -0.2, 0.3]
+    assert [v.data for v in third(x)] == [v.data for v in net(x)]
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (lambda s: s.pop("layers.0.neurons.0.b"), r"missing \['layers.0.neurons.0.b'\]"),
+        (lambda s: s.update({"layers.9.w": 1.0}), r"unexpected \['layers.9.w'\]"),
+        (lambda s: s.update({"layers.0.neurons.0.w.0": [1.0, 2.0]}), r"must be a finite number, got \[1.0, 2.0\]"),
+        (lambda s: s.update({"layers.0.neurons.0.w.1": float("nan")}), r"must be a finite number, got nan"),
+        (lambda s: s.update({"layers.0.neurons.0.w.1": "0.5"}), r"must be a finite number, got '0.5'"),
+    ],
+)
+def test_bad_state_is_rejected_and_changes_nothing(edit, message) -> None:  # type: ignore[no-untyped-def]
+    net = MLP(2, [2, 1], seed=0)
+    before = net.state_dict()
+    state = MLP(2, [2, 1], seed=5).state_dict()
+    edit(state)
+    with pytest.raises(ValueError, match=message):
+        net.load_state_dict(state)
+    assert net.state_dict() == before
+
+
+@pytest.mark.parametrize(
+    ("make", "error", "message"),
+    [
+        (lambda: Layer(2, 2)([1.0]), ValueError, r"Layer: expected 2 inputs, got 1"),
+        (lambda: MLP(2, [3, 1], seed=0)([1.0, 2.0, 3.0]), ValueError, r"Layer: expected 2 inputs, got 3"),
+        (lambda: Neuron(2, weights=[1.0]), ValueError, r"Neuron: expected 2 weights, got 1"),
+        (lambda: Layer(2, 2, weights=[[1.0, 2.0]]), ValueError, r"weights need 2 rows"),
+        (lambda: Layer(2, 2, biases=[1.0]), ValueError, r"biases need 2 numbers"),
+        (lambda: Layer(2, 2, shared_bias=True, biases=[1.0, 2.0]), ValueError, r"a shared bias is one number"),
+        (lambda: MLP(2, [2, 1], weights=[[[1.0, 2.0], [3.0, 4.0]]]), ValueError, r"weights needs 2 entries"),
+        (lambda: MLP(2, [2], activation="swish"), ValueError, r"unknown activation 'swish'"),
+        (lambda: MLP(2, [2], init="orthogonal"), ValueError, r"unknown init 'orthogonal'"),
+        (lambda: Neuron(2, "softmax"), ValueError, r"acts on a whole layer"),
+        (lambda: Neuron(0), ValueError, r"n_in must be a positive int"),
+        (lambda: Neuron(2, weights=[1.0, float("inf")]), ValueError, r"expected a finite number, got inf"),
+        (lambda: Layer(2, 1)(["a", 1.0]), TypeError, r"Value: expected a Value, int or float, got str 'a'"),
+    ],
+)
+def test_bad_construction_and_input_raise_clear_errors(make, error, message) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(error, match=message):
+        make()
+
+
+def test_softmax_layer_outputs_probabilities() -> None:
+    layer = Layer(2, 3, "softmax", weights=[[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]], biases=[0.0, 0.0, 0.0])
+    probs = layer([1000.0, -1000.0])
+    assert sum(p.data for p in probs) == pytest.approx(1.0)
+    assert probs[0].data == pytest.approx(1.0)
+
+
+def test_reprs_read_well() -> None:
+    assert repr(Neuron(2, "relu", weights=[1.0, 2.0])) == "Neuron(2 inputs, relu, bias)"
+    assert repr(Layer(2, 3, "tanh", shared_bias=True)) == "Layer(2 -> 3, tanh shared bias)"
+    assert repr(MLP(2, [4, 1], seed=0)).splitlines() == [
+        "MLP(17 parameters", "  (layers.0): Layer(2 -> 4, relu)", "  (layers.1): Layer(4 -> 1, identity)", ")"
+    ]
+
+
+def test_custom_modules_find_parameters_in_attributes() -> None:
+    class Affine(Module):
+        def __init__(self) -> None:
+            self.scale = Value(2.0)
+            self.parts = [Neuron(1, weights=[1.0]), (Value(3.0),)]
+            self._cache = Value(9.0)  # private: not a parameter
+
+    names = [name for name, _ in Affine().named_parameters()]
+    assert names == ["scale", "parts.0.w.0", "parts.0.b", "parts.1.0"]

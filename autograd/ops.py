@@ -10,7 +10,10 @@ Calling conventions, by arity:
 * unary:  ``forward(x)``, ``derivative(x, out)``; with a constant parameter ``p`` (``x ** 3``,
   ``2 ** x``, leaky ReLU's slope) ``forward(x, p)`` and ``derivative(x, out, p)``;
 * binary: ``forward(a, b)``, ``derivative(a, b, out)``;
-* n-ary:  ``forward(xs)``, ``derivative(xs, out)`` with ``xs`` a tuple.
+* n-ary:  ``forward(xs)``, ``derivative(xs, out)`` with ``xs`` a sequence.
+
+Where the local derivatives are constants (``a + b``: 1 and 1), ``derivative`` is simply that
+tuple.
 
 ``formula`` and ``local_formulas`` are the human text that explanations and pictures show;
 ``{p}`` stands for the constant parameter. Sums run left to right, as a hand calculation (and
@@ -21,7 +24,7 @@ from __future__ import annotations
 
 import math
 import operator
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 # Largest x with a finite exp(x): log(sys.float_info.max).
@@ -63,28 +66,28 @@ def _softplus_float(x: float) -> float:
     return max(x, 0.0) + math.log1p(math.exp(-abs(x)))
 
 
-def _logsumexp_float(xs: tuple[float, ...]) -> float:
+def _logsumexp_float(xs: Sequence[float]) -> float:
     m = max(xs)
     return m + math.log(sum([math.exp(x - m) for x in xs]))
 
 
-def _linear_float(xs: tuple[float, ...]) -> float:
+def _linear_float(xs: Sequence[float]) -> float:
     # parents are (w1..wn, x1..xn, b): w.x + b, summed left to right like the worked examples.
     n = len(xs) // 2
     return sum(map(operator.mul, xs[:n], xs[n : 2 * n])) + xs[-1]
 
 
-def _dot_float(xs: tuple[float, ...]) -> float:
+def _dot_float(xs: Sequence[float]) -> float:
     n = len(xs) // 2
     return sum(map(operator.mul, xs[:n], xs[n:]))
 
 
-def _linear_locals(xs: tuple[Any, ...], out: Any) -> tuple[Any, ...]:
+def _linear_locals(xs: Sequence[Any], out: Any) -> tuple[Any, ...]:
     n = len(xs) // 2
     return (*xs[n : 2 * n], *xs[:n], 1.0)
 
 
-def _dot_locals(xs: tuple[Any, ...], out: Any) -> tuple[Any, ...]:
+def _dot_locals(xs: Sequence[Any], out: Any) -> tuple[Any, ...]:
     n = len(xs) // 2
     return (*xs[n:], *xs[:n])
 
@@ -114,7 +117,7 @@ class Op:
         name: str,
         arity: int | None,
         forward: Callable[..., float],
-        derivative: Callable[..., tuple[Any, ...]],
+        derivative: Callable[..., tuple[Any, ...]] | tuple[float, ...],
         formula: str,
         local_formulas: tuple[str, ...] | Callable[[int, int], str],
         domain: Callable[..., bool] | None = None,
@@ -143,6 +146,8 @@ class Op:
 
     def run_derivative(self, xs: tuple[Any, ...], out: Any, param: float | None) -> tuple[Any, ...]:
         """Apply ``derivative`` to inputs and output (floats or Values), whatever the arity."""
+        if isinstance(self.derivative, tuple):
+            return self.derivative
         if self.arity is None:
             return self.derivative(xs, out)
         if param is None:
@@ -189,7 +194,7 @@ def _dot_formula(i: int, n: int) -> str:
 
 _ROWS = (
     # --- unary ------------------------------------------------------------------------------
-    Op("neg", 1, lambda x: -x, lambda x, out: (-1.0,), "-x", ("-1",)),
+    Op("neg", 1, operator.neg, (-1.0,), "-x", ("-1",)),
     Op("exp", 1, math.exp, lambda x, out: (out,), "exp(x)", ("exp(x)",),
        domain=lambda x: x <= EXP_LIMIT, domain_text=f"x <= {EXP_LIMIT} (exp overflows beyond)",
        domain_error=OverflowError),
@@ -218,10 +223,10 @@ _ROWS = (
        ("{p}^x * log({p})",),
        domain=lambda x, p: p > 0.0, domain_text="a base > 0 (the derivative needs log(base))"),
     # --- binary -----------------------------------------------------------------------------
-    Op("add", 2, lambda a, b: a + b, lambda a, b, out: (1.0, 1.0), "a + b", ("1", "1")),
-    Op("sub", 2, lambda a, b: a - b, lambda a, b, out: (1.0, -1.0), "a - b", ("1", "-1")),
-    Op("mul", 2, lambda a, b: a * b, lambda a, b, out: (b, a), "a * b", ("b", "a")),
-    Op("div", 2, lambda a, b: a / b, lambda a, b, out: (1.0 / b, -out / b), "a / b",
+    Op("add", 2, operator.add, (1.0, 1.0), "a + b", ("1", "1")),
+    Op("sub", 2, operator.sub, (1.0, -1.0), "a - b", ("1", "-1")),
+    Op("mul", 2, operator.mul, lambda a, b, out: (b, a), "a * b", ("b", "a")),
+    Op("div", 2, operator.truediv, lambda a, b, out: (1.0 / b, -out / b), "a / b",
        ("1/b", "-a/b^2"), domain=lambda a, b: b != 0.0, domain_text="b != 0 (division by zero)",
        risky_locals=True, domain_error=ZeroDivisionError),
     Op("vpow", 2, lambda a, b: a**b, lambda a, b, out: (b * a ** (b - 1.0), out * _log(a)),

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 import numbers
-import operator
 from collections.abc import Iterable, Sequence
 from typing import Any, Union
 
@@ -19,7 +18,7 @@ from .mode import _recording
 from .ops import OPS, Op
 
 _isfinite = math.isfinite
-_data_of = operator.attrgetter("data")
+_new = object.__new__
 
 Number = Union[int, float]
 Operand = Union["Value", int, float]
@@ -90,95 +89,92 @@ class Value:
 
     # --- arithmetic ---------------------------------------------------------------------------
     def __add__(self, other: Operand) -> Value:
-        return _apply(_ADD, (self, _lift(other, "add")))
+        return _binary(_ADD, self, other)
 
     def __radd__(self, other: Operand) -> Value:
-        return _apply(_ADD, (_lift(other, "add"), self))
+        return _binary(_ADD, _lift(other, "add"), self)
 
     def __sub__(self, other: Operand) -> Value:
-        return _apply(_SUB, (self, _lift(other, "sub")))
+        return _binary(_SUB, self, other)
 
     def __rsub__(self, other: Operand) -> Value:
-        return _apply(_SUB, (_lift(other, "sub"), self))
+        return _binary(_SUB, _lift(other, "sub"), self)
 
     def __mul__(self, other: Operand) -> Value:
-        return _apply(_MUL, (self, _lift(other, "mul")))
+        return _binary(_MUL, self, other)
 
     def __rmul__(self, other: Operand) -> Value:
-        return _apply(_MUL, (_lift(other, "mul"), self))
+        return _binary(_MUL, _lift(other, "mul"), self)
 
     def __truediv__(self, other: Operand) -> Value:
-        return _apply(_DIV, (self, _lift(other, "div")))
+        return _binary(_DIV, self, other)
 
     def __rtruediv__(self, other: Operand) -> Value:
-        return _apply(_DIV, (_lift(other, "div"), self))
+        return _binary(_DIV, _lift(other, "div"), self)
 
     def __neg__(self) -> Value:
-        return _apply(_NEG, (self,))
+        return _unary(_NEG, self)
 
     def __pos__(self) -> Value:
         return self
 
     def __abs__(self) -> Value:
-        return _apply(_ABS, (self,))
+        return _unary(_ABS, self)
 
     def __pow__(self, exponent: Operand, modulo: None = None) -> Value:
         if modulo is not None:
             raise TypeError("pow: a modulo argument is not supported for Values")
         if isinstance(exponent, Value):
-            return _apply(_VPOW, (self, exponent))
-        return _apply(_POW, (self,), _as_float(exponent, "pow"))
+            return _binary(_VPOW, self, exponent)
+        return _unary(_POW, self, _as_float(exponent, "pow"))
 
     def __rpow__(self, base: Number) -> Value:
-        return _apply(_RPOW, (self,), _as_float(base, "rpow"))
+        return _unary(_RPOW, self, _as_float(base, "rpow"))
 
     # --- functions ----------------------------------------------------------------------------
     def exp(self) -> Value:
         """e ** self."""
-        return _apply(_EXP, (self,))
+        return _unary(_EXP, self)
 
     def log(self) -> Value:
         """Natural logarithm (self must be > 0)."""
-        return _apply(_LOG, (self,))
+        return _unary(_LOG, self)
 
     def sqrt(self) -> Value:
         """Square root (self must be >= 0; its derivative needs self > 0)."""
-        return _apply(_SQRT, (self,))
+        return _unary(_SQRT, self)
 
     def tanh(self) -> Value:
         """Hyperbolic tangent, stable for inputs of any size."""
-        return _apply(_TANH, (self,))
+        return _unary(_TANH, self)
 
     def sigmoid(self) -> Value:
         """Logistic function 1 / (1 + e^-x), stable for inputs of any size."""
-        return _apply(_SIGMOID, (self,))
+        return _unary(_SIGMOID, self)
 
     def relu(self) -> Value:
         """max(0, x); its derivative at 0 is taken as 0."""
-        return _apply(_RELU, (self,))
+        return _unary(_RELU, self)
 
     def leaky_relu(self, slope: float = 0.01) -> Value:
         """x for x > 0, else slope * x."""
-        return _apply(_LEAKY_RELU, (self,), _as_float(slope, "leaky_relu"))
+        return _unary(_LEAKY_RELU, self, _as_float(slope, "leaky_relu"))
 
     def softplus(self) -> Value:
         """log(1 + e^x), stable for inputs of any size."""
-        return _apply(_SOFTPLUS, (self,))
+        return _unary(_SOFTPLUS, self)
 
     # --- n-ary ops: one node, however many inputs ---------------------------------------------
     @staticmethod
     def sum(values: Iterable[Operand]) -> Value:
         """x1 + x2 + ... + xn as one node whose local derivatives are all 1."""
-        parents = tuple(_lift(v, "sum") for v in values)
-        if not parents:
-            raise ValueError("sum: needs at least one value, got none")
-        return _apply(_SUM, parents)
+        return _nary(_SUM, tuple(values))
 
     @staticmethod
     def dot(weights: Sequence[Operand], inputs: Sequence[Operand]) -> Value:
         """w1*x1 + ... + wn*xn as one node: d/dw_i = x_i and d/dx_i = w_i."""
         _check_pairs("dot", weights, inputs)
-        return _apply(_DOT, (*_lift_all(weights, "dot"), *_lift_all(inputs, "dot")))
+        return _nary(_DOT, (*weights, *inputs))
 
     @staticmethod
     def linear(weights: Sequence[Operand], inputs: Sequence[Operand], bias: Operand) -> Value:
@@ -190,19 +186,14 @@ class Value:
         >>> round(z.data, 6), z.local_grads
         (0.3775, (0.05, 0.1, 0.15, 0.2, 1.0))
         """
-        _check_pairs("linear", weights, inputs)
-        return _apply(
-            _LINEAR,
-            (*_lift_all(weights, "linear"), *_lift_all(inputs, "linear"), _lift(bias, "linear")),
-        )
+        if len(weights) != len(inputs) or not weights:
+            _check_pairs("linear", weights, inputs)
+        return _nary(_LINEAR, (*weights, *inputs, bias))
 
     @staticmethod
     def logsumexp(values: Iterable[Operand]) -> Value:
         """log(e^x1 + ... + e^xn), computed stably; its local derivatives are the softmax."""
-        parents = tuple(_lift(v, "logsumexp") for v in values)
-        if not parents:
-            raise ValueError("logsumexp: needs at least one value, got none")
-        return _apply(_LOGSUMEXP, parents)
+        return _nary(_LOGSUMEXP, tuple(values))
 
     # --- gradients ----------------------------------------------------------------------------
     def backward(self, grad: float = 1.0) -> None:
@@ -241,15 +232,30 @@ def _as_float(x: Any, where: str) -> float:
     return value
 
 
+def _leaf(data: float) -> Value:
+    """A new leaf holding an already checked float (the fast twin of ``Value(data)``)."""
+    node = _new(Value)
+    node.data = data
+    node.grad = 0.0
+    node.label = ""
+    node.parents = ()
+    node.local_grads = ()
+    node._op = None
+    node._param = None
+    return node
+
+
 def _lift(x: Any, where: str) -> Value:
     """A Value as it is; a number as a constant leaf."""
     if isinstance(x, Value):
         return x
-    return Value(_as_float(x, where))
+    if type(x) is not float or not _isfinite(x):
+        x = _as_float(x, where)
+    return _leaf(x)
 
 
 def _lift_all(xs: Iterable[Any], where: str) -> tuple[Value, ...]:
-    return tuple(_lift(x, where) for x in xs)
+    return tuple([_lift(x, where) for x in xs])
 
 
 def _check_pairs(where: str, weights: Sequence[Any], inputs: Sequence[Any]) -> None:
@@ -259,47 +265,117 @@ def _check_pairs(where: str, weights: Sequence[Any], inputs: Sequence[Any]) -> N
         raise ValueError(f"{where}: needs at least one weight and input, got none")
 
 
-def _apply(op: Op, parents: tuple[Value, ...], param: float | None = None) -> Value:
-    """Run one op: check the domain, compute the output and record the local derivatives."""
-    xs = tuple(map(_data_of, parents))
+# --- applying an op ------------------------------------------------------------------------------
+# The three appliers below are one mechanism, unrolled by arity because they are the engine's hot
+# path: check the domain, run the row's forward on floats, and (when recording) store the parents
+# and the row's local derivatives on the new node.
+
+
+def _unary(op: Op, a: Value, param: float | None = None) -> Value:
+    x = a.data
+    xs = (x,)
     if op.domain is not None and not op.accepts(xs, param):
         raise _domain_error(op, xs, param)
     try:
-        out = op.run_forward(xs, param)
+        out = op.forward(x) if param is None else op.forward(x, param)
     except (ArithmeticError, ValueError) as exc:
-        raise OverflowError(
-            f"{op.name}: got {_inputs_text(op, xs, param)}, and the result overflows a float ({exc})"
-        ) from None
+        raise _overflow_error(op, xs, param, exc) from None
     if not _isfinite(out):
-        raise OverflowError(
-            f"{op.name}: got {_inputs_text(op, xs, param)}, and the result overflows a float ({out!r})"
-        )
-    node = Value.__new__(Value)
+        raise _overflow_error(op, xs, param, out)
+    node = _new(Value)
     node.data = out
     node.grad = 0.0
     node.label = ""
     if _recording.get():
-        try:
-            local_grads = op.run_derivative(xs, out, param)
-            finite = not op.risky_locals or all(map(_isfinite, local_grads))
-        except (ArithmeticError, ValueError):
-            finite = False
-        if not finite:
-            raise ValueError(
-                f"{op.name}: the local derivative is infinite at {_inputs_text(op, xs, param)} "
-                f"({'; '.join(op.local_formula(i, len(xs), param) for i in range(len(xs)))}); "
-                "compute it under no_grad() if you only need the value"
-            )
-        node.parents = parents
-        node.local_grads = local_grads
+        node.parents = (a,)
+        if op.risky_locals or param is not None or op.derivative.__class__ is tuple:
+            node.local_grads = _local_grads(op, xs, out, param)
+        else:
+            node.local_grads = op.derivative(x, out)
         node._op = op
         node._param = param
     else:
-        node.parents = ()
-        node.local_grads = ()
-        node._op = None
-        node._param = None
+        node.parents = node.local_grads = ()
+        node._op = node._param = None
     return node
+
+
+def _binary(op: Op, a: Value, b: Any) -> Value:
+    if type(b) is not Value:
+        b = _lift(b, op.name)
+    x = a.data
+    y = b.data
+    if op.domain is not None and not op.domain(x, y):
+        raise _domain_error(op, (x, y), None)
+    try:
+        out = op.forward(x, y)
+    except (ArithmeticError, ValueError) as exc:
+        raise _overflow_error(op, (x, y), None, exc) from None
+    if not _isfinite(out):
+        raise _overflow_error(op, (x, y), None, out)
+    node = _new(Value)
+    node.data = out
+    node.grad = 0.0
+    node.label = ""
+    node._param = None
+    if _recording.get():
+        node.parents = (a, b)
+        rule = op.derivative
+        if rule.__class__ is tuple:
+            node.local_grads = rule
+        elif op.risky_locals:
+            node.local_grads = _local_grads(op, (x, y), out, None)
+        else:
+            node.local_grads = rule(x, y, out)
+        node._op = op
+    else:
+        node.parents = node.local_grads = ()
+        node._op = None
+    return node
+
+
+def _nary(op: Op, parents: tuple[Any, ...]) -> Value:
+    xs = [p.data for p in parents if p.__class__ is Value]
+    if len(xs) != len(parents):  # numbers (or Value subclasses) among the inputs
+        parents = _lift_all(parents, op.name)
+        xs = [p.data for p in parents]
+    if not parents:
+        raise ValueError(f"{op.name}: needs at least one value, got none")
+    try:
+        out = op.forward(xs)
+    except (ArithmeticError, ValueError) as exc:
+        raise _overflow_error(op, tuple(xs), None, exc) from None
+    if not _isfinite(out):
+        raise _overflow_error(op, tuple(xs), None, out)
+    node = _new(Value)
+    node.data = out
+    node.grad = 0.0
+    node.label = ""
+    node._param = None
+    if _recording.get():
+        node.parents = parents
+        node.local_grads = op.derivative(xs, out)
+        node._op = op
+    else:
+        node.parents = node.local_grads = ()
+        node._op = None
+    return node
+
+
+def _local_grads(op: Op, xs: tuple[float, ...], out: float, param: float | None) -> tuple[float, ...]:
+    """The row's local derivatives, checked finite where the row says they may not be."""
+    try:
+        local_grads = op.run_derivative(xs, out, param)
+        finite = not op.risky_locals or all(map(_isfinite, local_grads))
+    except (ArithmeticError, ValueError):
+        finite = False
+    if not finite:
+        formulas = "; ".join(op.local_formula(i, len(xs), param) for i in range(len(xs)))
+        raise ValueError(
+            f"{op.name}: the local derivative is infinite at {_inputs_text(op, xs, param)} "
+            f"({formulas}); compute it under no_grad() if you only need the value"
+        )
+    return local_grads
 
 
 def _inputs_text(op: Op, xs: tuple[float, ...], param: float | None) -> str:
@@ -310,6 +386,12 @@ def _inputs_text(op: Op, xs: tuple[float, ...], param: float | None) -> str:
     else:
         text = f"a = {xs[0]!r}, b = {xs[1]!r}"
     return text if param is None else f"{text}, p = {param!r}"
+
+
+def _overflow_error(op: Op, xs: tuple[float, ...], param: float | None, detail: object) -> Exception:
+    return OverflowError(
+        f"{op.name}: got {_inputs_text(op, xs, param)}, and the result overflows a float ({detail})"
+    )
 
 
 def _domain_error(op: Op, xs: tuple[float, ...], param: float | None) -> Exception:

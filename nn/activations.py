@@ -16,19 +16,10 @@ def identity(x: Value) -> Value:
     return x
 
 
-def sigmoid(x: Value) -> Value:
-    """1 / (1 + e^-x)."""
-    return x.sigmoid()
-
-
-def tanh(x: Value) -> Value:
-    """tanh(x)."""
-    return x.tanh()
-
-
-def relu(x: Value) -> Value:
-    """max(0, x)."""
-    return x.relu()
+# Element-wise activations are the engine's own ops: one node each in the graph.
+sigmoid: Elementwise = Value.sigmoid
+tanh: Elementwise = Value.tanh
+relu: Elementwise = Value.relu
 
 
 def leaky_relu(x: Value, slope: float = 0.01) -> Value:

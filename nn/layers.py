@@ -98,8 +98,11 @@ class Neuron(Module):
     def __call__(self, x: Sequence[Input]) -> Value:
         if len(x) != len(self.w):
             raise ValueError(f"Neuron: expected {len(self.w)} inputs, got {len(x)}")
-        z = Value.linear(self.w, x, self.b) if self.b is not None else Value.dot(self.w, x)
-        return self._act(z)  # type: ignore[return-value]
+        return self._act(self.preactivation(x))  # type: ignore[return-value]
+
+    def preactivation(self, x: Sequence[Input]) -> Value:
+        """The single node ``w·x + b`` (``w·x`` without a bias), before the activation."""
+        return Value.linear(self.w, x, self.b) if self.b is not None else Value.dot(self.w, x)
 
     def __repr__(self) -> str:
         bias = "no bias" if self.b is None else "bias"
@@ -180,7 +183,7 @@ class Layer(Module):
         if len(x) != self.n_in:
             raise ValueError(f"Layer: expected {self.n_in} inputs, got {len(x)}: {list(x)!r}")
         inputs = [v if isinstance(v, Value) else Value(v) for v in x]  # shared by all neurons
-        zs = [neuron(inputs) for neuron in self.neurons]
+        zs = [neuron.preactivation(inputs) for neuron in self.neurons]
         out = self._act(zs) if self._vectorwise else [self._act(z) for z in zs]  # type: ignore[arg-type,misc]
         return out[0] if self.squeeze and len(out) == 1 else out  # type: ignore[return-value]
 

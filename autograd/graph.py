@@ -24,28 +24,44 @@ def topological_order(*roots: Value) -> list[Value]:
     >>> [n.label or n.op for n in topological_order(c)]
     ['a', '', 'mul', 'add']
     """
+    return _walk(roots, reset=False)[0]
+
+
+def _walk(roots: Sequence[Value], reset: bool) -> tuple[list[Value], list[Value]]:
+    """(topological order, the leaves in it); with ``reset``, zero each non-leaf's grad."""
     order: list[Value] = []
-    expanded: set[Value] = set()  # parents pushed
-    emitted: set[Value] = set()  # appended to order
+    leaves: list[Value] = []
+    done: dict[Value, bool] = {}  # False: parents pushed; True: emitted
     for root in roots:
         if not isinstance(root, Value):
             raise TypeError(f"topological_order: expected a Value, got {type(root).__name__} {root!r}")
         # Depth first with an explicit stack. A node stays on the stack while its parents are
         # processed above it; seen again on top, all of them are done and it is emitted.
+        # Leaves need no second visit: they are emitted as soon as they are met.
         stack = [root]
         while stack:
             node = stack[-1]
-            if node in expanded:
-                stack.pop()
-                if node not in emitted:
-                    emitted.add(node)
-                    order.append(node)
+            state = done.get(node)
+            if state is None:
+                done[node] = False
+                for parent in node.parents:
+                    if parent not in done:
+                        if parent.parents:
+                            stack.append(parent)
+                        else:
+                            done[parent] = True
+                            order.append(parent)
+                            leaves.append(parent)
                 continue
-            expanded.add(node)
-            for parent in node.parents:
-                if parent not in expanded:
-                    stack.append(parent)
-    return order
+            stack.pop()
+            if state is False:
+                done[node] = True
+                order.append(node)
+                if not node.parents:
+                    leaves.append(node)
+                elif reset:
+                    node.grad = 0.0
+    return order, leaves
 
 
 def backward(root: Value, grad: float = 1.0) -> None:
@@ -55,22 +71,20 @@ def backward(root: Value, grad: float = 1.0) -> None:
     node is reset first, so it holds the gradient of the latest call only.
     """
     seed = _as_float(grad, "backward")
-    order = topological_order(root)
-    for node in order:
-        if node.parents:
-            node.grad = 0.0
+    order, leaves = _walk((root,), reset=True)
     root.grad += seed
     for node in reversed(order):
         g = node.grad
-        if g == 0.0:
-            continue
-        for parent, local in zip(node.parents, node.local_grads):
-            parent.grad += local * g
-    _check_finite(order)
+        if g:
+            for parent, local in zip(node.parents, node.local_grads):
+                parent.grad += local * g
+    # An overflow anywhere reaches the leaves as inf or nan, so they are enough to check.
+    if not all(map(_isfinite, [leaf.grad for leaf in leaves])):
+        _raise_overflow(order)
 
 
-def _check_finite(order: list[Value]) -> None:
-    for node in order:
+def _raise_overflow(order: list[Value]) -> None:
+    for node in reversed(order):
         if not _isfinite(node.grad):
             raise OverflowError(
                 f"backward: the gradient of {node!r} (op {node.op or 'leaf'!r}) overflowed to "

@@ -68,13 +68,10 @@ def gradgradcheck(
     n = len(points)
     out, leaves = _leaves_call(f, points)
     first = grad(out, leaves, create_graph=True)
-    rows = []
+    rows: list[tuple[str, object, float, float]] = []
     for i in range(n):
         second = grad(first[i], leaves)
-        numerical = [
-            _central_difference(lambda xs, i=i: _first_derivative(f, xs, i), points, j, eps)
-            for j in range(n)
-        ]
+        numerical = [_central_difference(_first_derivative(f, i), points, j, eps) for j in range(n)]
         for j in range(n):
             rows.append((f"{labels[i]}, {labels[j]}", (points[i], points[j]), second[j], numerical[j]))
     return _verdict("gradgradcheck", "d²f/dx_i dx_j", rows, atol, rtol, raise_exception)
@@ -90,9 +87,7 @@ def _points(inputs: Sequence[Value | Number]) -> list[float]:
 
 
 def _labels(inputs: Sequence[Value | Number]) -> list[str]:
-    return [
-        (x.label if isinstance(x, Value) and x.label else f"input {i}") for i, x in enumerate(inputs)
-    ]
+    return [(x.label if isinstance(x, Value) and x.label else f"input {i}") for i, x in enumerate(inputs)]
 
 
 def _call(f: Function, values: list[Value]) -> Value:
@@ -115,14 +110,15 @@ def _evaluator(f: Function) -> Callable[[list[float]], float]:
     return evaluate
 
 
-def _first_derivative(f: Function, points: list[float], i: int) -> float:
-    out, leaves = _leaves_call(f, points)
-    return grad(out, leaves)[i]
+def _first_derivative(f: Function, i: int) -> Callable[[list[float]], float]:
+    def derivative(points: list[float]) -> float:
+        out, leaves = _leaves_call(f, points)
+        return grad(out, leaves)[i]
+
+    return derivative
 
 
-def _central_difference(
-    g: Callable[[list[float]], float], points: list[float], i: int, eps: float
-) -> float:
+def _central_difference(g: Callable[[list[float]], float], points: list[float], i: int, eps: float) -> float:
     plus = list(points)
     minus = list(points)
     plus[i] += eps
@@ -133,7 +129,7 @@ def _central_difference(
 def _verdict(
     name: str,
     quantity: str,
-    rows: list[tuple[str, object, float, float]],
+    rows: Sequence[tuple[str, object, float, float]],
     atol: float,
     rtol: float,
     raise_exception: bool,

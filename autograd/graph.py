@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import overload, Literal
+from typing import Literal, overload
 
 from .mode import enable_grad
 from .value import Value, _as_float
@@ -161,9 +161,7 @@ def grad(
     return result
 
 
-def _value_grads(
-    order: list[Value], output: Value, inputs: list[Value], seed: float
-) -> list[Value]:
+def _value_grads(order: list[Value], output: Value, inputs: list[Value], seed: float) -> list[Value]:
     """The gradients as Values: each local derivative is rebuilt from its rule on Values."""
     grads: dict[Value, Value] = {output: Value(seed)}
     for node in reversed(order):

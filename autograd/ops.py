@@ -50,7 +50,8 @@ def _sigmoid(x: Any) -> Any:
 
 def _data(x: Any) -> float:
     """The float inside a Value, or the float itself (for derivatives that branch on sign)."""
-    return x if _is_number(x) else x.data
+    value: float = x if _is_number(x) else x.data
+    return value
 
 
 def _sigmoid_float(x: float) -> float:
@@ -74,12 +75,14 @@ def _logsumexp_float(xs: Sequence[float]) -> float:
 def _linear_float(xs: Sequence[float]) -> float:
     # parents are (w1..wn, x1..xn, b): w.x + b, summed left to right like the worked examples.
     n = len(xs) // 2
-    return sum(map(operator.mul, xs[:n], xs[n : 2 * n])) + xs[-1]
+    total: float = sum(map(operator.mul, xs[:n], xs[n : 2 * n]))
+    return total + xs[-1]
 
 
 def _dot_float(xs: Sequence[float]) -> float:
     n = len(xs) // 2
-    return sum(map(operator.mul, xs[:n], xs[n:]))
+    total: float = sum(map(operator.mul, xs[:n], xs[n:]))
+    return total
 
 
 def _linear_locals(xs: Sequence[Any], out: Any) -> tuple[Any, ...]:
@@ -100,16 +103,16 @@ class Op:
     """One row of the op table."""
 
     __slots__ = (
-        "name",
         "arity",
-        "forward",
         "derivative",
-        "formula",
-        "local_formulas",
         "domain",
-        "domain_text",
-        "risky_locals",
         "domain_error",
+        "domain_text",
+        "formula",
+        "forward",
+        "local_formulas",
+        "name",
+        "risky_locals",
     )
 
     def __init__(
@@ -144,7 +147,7 @@ class Op:
             return self.forward(xs)
         return self.forward(*xs) if param is None else self.forward(*xs, param)
 
-    def run_derivative(self, xs: tuple[Any, ...], out: Any, param: float | None) -> tuple[Any, ...]:
+    def run_derivative(self, xs: Sequence[Any], out: Any, param: float | None) -> tuple[Any, ...]:
         """Apply ``derivative`` to inputs and output (floats or Values), whatever the arity."""
         if isinstance(self.derivative, tuple):
             return self.derivative
@@ -192,6 +195,7 @@ def _dot_formula(i: int, n: int) -> str:
     return f"x{i + 1}" if i < k else f"w{i - k + 1}"
 
 
+# fmt: off
 _ROWS = (
     # --- unary ------------------------------------------------------------------------------
     Op("neg", 1, operator.neg, (-1.0,), "-x", ("-1",)),
@@ -243,6 +247,8 @@ _ROWS = (
        lambda xs, out: tuple(_exp(x - out) for x in xs), "log(exp(x1) + ... + exp(xn))",
        lambda i, n: f"softmax(x)[{i + 1}] = exp(x{i + 1} - logsumexp(x))"),
 )
+
+# fmt: on
 
 OPS: dict[str, Op] = {op.name: op for op in _ROWS}
 """Every op of the engine, by name."""

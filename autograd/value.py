@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Iterable, Sequence
-from typing import Any, Union
+from typing import Any
 
 from .mode import _recording
 from .ops import OPS, Op
@@ -20,8 +20,7 @@ from .ops import OPS, Op
 _isfinite = math.isfinite
 _new = object.__new__
 
-Number = Union[int, float]
-Operand = Union["Value", int, float]
+Number = int | float
 
 
 class Value:
@@ -34,7 +33,7 @@ class Value:
     (-3.0, 2.0)
     """
 
-    __slots__ = ("data", "grad", "label", "parents", "local_grads", "_op", "_param")
+    __slots__ = ("_op", "_param", "data", "grad", "label", "local_grads", "parents")
 
     data: float
     grad: float
@@ -211,6 +210,8 @@ class Value:
         return Value(self.data, self.label)
 
 
+Operand = Value | int | float
+
 # The rows each method applies, looked up once.
 _ADD, _SUB, _MUL, _DIV, _VPOW = (OPS[n] for n in ("add", "sub", "mul", "div", "vpow"))
 _NEG, _ABS, _POW, _RPOW = (OPS[n] for n in ("neg", "abs", "pow", "rpow"))
@@ -288,10 +289,11 @@ def _unary(op: Op, a: Value, param: float | None = None) -> Value:
     node.label = ""
     if _recording.get():
         node.parents = (a,)
-        if op.risky_locals or param is not None or op.derivative.__class__ is tuple:
+        rule = op.derivative
+        if op.risky_locals or param is not None or isinstance(rule, tuple):
             node.local_grads = _local_grads(op, xs, out, param)
         else:
-            node.local_grads = op.derivative(x, out)
+            node.local_grads = rule(x, out)
         node._op = op
         node._param = param
     else:
@@ -321,7 +323,7 @@ def _binary(op: Op, a: Value, b: Any) -> Value:
     if _recording.get():
         node.parents = (a, b)
         rule = op.derivative
-        if rule.__class__ is tuple:
+        if isinstance(rule, tuple):
             node.local_grads = rule
         elif op.risky_locals:
             node.local_grads = _local_grads(op, (x, y), out, None)
@@ -354,7 +356,7 @@ def _nary(op: Op, parents: tuple[Any, ...]) -> Value:
     node._param = None
     if _recording.get():
         node.parents = parents
-        node.local_grads = op.derivative(xs, out)
+        node.local_grads = op.run_derivative(xs, out, None)
         node._op = op
     else:
         node.parents = node.local_grads = ()

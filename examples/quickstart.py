@@ -18,8 +18,7 @@ print("every edge, child <- parent: local derivative d(child)/d(parent)")
 for node in topological_order(a):
     for i, parent in enumerate(node.parents):
         name = parent.label or f"{parent.data:g}"
-        print(f"  {node.label:>5} <- {name:<5} {node.local_formula(i):<30}"
-              f" = {node.local_grads[i]:.9f}")
+        print(f"  {node.label:>5} <- {name:<5} {node.local_formula(i):<30} = {node.local_grads[i]:.9f}")
 print(f"d a_h1/d w1 = {w1.grad:.9f}  (= a(1-a) * i1 = {a.data * (1 - a.data) * 0.05:.9f})")
 
 (second,) = grad(grad(a, [w1], create_graph=True)[0], [w1])

@@ -23,7 +23,16 @@ from .losses import (
 )
 from .module import Module
 from .optim import SGD, Adam, AdamW, Optimizer
-from .train import History, Metrics, argmax_accuracy, evaluate, fit, predict, sign_accuracy, threshold_accuracy
+from .train import (
+    History,
+    Metrics,
+    argmax_accuracy,
+    evaluate,
+    fit,
+    predict,
+    sign_accuracy,
+    threshold_accuracy,
+)
 
 __all__ = [
     "INITS",

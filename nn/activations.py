@@ -56,15 +56,16 @@ ELEMENTWISE: dict[str, Elementwise] = {
 VECTORWISE: dict[str, Vectorwise] = {"softmax": softmax, "log_softmax": log_softmax}
 
 
-def resolve(activation: str | Elementwise | None) -> tuple[str, Elementwise | Vectorwise, bool]:
-    """(name, function, is_vectorwise) for a name or a callable; None means identity."""
+def resolve(activation: str | Elementwise | None) -> tuple[str, Elementwise | None, Vectorwise | None]:
+    """(name, element-wise function, vector function) for a name or a callable: exactly one
+    of the two functions is set; None means identity."""
     if activation is None:
-        return "identity", identity, False
+        return "identity", identity, None
     if callable(activation):
-        return getattr(activation, "__name__", "custom"), activation, False
+        return getattr(activation, "__name__", "custom"), activation, None
     if activation in ELEMENTWISE:
-        return activation, ELEMENTWISE[activation], False
+        return activation, ELEMENTWISE[activation], None
     if activation in VECTORWISE:
-        return activation, VECTORWISE[activation], True
+        return activation, None, VECTORWISE[activation]
     known = sorted(ELEMENTWISE) + sorted(VECTORWISE)
     raise ValueError(f"unknown activation {activation!r}; choose one of {known} or pass a function")

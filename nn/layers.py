@@ -9,15 +9,14 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Callable, Sequence
-from typing import Union
 
 from autograd import Value
 
-from .activations import Elementwise, resolve
+from .activations import Elementwise, identity, resolve
 from .module import Module
 
-Input = Union[Value, float, int]
-Init = Union[str, Callable[[int, int, random.Random], float]]
+Input = Value | float | int
+Init = str | Callable[[int, int, random.Random], float]
 
 
 def _uniform(fan_in: int, fan_out: int, rng: random.Random) -> float:
@@ -76,9 +75,10 @@ class Neuron(Module):
     ) -> None:
         if not isinstance(n_in, int) or n_in < 1:
             raise ValueError(f"Neuron: n_in must be a positive int, got {n_in!r}")
-        self.activation, self._act, vectorwise = resolve(activation)
-        if vectorwise:
+        self.activation, elementwise, _ = resolve(activation)
+        if elementwise is None:
             raise ValueError(f"Neuron: {self.activation!r} acts on a whole layer; give it to a Layer")
+        self._act: Elementwise = elementwise
         if weights is None:
             draw = _init_function(init)
             source = rng if rng is not None else random.Random()
@@ -88,7 +88,9 @@ class Neuron(Module):
                 raise ValueError(f"Neuron: expected {n_in} weights, got {len(weights)}")
             values = [_number(w, "Neuron weights") for w in weights]
         self.w = [Value(v) for v in values]
-        self.b: Value | None = bias if isinstance(bias, Value) or bias is None else Value(_number(bias, "Neuron bias"))
+        self.b: Value | None = (
+            bias if isinstance(bias, Value) or bias is None else Value(_number(bias, "Neuron bias"))
+        )
         self.label_parameters()
 
     @property
@@ -98,7 +100,7 @@ class Neuron(Module):
     def __call__(self, x: Sequence[Input]) -> Value:
         if len(x) != len(self.w):
             raise ValueError(f"Neuron: expected {len(self.w)} inputs, got {len(x)}")
-        return self._act(self.preactivation(x))  # type: ignore[return-value]
+        return self._act(self.preactivation(x))
 
     def preactivation(self, x: Sequence[Input]) -> Value:
         """The single node ``w·x + b`` (``w·x`` without a bias), before the activation."""
@@ -133,7 +135,7 @@ class Layer(Module):
     ) -> None:
         if not isinstance(n_out, int) or n_out < 1:
             raise ValueError(f"Layer: n_out must be a positive int, got {n_out!r}")
-        self.activation, self._act, self._vectorwise = resolve(activation)
+        self.activation, self._elementwise, self._vectorwise = resolve(activation)
         if weights is not None and len(weights) != n_out:
             raise ValueError(f"Layer: weights need {n_out} rows (one per neuron), got {len(weights)}")
         neuron_biases = self._neuron_biases(n_out, biases, bias, shared_bias)
@@ -184,8 +186,14 @@ class Layer(Module):
             raise ValueError(f"Layer: expected {self.n_in} inputs, got {len(x)}: {list(x)!r}")
         inputs = [v if isinstance(v, Value) else Value(v) for v in x]  # shared by all neurons
         zs = [neuron.preactivation(inputs) for neuron in self.neurons]
-        out = self._act(zs) if self._vectorwise else [self._act(z) for z in zs]  # type: ignore[arg-type,misc]
-        return out[0] if self.squeeze and len(out) == 1 else out  # type: ignore[return-value]
+        if self._vectorwise is not None:
+            out = self._vectorwise(zs)
+        elif self._elementwise is None or self._elementwise is identity:
+            out = zs
+        else:
+            act = self._elementwise
+            out = [act(z) for z in zs]
+        return out[0] if self.squeeze and len(out) == 1 else out
 
     def __repr__(self) -> str:
         bias = " shared bias" if hasattr(self, "b") else ""
@@ -232,7 +240,12 @@ class MLP(Module):
         if activations is None:
             activations = [activation] * (n - 1) + [output_activation]
         shared = [shared_bias] * n if isinstance(shared_bias, bool) else list(shared_bias)
-        for what, given in (("activations", activations), ("weights", weights), ("biases", biases), ("shared_bias", shared)):
+        for what, given in (
+            ("activations", activations),
+            ("weights", weights),
+            ("biases", biases),
+            ("shared_bias", shared),
+        ):
             if given is not None and len(given) != n:
                 raise ValueError(f"MLP: {what} needs {n} entries (one per layer), got {len(given)}")
         if rng is None:
@@ -257,10 +270,12 @@ class MLP(Module):
 
     def __call__(self, x: Sequence[Input]) -> list[Value] | Value:
         out: Sequence[Input] = x
+        values: list[Value] = []
         for layer in self.layers:
-            out = layer(out)  # type: ignore[assignment]
-        result = list(out)  # type: ignore[arg-type]
-        return result[0] if self.squeeze and len(result) == 1 else result  # type: ignore[return-value]
+            result = layer(out)
+            values = [result] if isinstance(result, Value) else result
+            out = values
+        return values[0] if self.squeeze and len(values) == 1 else values
 
     def __repr__(self) -> str:
         inner = "\n".join(f"  (layers.{i}): {layer!r}" for i, layer in enumerate(self.layers))

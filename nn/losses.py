@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from typing import Any, Literal, Union
+from typing import Any, Literal
 
 from autograd import Value
 
 Reduction = Literal["mean", "sum", "none"]
-LossResult = Union[Value, list[Value]]
+LossResult = Value | list[Value]
 
 
 def half_squared_error(outputs: Any, targets: Any, reduction: Reduction = "mean") -> LossResult:
@@ -27,7 +27,9 @@ def half_squared_error(outputs: Any, targets: Any, reduction: Reduction = "mean"
     0.27481108
     """
     samples = _elementwise_samples(outputs, targets, "half_squared_error")
-    return _reduce([_sum([0.5 * (t - o) ** 2 for o, t in s]) for s in samples], reduction, "half_squared_error")
+    return _reduce(
+        [_sum([0.5 * (t - o) ** 2 for o, t in s]) for s in samples], reduction, "half_squared_error"
+    )
 
 
 def squared_error(outputs: Any, targets: Any, reduction: Reduction = "mean") -> LossResult:
@@ -60,7 +62,9 @@ def cross_entropy(logits: Any, targets: Any, reduction: Reduction = "mean") -> L
     losses = []
     for z, target in zip(batch, target_list):
         if not isinstance(z, (list, tuple)) or not z or not all(isinstance(v, Value) for v in z):
-            raise TypeError(f"cross_entropy: logits of a sample must be a non-empty list of Values, got {z!r}")
+            raise TypeError(
+                f"cross_entropy: logits of a sample must be a non-empty list of Values, got {z!r}"
+            )
         lse = Value.logsumexp(z)
         if isinstance(target, (list, tuple)):
             probs = _distribution(target, len(z))
@@ -114,7 +118,9 @@ def _target_number(t: Any, name: str) -> float:
     return float(t)
 
 
-def _batch(outputs: Any, targets: Any, is_one_sample: Callable[[Any], bool], name: str) -> tuple[list[Any], list[Any]]:
+def _batch(
+    outputs: Any, targets: Any, is_one_sample: Callable[[Any], bool], name: str
+) -> tuple[list[Any], list[Any]]:
     """Split into per-sample lists; a single sample becomes a batch of one."""
     if isinstance(outputs, (list, tuple)) and outputs and is_one_sample(outputs[0]):
         return [list(outputs)], [targets]
@@ -169,8 +175,12 @@ def _class_index(target: Any, n_classes: int) -> int:
 
 def _distribution(target: Sequence[Any], n_classes: int) -> list[float]:
     if len(target) != n_classes:
-        raise ValueError(f"cross_entropy: target {list(target)!r} has {len(target)} entries for {n_classes} classes")
+        raise ValueError(
+            f"cross_entropy: target {list(target)!r} has {len(target)} entries for {n_classes} classes"
+        )
     probs = [_target_number(p, "cross_entropy") for p in target]
     if any(p < 0.0 for p in probs) or abs(math.fsum(probs) - 1.0) > 1e-9:
-        raise ValueError(f"cross_entropy: a target distribution must be >= 0 and sum to 1, got {list(target)!r}")
+        raise ValueError(
+            f"cross_entropy: a target distribution must be >= 0 and sum to 1, got {list(target)!r}"
+        )
     return probs

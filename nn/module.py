@@ -81,7 +81,7 @@ class Module:
 
     def unfreeze(self, *patterns: str) -> Module:
         """Undo ``freeze`` for the matching names (all, with no pattern); returns ``self``."""
-        frozen = getattr(self, "_frozen", set())
+        frozen: set[str] = getattr(self, "_frozen", set())
         chosen = _match(sorted(frozen), patterns, "unfreeze") if patterns else set(frozen)
         frozen.difference_update(chosen)
         return self
@@ -106,7 +106,9 @@ class Module:
         """Set parameters from ``state``; any missing, extra or non-number entry is an error,
         and then nothing is changed."""
         if not isinstance(state, Mapping):
-            raise TypeError(f"load_state_dict: expected a mapping of names to numbers, got {type(state).__name__}")
+            raise TypeError(
+                f"load_state_dict: expected a mapping of names to numbers, got {type(state).__name__}"
+            )
         params = dict(self.named_parameters())
         missing = sorted(set(params) - set(state))
         extra = sorted(set(state) - set(params))
@@ -154,6 +156,8 @@ def _match(names: list[str], patterns: tuple[str, ...], where: str) -> set[str]:
     for pattern in patterns:
         hits = fnmatch.filter(names, pattern)
         if not hits:
-            raise ValueError(f"{where}: pattern {pattern!r} matches no parameter; names look like {names[:3]}")
+            raise ValueError(
+                f"{where}: pattern {pattern!r} matches no parameter; names look like {names[:3]}"
+            )
         chosen.update(hits)
     return chosen

@@ -15,7 +15,13 @@ from autograd import Value
 
 
 def _positive(x: float, name: str, where: str, allow_zero: bool = False) -> float:
-    if isinstance(x, bool) or not isinstance(x, (int, float)) or not math.isfinite(x) or x < 0 or (x == 0 and not allow_zero):
+    if (
+        isinstance(x, bool)
+        or not isinstance(x, (int, float))
+        or not math.isfinite(x)
+        or x < 0
+        or (x == 0 and not allow_zero)
+    ):
         bound = ">= 0" if allow_zero else "> 0"
         raise ValueError(f"{where}: {name} must be a finite number {bound}, got {x!r}")
     return float(x)
@@ -55,7 +61,11 @@ class Optimizer:
 
     def state_dict(self) -> dict[str, Any]:
         """Hyper-parameters and buffers, JSON-compatible."""
-        return {"type": type(self).__name__, **self._hyper(), **{k: list(v) for k, v in self._buffers().items()}}
+        return {
+            "type": type(self).__name__,
+            **self._hyper(),
+            **{k: list(v) for k, v in self._buffers().items()},
+        }
 
     def load_state_dict(self, state: Mapping[str, Any]) -> None:
         """Restore a state from ``state_dict`` (checked first; on error nothing changes)."""
@@ -86,7 +96,9 @@ class SGD(Optimizer):
     0.35891648
     """
 
-    def __init__(self, params: Iterable[Value], lr: float, momentum: float = 0.0, weight_decay: float = 0.0) -> None:
+    def __init__(
+        self, params: Iterable[Value], lr: float, momentum: float = 0.0, weight_decay: float = 0.0
+    ) -> None:
         super().__init__(params, lr)
         self.momentum = _positive(momentum, "momentum", "SGD", allow_zero=True)
         self.weight_decay = _positive(weight_decay, "weight_decay", "SGD", allow_zero=True)

@@ -41,19 +41,22 @@ class Metrics:
 def _scalar(output: Any) -> Value:
     if isinstance(output, Value):
         return output
-    if len(output) != 1:
-        raise ValueError(f"accuracy: expected one output per sample, got {len(output)}")
-    return output[0]
+    if len(output) != 1 or not isinstance(output[0], Value):
+        raise ValueError(f"accuracy: expected one output per sample, got {output!r}")
+    value: Value = output[0]
+    return value
 
 
 def sign_accuracy(outputs: Sequence[Any], targets: Sequence[Any]) -> float:
     """Share of samples whose score has the sign of its ±1 label (hinge loss)."""
-    return sum((_scalar(o).data > 0) == (t > 0) for o, t in zip(outputs, targets)) / len(outputs)
+    hits = sum((_scalar(o).data > 0) == (t > 0) for o, t in zip(outputs, targets))
+    return float(hits) / len(outputs)
 
 
 def threshold_accuracy(outputs: Sequence[Any], targets: Sequence[Any]) -> float:
     """Share of samples whose logit is > 0 exactly when the 0/1 label is 1 (binary cross-entropy)."""
-    return sum((_scalar(o).data > 0) == (t >= 0.5) for o, t in zip(outputs, targets)) / len(outputs)
+    hits = sum((_scalar(o).data > 0) == (t >= 0.5) for o, t in zip(outputs, targets))
+    return float(hits) / len(outputs)
 
 
 def argmax_accuracy(outputs: Sequence[Any], targets: Sequence[Any]) -> float:
@@ -150,7 +153,11 @@ def fit(
 
 
 def evaluate(
-    model: Model, X: Sequence[Any], y: Sequence[Any], loss: Loss | None = None, accuracy: Accuracy | str | None = "auto"
+    model: Model,
+    X: Sequence[Any],
+    y: Sequence[Any],
+    loss: Loss | None = None,
+    accuracy: Accuracy | str | None = "auto",
 ) -> Metrics:
     """Loss and accuracy of ``model`` on (X, y), computed under ``no_grad`` (no graph is built)."""
     measure = _accuracy_for(loss, accuracy)

@@ -82,7 +82,12 @@ CASES: list[tuple[str, Case]] = [
     ),
     (
         "pow",
-        Case(lambda p, x: x**p, n_points(reals(0.1, 10)), lambda p, x: math.exp(p * math.log(x)), param=reals(-3, 3)),
+        Case(
+            lambda p, x: x**p,
+            n_points(reals(0.1, 10)),
+            lambda p, x: math.exp(p * math.log(x)),
+            param=reals(-3, 3),
+        ),
     ),
     (
         "pow",  # a negative base needs an integer exponent
@@ -95,14 +100,23 @@ CASES: list[tuple[str, Case]] = [
     ),
     (
         "rpow",
-        Case(lambda p, x: p**x, n_points(reals(-5, 5)), lambda p, x: math.exp(x * math.log(p)), param=reals(0.1, 10)),
+        Case(
+            lambda p, x: p**x,
+            n_points(reals(-5, 5)),
+            lambda p, x: math.exp(x * math.log(p)),
+            param=reals(0.1, 10),
+        ),
     ),
     ("add", Case(lambda p, a, b: a + b, n_points(reals(-1e3, 1e3), reals(-1e3, 1e3)), lambda p, a, b: a + b)),
     ("sub", Case(lambda p, a, b: a - b, n_points(reals(-1e3, 1e3), reals(-1e3, 1e3)), lambda p, a, b: a - b)),
     ("mul", Case(lambda p, a, b: a * b, n_points(reals(-100, 100), reals(-100, 100)), lambda p, a, b: a * b)),
     (
         "div",
-        Case(lambda p, a, b: a / b, n_points(reals(-100, 100), nonzero_magnitude(0.1, 100)), lambda p, a, b: a / b),
+        Case(
+            lambda p, a, b: a / b,
+            n_points(reals(-100, 100), nonzero_magnitude(0.1, 100)),
+            lambda p, a, b: a / b,
+        ),
     ),
     (
         "vpow",
@@ -112,8 +126,22 @@ CASES: list[tuple[str, Case]] = [
             lambda p, a, b: math.exp(b * math.log(a)),
         ),
     ),
-    ("sum", Case(lambda p, *xs: Value.sum(xs), st.lists(reals(-100, 100), min_size=1, max_size=6), lambda p, *xs: sum(xs))),
-    ("dot", Case(lambda p, *xs: Value.dot(xs[: len(xs) // 2], xs[len(xs) // 2 :]), pairs_of(4), lambda p, *xs: _dot(xs))),
+    (
+        "sum",
+        Case(
+            lambda p, *xs: Value.sum(xs),
+            st.lists(reals(-100, 100), min_size=1, max_size=6),
+            lambda p, *xs: sum(xs),
+        ),
+    ),
+    (
+        "dot",
+        Case(
+            lambda p, *xs: Value.dot(xs[: len(xs) // 2], xs[len(xs) // 2 :]),
+            pairs_of(4),
+            lambda p, *xs: _dot(xs),
+        ),
+    ),
     (
         "linear",
         Case(

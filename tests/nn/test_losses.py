@@ -24,7 +24,11 @@ from nn import (
 
 from ..autograd.strategies import reals
 
-vectors = st.integers(1, 5).flatmap(lambda n: st.tuples(st.lists(reals(-5, 5), min_size=n, max_size=n), st.lists(reals(-5, 5), min_size=n, max_size=n)))
+vectors = st.integers(1, 5).flatmap(
+    lambda n: st.tuples(
+        st.lists(reals(-5, 5), min_size=n, max_size=n), st.lists(reals(-5, 5), min_size=n, max_size=n)
+    )
+)
 
 
 @given(vectors)
@@ -32,12 +36,22 @@ def test_squared_errors_match_textbook_formulas(pair) -> None:  # type: ignore[n
     outs, targets = pair
     values = [Value(o) for o in outs]
     n = len(outs)
-    assert half_squared_error([values], [targets]).data == pytest.approx(sum(0.5 * (t - o) ** 2 for o, t in zip(outs, targets)))
-    assert squared_error([values], [targets]).data == pytest.approx(sum((o - t) ** 2 for o, t in zip(outs, targets)))
-    assert mse([values], [targets]).data == pytest.approx(sum((o - t) ** 2 for o, t in zip(outs, targets)) / n)
+    assert half_squared_error([values], [targets]).data == pytest.approx(
+        sum(0.5 * (t - o) ** 2 for o, t in zip(outs, targets))
+    )
+    assert squared_error([values], [targets]).data == pytest.approx(
+        sum((o - t) ** 2 for o, t in zip(outs, targets))
+    )
+    assert mse([values], [targets]).data == pytest.approx(
+        sum((o - t) ** 2 for o, t in zip(outs, targets)) / n
+    )
     # a flat list is a batch of scalar samples: "mean" is the mean over the elements
-    assert half_squared_error(values, targets).data == pytest.approx(sum(0.5 * (t - o) ** 2 for o, t in zip(outs, targets)) / n)
-    assert half_squared_error(values, targets, reduction="sum").data == pytest.approx(sum(0.5 * (t - o) ** 2 for o, t in zip(outs, targets)))
+    assert half_squared_error(values, targets).data == pytest.approx(
+        sum(0.5 * (t - o) ** 2 for o, t in zip(outs, targets)) / n
+    )
+    assert half_squared_error(values, targets, reduction="sum").data == pytest.approx(
+        sum(0.5 * (t - o) ** 2 for o, t in zip(outs, targets))
+    )
 
 
 @given(vectors, st.sampled_from([half_squared_error, squared_error, mse]), st.sampled_from(["mean", "sum"]))
@@ -82,7 +96,9 @@ def test_cross_entropy_soft_targets_and_batches(zs, data) -> None:  # type: igno
     probs = [w / sum(weights) for w in weights]
     values = [Value(z) for z in zs]
     lse = math.log(sum(math.exp(z) for z in zs))
-    assert cross_entropy(values, probs).data == pytest.approx(sum(p * (lse - z) for p, z in zip(probs, zs)), rel=1e-9)
+    assert cross_entropy(values, probs).data == pytest.approx(
+        sum(p * (lse - z) for p, z in zip(probs, zs)), rel=1e-9
+    )
     batch = cross_entropy([values, values], [0, len(zs) - 1])
     assert batch.data == pytest.approx((2 * lse - zs[0] - zs[-1]) / 2, rel=1e-9)
 
@@ -128,18 +144,38 @@ def test_leaky_relu_and_l2_penalty() -> None:
 @pytest.mark.parametrize(
     ("make", "error", "message"),
     [
-        (lambda: cross_entropy([Value(1.0), Value(2.0)], 2), ValueError, r"target class 2 is out of range for 2 classes"),
+        (
+            lambda: cross_entropy([Value(1.0), Value(2.0)], 2),
+            ValueError,
+            r"target class 2 is out of range for 2 classes",
+        ),
         (lambda: cross_entropy([Value(1.0), Value(2.0)], -1), ValueError, r"target class -1 is out of range"),
-        (lambda: cross_entropy([Value(1.0), Value(2.0)], 0.5), TypeError, r"class target must be an int index, got 0.5"),
-        (lambda: cross_entropy([Value(1.0), Value(2.0)], [0.5, 0.6]), ValueError, r"must be >= 0 and sum to 1"),
+        (
+            lambda: cross_entropy([Value(1.0), Value(2.0)], 0.5),
+            TypeError,
+            r"class target must be an int index, got 0.5",
+        ),
+        (
+            lambda: cross_entropy([Value(1.0), Value(2.0)], [0.5, 0.6]),
+            ValueError,
+            r"must be >= 0 and sum to 1",
+        ),
         (lambda: cross_entropy([Value(1.0), Value(2.0)], [1.0]), ValueError, r"has 1 entries for 2 classes"),
-        (lambda: cross_entropy([[Value(1.0)], [Value(2.0)]], [0]), ValueError, r"2 samples but targets \[0\]"),
+        (
+            lambda: cross_entropy([[Value(1.0)], [Value(2.0)]], [0]),
+            ValueError,
+            r"2 samples but targets \[0\]",
+        ),
         (lambda: hinge(Value(1.0), 0), ValueError, r"hinge: targets must be -1 or \+1, got 0"),
         (lambda: binary_cross_entropy(Value(1.0), 2), ValueError, r"must lie in \[0, 1\], got 2"),
         (lambda: mse([Value(1.0)], [1.0, 2.0]), ValueError, r"mse: 1 outputs but targets"),
         (lambda: mse([[Value(1.0)]], [[1.0, 2.0]]), ValueError, r"differ in shape"),
         (lambda: mse(Value(1.0), float("nan")), ValueError, r"targets must be finite numbers, got nan"),
-        (lambda: mse(Value(1.0), 1.0, reduction="avg"), ValueError, r"reduction must be 'mean', 'sum' or 'none'"),
+        (
+            lambda: mse(Value(1.0), 1.0, reduction="avg"),
+            ValueError,
+            r"reduction must be 'mean', 'sum' or 'none'",
+        ),
         (lambda: mse([], []), TypeError, r"outputs must be a Value or a non-empty list"),
     ],
 )

@@ -14,7 +14,12 @@ from nn import INITS, MLP, Layer, Module, Neuron
 def test_named_parameters_have_stable_dotted_names_and_labels() -> None:
     net = MLP(2, [3, 1], seed=0)
     names = [name for name, _ in net.named_parameters()]
-    assert names[:4] == ["layers.0.neurons.0.w.0", "layers.0.neurons.0.w.1", "layers.0.neurons.0.b", "layers.0.neurons.1.w.0"]
+    assert names[:4] == [
+        "layers.0.neurons.0.w.0",
+        "layers.0.neurons.0.w.1",
+        "layers.0.neurons.0.b",
+        "layers.0.neurons.1.w.0",
+    ]
     assert names[-1] == "layers.1.neurons.0.b"
     assert len(names) == 3 * 3 + 4 == len(net.parameters())
     assert all(p.label == name for name, p in net.named_parameters())
@@ -89,7 +94,10 @@ def test_state_dict_round_trip_through_json(tmp_path) -> None:  # type: ignore[n
     [
         (lambda s: s.pop("layers.0.neurons.0.b"), r"missing \['layers.0.neurons.0.b'\]"),
         (lambda s: s.update({"layers.9.w": 1.0}), r"unexpected \['layers.9.w'\]"),
-        (lambda s: s.update({"layers.0.neurons.0.w.0": [1.0, 2.0]}), r"must be a finite number, got \[1.0, 2.0\]"),
+        (
+            lambda s: s.update({"layers.0.neurons.0.w.0": [1.0, 2.0]}),
+            r"must be a finite number, got \[1.0, 2.0\]",
+        ),
         (lambda s: s.update({"layers.0.neurons.0.w.1": float("nan")}), r"must be a finite number, got nan"),
         (lambda s: s.update({"layers.0.neurons.0.w.1": "0.5"}), r"must be a finite number, got '0.5'"),
     ],
@@ -112,7 +120,11 @@ def test_bad_state_is_rejected_and_changes_nothing(edit, message) -> None:  # ty
         (lambda: Neuron(2, weights=[1.0]), ValueError, r"Neuron: expected 2 weights, got 1"),
         (lambda: Layer(2, 2, weights=[[1.0, 2.0]]), ValueError, r"weights need 2 rows"),
         (lambda: Layer(2, 2, biases=[1.0]), ValueError, r"biases need 2 numbers"),
-        (lambda: Layer(2, 2, shared_bias=True, biases=[1.0, 2.0]), ValueError, r"a shared bias is one number"),
+        (
+            lambda: Layer(2, 2, shared_bias=True, biases=[1.0, 2.0]),
+            ValueError,
+            r"a shared bias is one number",
+        ),
         (lambda: MLP(2, [2, 1], weights=[[[1.0, 2.0], [3.0, 4.0]]]), ValueError, r"weights needs 2 entries"),
         (lambda: MLP(2, [2], activation="swish"), ValueError, r"unknown activation 'swish'"),
         (lambda: MLP(2, [2], init="orthogonal"), ValueError, r"unknown init 'orthogonal'"),
@@ -138,7 +150,10 @@ def test_reprs_read_well() -> None:
     assert repr(Neuron(2, "relu", weights=[1.0, 2.0])) == "Neuron(2 inputs, relu, bias)"
     assert repr(Layer(2, 3, "tanh", shared_bias=True)) == "Layer(2 -> 3, tanh shared bias)"
     assert repr(MLP(2, [4, 1], seed=0)).splitlines() == [
-        "MLP(17 parameters", "  (layers.0): Layer(2 -> 4, relu)", "  (layers.1): Layer(4 -> 1, identity)", ")"
+        "MLP(17 parameters",
+        "  (layers.0): Layer(2 -> 4, relu)",
+        "  (layers.1): Layer(4 -> 1, identity)",
+        ")",
     ]
 
 

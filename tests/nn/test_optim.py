@@ -57,11 +57,16 @@ def test_adam_and_adamw_follow_the_paper(bias_correction: bool, kind: str) -> No
             p -= lr * m_hat / (math.sqrt(v_hat) + eps)
         expected.append(p)
     cls = Adam if kind == "adam" else AdamW
-    got, _ = run(lambda ps: cls(ps, lr=lr, betas=(b1, b2), eps=eps, weight_decay=wd, bias_correction=bias_correction))
+    got, _ = run(
+        lambda ps: cls(ps, lr=lr, betas=(b1, b2), eps=eps, weight_decay=wd, bias_correction=bias_correction)
+    )
     assert got == pytest.approx(expected, rel=1e-14)
 
 
-@pytest.mark.parametrize("make", [lambda ps: SGD(ps, lr=0.1, momentum=0.9), lambda ps: Adam(ps, lr=0.05), lambda ps: AdamW(ps, lr=0.05)])
+@pytest.mark.parametrize(
+    "make",
+    [lambda ps: SGD(ps, lr=0.1, momentum=0.9), lambda ps: Adam(ps, lr=0.05), lambda ps: AdamW(ps, lr=0.05)],
+)
 def test_state_round_trip_resumes_exactly(make) -> None:  # type: ignore[no-untyped-def]
     straight, _ = run(make)
     _, first = run(make, GRADS[:2])
@@ -90,7 +95,11 @@ def test_load_state_rejects_mismatches_and_changes_nothing() -> None:
     ("make", "error", "message"),
     [
         (lambda: SGD([Value(1.0)], lr=0), ValueError, r"SGD: lr must be a finite number > 0, got 0"),
-        (lambda: SGD([Value(1.0)], lr=0.1, momentum=-1), ValueError, r"momentum must be a finite number >= 0"),
+        (
+            lambda: SGD([Value(1.0)], lr=0.1, momentum=-1),
+            ValueError,
+            r"momentum must be a finite number >= 0",
+        ),
         (lambda: Adam([Value(1.0)], betas=(0.9, 1.0)), ValueError, r"betas must be two numbers in \[0, 1\)"),
         (lambda: Adam([], lr=0.1), ValueError, r"Adam: got no parameters"),
         (lambda: SGD([1.0], lr=0.1), TypeError, r"parameters must be Values, got float 1.0"),

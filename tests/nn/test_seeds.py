@@ -38,9 +38,13 @@ SEED0 = {
 def _seed0_net() -> MLP:
     w1, w2, w3, w4, w5, w6 = SEED0["w"]
     return MLP(
-        2, [2, 1], activation="sigmoid", output_activation="sigmoid",
+        2,
+        [2, 1],
+        activation="sigmoid",
+        output_activation="sigmoid",
         weights=[[[w1, w2], [w3, w4]], [[w5, w6]]],
-        biases=[SEED0["b1"], SEED0["b2"]], shared_bias=True,
+        biases=[SEED0["b1"], SEED0["b2"]],
+        shared_bias=True,
     )
 
 
@@ -53,9 +57,18 @@ def _seed0_by_hand(p: dict[str, float], x: list[float], y: float) -> dict[str, f
     d_h1 = d_o * p["w5"] * ah1 * (1 - ah1)
     d_h2 = d_o * p["w6"] * ah2 * (1 - ah2)
     return {
-        "ah1": ah1, "ah2": ah2, "o": o, "E": 0.5 * (y - o) ** 2,
-        "w1": d_h1 * x[0], "w2": d_h1 * x[1], "w3": d_h2 * x[0], "w4": d_h2 * x[1],
-        "w5": d_o * ah1, "w6": d_o * ah2, "b1": d_h1 + d_h2, "b2": d_o,
+        "ah1": ah1,
+        "ah2": ah2,
+        "o": o,
+        "E": 0.5 * (y - o) ** 2,
+        "w1": d_h1 * x[0],
+        "w2": d_h1 * x[1],
+        "w3": d_h2 * x[0],
+        "w4": d_h2 * x[1],
+        "w5": d_o * ah1,
+        "w6": d_o * ah2,
+        "b1": d_h1 + d_h2,
+        "b2": d_o,
     }
 
 
@@ -95,10 +108,14 @@ def test_seed_000_mini_batch_with_shared_bias() -> None:
 def _seed0_params(net: MLP) -> dict[str, Value]:
     hidden, output = net.layers
     return {
-        "w1": hidden.neurons[0].w[0], "w2": hidden.neurons[0].w[1],
-        "w3": hidden.neurons[1].w[0], "w4": hidden.neurons[1].w[1],
-        "w5": output.neurons[0].w[0], "w6": output.neurons[0].w[1],
-        "b1": hidden.b, "b2": output.b,
+        "w1": hidden.neurons[0].w[0],
+        "w2": hidden.neurons[0].w[1],
+        "w3": hidden.neurons[1].w[0],
+        "w4": hidden.neurons[1].w[1],
+        "w5": output.neurons[0].w[0],
+        "w6": output.neurons[0].w[1],
+        "b1": hidden.b,
+        "b2": output.b,
     }
 
 
@@ -119,8 +136,13 @@ def test_seed_001_two_outputs_with_fixed_biases() -> None:
     b1, b2 = 0.35, 0.60
     t1, t2 = 0.01, 0.99
     net = MLP(
-        2, [2, 2], activation="sigmoid", output_activation="sigmoid",
-        weights=[[w[0:2], w[2:4]], [w[4:6], w[6:8]]], biases=[b1, b2], shared_bias=True,
+        2,
+        [2, 2],
+        activation="sigmoid",
+        output_activation="sigmoid",
+        weights=[[w[0:2], w[2:4]], [w[4:6], w[6:8]]],
+        biases=[b1, b2],
+        shared_bias=True,
     ).freeze("*.b")
     assert net.frozen_names() == ["layers.0.b", "layers.1.b"]
 
@@ -163,8 +185,12 @@ X2, Y2 = [2.0, 3.0, -1.0], 1.0
 
 def _seed2_net() -> MLP:
     return MLP(
-        3, [2, 1], activation="sigmoid", output_activation="sigmoid",
-        weights=[SEED2["W1"], [SEED2["W2"]]], biases=[SEED2["b1"], [SEED2["b2"]]],
+        3,
+        [2, 1],
+        activation="sigmoid",
+        output_activation="sigmoid",
+        weights=[SEED2["W1"], [SEED2["W2"]]],
+        biases=[SEED2["b1"], [SEED2["b2"]]],
     ).freeze("layers.0.*")
 
 
@@ -187,7 +213,9 @@ def test_seed_002_sgd_updates_only_the_output_layer() -> None:
     loss.backward()
     trained = net.parameters()
     assert [name for name, _ in net.named_parameters() if not name.startswith("layers.0.")] == [
-        "layers.1.neurons.0.w.0", "layers.1.neurons.0.w.1", "layers.1.neurons.0.b"
+        "layers.1.neurons.0.w.0",
+        "layers.1.neurons.0.w.1",
+        "layers.1.neurons.0.b",
     ]
     assert len(trained) == 3 and all(close(p.grad, g) for p, g in zip(trained, grads))
     before_hidden = [p.data for _, p in net.named_parameters()[:8]]
@@ -225,8 +253,14 @@ X3, T3 = [1.0, 1.0, 1.0], [1.0, 0.0, 0.0]
 
 
 def _seed3_net() -> MLP:
-    return MLP(3, [2, 3], activation="sigmoid", output_activation="identity",
-               weights=[W1_3, W2_3], biases=[B1_3, B2_3])
+    return MLP(
+        3,
+        [2, 3],
+        activation="sigmoid",
+        output_activation="identity",
+        weights=[W1_3, W2_3],
+        biases=[B1_3, B2_3],
+    )
 
 
 def _seed3_step_by_hand(W1, b1, W2, b2):  # type: ignore[no-untyped-def]
@@ -278,8 +312,16 @@ def test_seed_003_training_loop_until_loss_below_threshold() -> None:
         b1 = [b - 0.1 * g for b, g in zip(b1, db1)]
 
     net = _seed3_net()
-    history = fit(net, [X3], [0], cross_entropy, SGD(net.parameters(), lr=0.1), epochs=10_000,
-                  stop_below=0.01, progress=False)
+    history = fit(
+        net,
+        [X3],
+        [0],
+        cross_entropy,
+        SGD(net.parameters(), lr=0.1),
+        epochs=10_000,
+        stop_below=0.01,
+        progress=False,
+    )
     assert history.stopped_early and history.epochs == epoch
     assert history.loss[-1] == pytest.approx(loss_true, rel=1e-9)
     assert history.loss[-2] >= 0.01 > history.loss[-1]

@@ -15,8 +15,17 @@ def test_micrograd_demo_reaches_full_training_accuracy() -> None:
     X, y = moons(100, noise=0.1, seed=1)
     targets = signed(y)
     net = MLP(2, [16, 16, 1], seed=1337)
-    history = fit(net, X, targets, hinge, SGD(net.parameters(), lr=1.0), epochs=100, l2=1e-4,
-                  lr_schedule=lambda k: 1.0 - 0.9 * k / 100, progress=False)
+    history = fit(
+        net,
+        X,
+        targets,
+        hinge,
+        SGD(net.parameters(), lr=1.0),
+        epochs=100,
+        l2=1e-4,
+        lr_schedule=lambda k: 1.0 - 0.9 * k / 100,
+        progress=False,
+    )
     assert history.accuracy[-1] == 1.0
     assert history.loss[-1] < history.loss[0] / 10
     assert evaluate(net, X, targets, hinge).accuracy == 1.0
@@ -44,18 +53,40 @@ def test_mini_batches_stop_below_and_progress_lines() -> None:
     X, y = moons(40, seed=2)
     net = MLP(2, [8, 2], activation="tanh", seed=0)
     stream = io.StringIO()
-    history = fit(net, X, y, cross_entropy, Adam(net.parameters(), lr=0.05), epochs=200, batch_size=16,
-                  shuffle=True, stop_below=0.3, progress=True, stream=stream)
+    history = fit(
+        net,
+        X,
+        y,
+        cross_entropy,
+        Adam(net.parameters(), lr=0.05),
+        epochs=200,
+        batch_size=16,
+        shuffle=True,
+        stop_below=0.3,
+        progress=True,
+        stream=stream,
+    )
     lines = stream.getvalue().splitlines()
     assert history.stopped_early and history.loss[-1] < 0.3 <= min(history.loss[:-1], default=1.0)
-    assert len(lines) == history.epochs and lines[0].startswith(f"epoch 1/200  loss {history.loss[0]:.6f}  accuracy")
+    assert len(lines) == history.epochs and lines[0].startswith(
+        f"epoch 1/200  loss {history.loss[0]:.6f}  accuracy"
+    )
 
 
 def test_lr_schedule_sets_the_rate_of_each_epoch() -> None:
     net = MLP(1, [1], seed=0)
     opt = SGD(net.parameters(), lr=1.0)
     seen = []
-    fit(net, [[1.0]], [[0.0]], mse, opt, epochs=3, lr_schedule=lambda k: seen.append(k) or 0.1 * (k + 1), progress=False)
+    fit(
+        net,
+        [[1.0]],
+        [[0.0]],
+        mse,
+        opt,
+        epochs=3,
+        lr_schedule=lambda k: seen.append(k) or 0.1 * (k + 1),
+        progress=False,
+    )
     assert seen == [0, 1, 2] and opt.lr == pytest.approx(0.3)
 
 

@@ -16,6 +16,10 @@ from .mode import enable_grad, is_recording, no_grad
 from .ops import OPS, Op
 from .value import Value
 
+CHAINRULE_ENGINE = True
+"""Marks this ``autograd`` as chainrule's engine: the PyPI package ``autograd`` (HIPS) uses the
+same import name, and ``nn`` and ``viz`` check for this marker."""
+
 __all__ = [
     "OPS",
     "GradcheckError",

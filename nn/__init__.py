@@ -9,6 +9,10 @@
 0.298371109
 """
 
+from ._engine_check import require_chainrule_autograd
+
+require_chainrule_autograd("nn")
+
 from .activations import identity, leaky_relu, log_softmax, relu, sigmoid, softmax, tanh
 from .datasets import batches, blobs, circles, moons, signed, spirals, xor
 from .layers import INITS, MLP, Layer, Neuron

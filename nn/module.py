@@ -7,11 +7,12 @@ import json
 import math
 import os
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from autograd import Value
 
 StateDict = dict[str, float]
+M = TypeVar("M", bound="Module")
 
 
 class Module:
@@ -66,7 +67,7 @@ class Module:
         return [name for name, _, frozen in self._walk() if frozen]
 
     # --- freezing -------------------------------------------------------------------------------
-    def freeze(self, *patterns: str) -> Module:
+    def freeze(self: M, *patterns: str) -> M:
         """Exclude parameters from ``parameters()`` (so from optimizers); returns ``self``.
 
         Patterns are shell-style over dotted names (``"layers.0.*"``, ``"*.b"``); no pattern
@@ -79,7 +80,7 @@ class Module:
         self._frozen.update(chosen)
         return self
 
-    def unfreeze(self, *patterns: str) -> Module:
+    def unfreeze(self: M, *patterns: str) -> M:
         """Undo ``freeze`` for the matching names (all, with no pattern); returns ``self``."""
         frozen: set[str] = getattr(self, "_frozen", set())
         chosen = _match(sorted(frozen), patterns, "unfreeze") if patterns else set(frozen)

@@ -1,3 +1,33 @@
-"""chainrule's pictures and explanations: graphs with values, gradients and local derivatives."""
+"""chainrule's pictures and explanations: graphs with values, gradients and local derivatives.
 
-__all__: list[str] = []
+>>> from autograd import Value
+>>> from viz import draw, explain
+>>> w = Value(0.4, label="w"); x = Value(2.0, label="x"); y = (w * x).tanh(); y.label = "y"
+>>> draw(y).source.count(" -> ")
+3
+>>> explain(y, w).matches
+True
+"""
+
+from nn._engine_check import require_chainrule_autograd
+
+require_chainrule_autograd("viz")
+
+
+from .dot import draw, render, to_svg
+from .engine import Engine, EngineNotFoundError, find_engine
+from .explain import ChainPath, Delta, Explanation, Factor, explain
+
+__all__ = [
+    "ChainPath",
+    "Delta",
+    "Engine",
+    "EngineNotFoundError",
+    "Explanation",
+    "Factor",
+    "draw",
+    "explain",
+    "find_engine",
+    "render",
+    "to_svg",
+]

@@ -1,0 +1,106 @@
+"""The text, Markdown and LaTeX forms of an explanation, and escaping of labels in each."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from autograd import Value, topological_order
+from viz import explain
+from viz.explain_formats import latex_formula, latex_name
+
+
+def neuron() -> tuple[Value, Value]:
+    w = Value(0.4, label="w5")
+    a = Value(0.593270, label="a_h1")
+    z = w * a + 0.6
+    z.label = "z_o1"
+    out = z.sigmoid()
+    out.label = "a_o1"
+    return out, w
+
+
+def test_format_picks_the_form_and_the_object_has_all_three() -> None:
+    out, w = neuron()
+    e = explain(out, w)
+    assert str(e) == e.to_text() == explain(out, w, format="text")
+    assert e.to_markdown() == explain(out, w, format="markdown") == e._repr_markdown_()
+    assert e.to_latex() == explain(out, w, format="latex")
+    with pytest.raises(ValueError, match="format must be"):
+        explain(out, w, format="html")  # type: ignore[call-overload]
+
+
+def test_latex_writes_fractions_and_subscripts_like_the_worked_examples() -> None:
+    out, w = neuron()
+    tex = explain(out, w).to_latex()
+    first = (
+        r"\frac{\partial a_{o1}}{\partial w_{5}} &= "
+        r"\frac{\partial a_{o1}}{\partial z_{o1}} \cdot"
+    )
+    assert first in tex
+    assert r"\operatorname{sigmoid}(z_{o1}) \cdot (1 - \operatorname{sigmoid}(z_{o1}))" in tex
+    mul = topological_order(out).index(out.parents[0].parents[0])  # w5 * a_h1, unlabelled
+    assert rf"\frac{{\partial \mathrm{{mul}}_{{{mul}}}}}{{\partial w_{{5}}}} &= a_{{h1}} = 0.593270" in tex
+    assert tex.count(r"\begin{aligned}") == tex.count(r"\end{aligned}") == 2
+    assert r"\checkmark" in tex
+
+
+def test_markdown_has_math_a_factor_table_and_the_check() -> None:
+    out, w = neuron()
+    md = explain(out, w).to_markdown()
+    assert md.startswith("**Chain rule** for `∂a_o1/∂w5`, 1 path from `w5` up to `a_o1`.")
+    assert "$$\n\\begin{aligned}\n" in md
+    assert "| `∂a_o1/∂z_o1` | `sigmoid(z_o1)*(1 - sigmoid(z_o1))` | 0.210836 |" in md
+    assert "&= 0.210836 \\times 1.000000 \\times 0.593270 \\\\\n&= 0.125083" in md
+    assert md.endswith("the same as above ✓")
+
+
+NASTY = r'<b>&"x"</b> $50% #1 _{}^~\ `tick` |pipe|'
+
+
+def test_labels_are_escaped_in_every_form() -> None:
+    x = Value(0.3, label=NASTY)
+    y = (x * x).tanh()
+    y.label = "y"
+    e = explain(y, x)
+    assert f"∂y/∂{NASTY}" in str(e)  # text is literal
+    tex = e.to_latex()
+    escaped = (
+        r"\mathrm{<b>\&\"x\"</b>\ \$50\%\ \#1\ \_\{\}\hat{}\sim{}\backslash{}\ "
+        r"`tick`\ |pipe|}"
+    ).replace('\\"', '"')
+    assert escaped in tex
+    body = tex.replace(escaped, "")
+    assert not re.search(r"(?<!\\)[$%#]", body)  # no unescaped specials anywhere else
+    md = e.to_markdown()
+    math = md.split("$$")[1]
+    assert "\\lt{}b\\gt{}" in math and "<b>" not in math  # MathJax sees no HTML
+    prose = re.sub(r"(`+)(.+?)\1", "", md.replace(math, ""))
+    assert "<b>" not in prose and "tick" not in prose  # the label only appears in code spans
+    table = [line for line in md.splitlines() if line.startswith("| `")]
+    assert table and all(line.count(" | ") == 2 for line in table)  # the pipes are escaped
+    assert "``∂y/∂" in md  # a longer fence around a name holding a backtick
+
+
+def test_deltas_in_latex_and_markdown() -> None:
+    out, w = neuron()
+    d = explain(out, w, method="deltas")
+    tex = d.to_latex()
+    assert r"\delta_{z_{o1}} &= \delta_{a_{o1}} \frac{\partial a_{o1}}{\partial z_{o1}}" in tex
+    assert "by responsibilities" in d.to_markdown()
+
+
+def test_a_mismatch_would_be_reported() -> None:
+    out, w = neuron()
+    e = explain(out, w)
+    wrong = type(e)(**{**e.__dict__, "gradient": e.gradient + 1.0, "matches": False})
+    assert "does NOT match" in str(wrong) and "✗" in str(wrong)
+    assert r"\neq" in wrong.to_latex()
+
+
+def test_latex_helpers() -> None:
+    assert latex_name("x") == "x" and latex_name("loss") == r"\mathrm{loss}"
+    assert latex_name("layers.0.w") == r"\mathrm{layers.0.w}"
+    assert latex_formula("1/(2*sqrt(x))", (("x", "u"),)) == r"1/(2 \cdot \operatorname{sqrt}(u))"
+    assert latex_formula("1 if x > 0 else 0", (("x", "h"),)) == (r"1\text{ if }h > 0\text{ else }0")

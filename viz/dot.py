@@ -1,0 +1,263 @@
+"""Pictures of a computation graph: every node's value and gradient, every edge's local
+derivative d(child)/d(parent).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from html import escape as _html_escape
+from pathlib import Path
+
+import graphviz  # type: ignore[import-untyped]
+
+from autograd import Value, topological_order
+
+from .engine import run_dot, use_for_graphviz
+from .naming import named_formula, node_kind, node_names, printable, with_value
+from .numbers import Format, number_formatter
+
+MAX_NODES = 500
+RANKDIRS = ("LR", "TB")
+
+# kind: (node attributes, fill); the legend in ``draw``'s docstring describes these.
+_STYLES: dict[str, dict[str, str]] = {
+    "output": {"style": "rounded,filled,bold", "fillcolor": "#c7e9c0", "peripheries": "2"},
+    "intermediate": {"style": "rounded,filled", "fillcolor": "#ffffff"},
+    "parameter": {"style": "filled", "fillcolor": "#c6dbef"},
+    "input": {"style": "filled", "fillcolor": "#fdd0a2"},
+    "constant": {
+        "style": "filled,dashed",
+        "fillcolor": "#f0f0f0",
+        "color": "#888888",
+        "fontsize": "9",
+        "margin": "0.04,0.02",
+    },
+}
+_HIGHLIGHT = "#d62728"
+
+
+def draw(
+    root: Value,
+    *,
+    rankdir: str = "LR",
+    fmt: Format = None,
+    formulas: bool = False,
+    highlight: Value | None = None,
+    inputs: Iterable[Value] = (),
+    max_nodes: int | None = MAX_NODES,
+) -> graphviz.Digraph:
+    """The graph behind ``root`` as a ``graphviz.Digraph`` (it displays inline in Jupyter).
+
+    Each node shows its name (the label; unlabelled: op and number, e.g. ``mul_3``), its op,
+    ``data`` and ``grad``. Each edge runs from a parent to the node computed from it and is
+    labelled with the local derivative d(child)/d(parent); hover over it for the formula, or pass
+    ``formulas=True`` to print the formula on the label too.
+
+    Legend:
+        * green, rounded, double border: the output (``root``)
+        * white, rounded: intermediate nodes (results of ops)
+        * blue, square corners: parameters (labelled leaves)
+        * orange, square corners: inputs (the leaves passed in ``inputs``)
+        * small, grey, dashed: constants (unlabelled leaves, such as the 2 of ``2 * x``),
+          with thin grey edges
+        * red borders and edges: the chain from ``highlight`` to the output
+
+    ``rankdir`` is "LR" (left to right) or "TB" (top to bottom); ``fmt`` writes the numbers
+    (a format spec such as ".4f", a callable, or None for 4 decimals). Nodes are numbered by
+    topological order, so the same graph always gives the same DOT. A graph of more than
+    ``max_nodes`` nodes raises ``ValueError`` (pass ``max_nodes=None`` for no limit).
+
+    >>> from autograd import Value
+    >>> x = Value(2.0, label="x"); y = (x * 3).tanh(); y.label = "y"
+    >>> g = draw(y)
+    >>> g.source.count(" -> "), g.source.count("[label=<<TABLE")  # edges, nodes
+    (3, 4)
+    """
+    if not isinstance(root, Value):
+        raise TypeError(f"draw: root must be a Value, got {type(root).__name__} {root!r}")
+    if rankdir not in RANKDIRS:
+        raise ValueError(f"draw: rankdir must be 'LR' or 'TB', got {rankdir!r}")
+    order = topological_order(root)
+    _check_size(order, max_nodes)
+    number = number_formatter(fmt, 4)
+    names = node_names(order)
+    ids = {node: f"n{i}" for i, node in enumerate(order)}
+    inputs = set(inputs)
+    chain = _chain(order, highlight) if highlight is not None else set()
+
+    graph = graphviz.Digraph(
+        "chainrule",
+        graph_attr={"rankdir": rankdir, "ordering": "in", "nodesep": "0.3", "ranksep": "0.45"},
+        node_attr={"shape": "box", "fontname": "Helvetica", "fontsize": "11"},
+        edge_attr={"fontname": "Helvetica", "fontsize": "10", "arrowsize": "0.7"},
+    )
+    for node in order:
+        kind = node_kind(node, root, inputs)
+        attrs = dict(_STYLES[kind])
+        if node in chain:
+            attrs.update(color=_HIGHLIGHT, penwidth="2.5")
+        graph.node(
+            ids[node],
+            label=_node_label(node, kind, names[node], number),
+            tooltip=_tooltip(f"{names[node]}: {_describe(node, kind)}"),
+            id=ids[node],
+            **attrs,
+        )
+    edge = 0
+    for node in order:
+        for i, (parent, local) in enumerate(zip(node.parents, node.local_grads)):
+            value = number(local)
+            text = with_value(named_formula(node, i, names, number), value, local)
+            tip = _tooltip(f"∂{names[node]}/∂{names[parent]} = {text}")
+            attrs = {"tooltip": tip, "labeltooltip": tip}
+            small = node_kind(parent, root, inputs) == "constant"
+            if small:
+                attrs.update(color="#999999", fontcolor="#666666", fontsize="9")
+            if parent in chain and node in chain:
+                attrs.update(color=_HIGHLIGHT, fontcolor=_HIGHLIGHT, penwidth="2.5")
+            label = _html(text) if formulas else _html(value)
+            graph.edge(ids[parent], ids[node], label=f"<{label}>", id=f"e{edge}", **attrs)
+            edge += 1
+    use_for_graphviz()
+    return graph
+
+
+def to_svg(
+    root: Value,
+    *,
+    rankdir: str = "LR",
+    fmt: Format = None,
+    formulas: bool = False,
+    highlight: Value | None = None,
+    inputs: Iterable[Value] = (),
+    max_nodes: int | None = MAX_NODES,
+    dot: str | os.PathLike[str] | None = None,
+) -> str:
+    """The picture of ``draw(root, ...)`` as SVG text, laid out by the program ``dot``
+    (default: ``$CHAINRULE_DOT``, else ``dot`` on PATH, else graphviz-pure).
+
+    >>> from autograd import Value
+    >>> to_svg(Value(2.0, label="x") * 3).startswith("<?xml")
+    True
+    """
+    graph = draw(
+        root,
+        rankdir=rankdir,
+        fmt=fmt,
+        formulas=formulas,
+        highlight=highlight,
+        inputs=inputs,
+        max_nodes=max_nodes,
+    )
+    return run_dot(graph.source, "svg", dot).decode("utf-8")
+
+
+def render(
+    root: Value,
+    path: str | os.PathLike[str],
+    *,
+    rankdir: str = "LR",
+    fmt: Format = None,
+    formulas: bool = False,
+    highlight: Value | None = None,
+    inputs: Iterable[Value] = (),
+    max_nodes: int | None = MAX_NODES,
+    dot: str | os.PathLike[str] | None = None,
+) -> Path:
+    """Write the picture of ``draw(root, ...)`` to ``path``; the suffix picks the format.
+
+    ``.svg``, ``.png`` and the engine's other formats are rendered; ``.dot`` and ``.gv`` get
+    the DOT source itself, which needs no engine. Returns the path.
+    """
+    target = Path(path)
+    kind = target.suffix.lower().lstrip(".")
+    if not kind:
+        raise ValueError(f"render: {os.fspath(path)!r} has no suffix; name it e.g. graph.svg")
+    source = draw(
+        root,
+        rankdir=rankdir,
+        fmt=fmt,
+        formulas=formulas,
+        highlight=highlight,
+        inputs=inputs,
+        max_nodes=max_nodes,
+    ).source
+    if kind in ("dot", "gv"):
+        target.write_text(source, encoding="utf-8")
+    else:
+        target.write_bytes(run_dot(source, kind, dot))
+    return target
+
+
+def _check_size(order: list[Value], max_nodes: int | None) -> None:
+    if max_nodes is not None and len(order) > max_nodes:
+        raise ValueError(
+            f"draw: the graph has {len(order)} nodes, more than max_nodes={max_nodes}; a picture "
+            "that big is unreadable and slow to lay out. Draw a part of it (pass an intermediate "
+            f"node as the root), or raise the limit: draw(root, max_nodes={len(order)}) "
+            "(max_nodes=None for no limit)"
+        )
+
+
+def _chain(order: list[Value], target: Value) -> set[Value]:
+    """The nodes on some path from ``target`` up to the root: ``target`` and what uses it."""
+    if target not in set(order):
+        raise ValueError(f"draw: highlight={target!r} is not a node of the graph being drawn")
+    chain = {target}
+    for node in order:
+        if any(parent in chain for parent in node.parents):
+            chain.add(node)
+    return chain
+
+
+def _node_label(node: Value, kind: str, name: str, number: Callable[[float], str]) -> str:
+    data, grad = _html(number(node.data)), _html(number(node.grad))
+    grad_row = f'<TR><TD ALIGN="LEFT">grad </TD><TD ALIGN="RIGHT">{grad}</TD></TR>'
+    if kind == "constant":
+        rows = [f'<TR><TD COLSPAN="2"><B>{data}</B></TD></TR>', grad_row]
+        return _table(rows, padding=0)
+    rows = [f'<TR><TD COLSPAN="2"><B>{_html(name)}</B></TD></TR>']
+    if node.rule is not None:
+        op = _html(node.rule.describe(node.param))
+        op_text = f'<FONT POINT-SIZE="9" COLOR="#555555">{op}</FONT>'
+        rows.append(f'<TR><TD COLSPAN="2">{op_text}</TD></TR>')
+    rows.append(f'<TR><TD ALIGN="LEFT">data </TD><TD ALIGN="RIGHT">{data}</TD></TR>')
+    rows.append(grad_row)
+    return _table(rows, padding=1)
+
+
+def _table(rows: list[str], padding: int) -> str:
+    return (
+        f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="{padding}">'
+        + "".join(rows)
+        + "</TABLE>>"
+    )
+
+
+def _describe(node: Value, kind: str) -> str:
+    if node.rule is None:
+        return kind
+    return f"{kind}, {node.rule.name}: {node.rule.describe(node.param)}"
+
+
+def _html(text: str) -> str:
+    """User text inside an HTML-like label: markup characters become entities.
+
+    Graphviz still expands escapes such as ``\\N`` (the node's name) inside HTML-like labels,
+    even when the backslash is written ``&#92;``, so each backslash is doubled.
+    """
+    text = _html_escape(printable(text), quote=True).replace("&#x27;", "&#39;")
+    return text.replace("\\", "\\\\")
+
+
+def _tooltip(text: str) -> str:
+    """User text as an escString attribute (tooltips): literal, never markup or an escape.
+
+    Graphviz unescapes tooltips twice (``\\\\N`` would become the node's name), so each
+    backslash is written four times; ``&`` would start an entity; ``nohtml`` keeps a text
+    like ``<b>`` from being taken for an HTML-like string.
+    """
+    text = printable(text).replace("&", "&amp;").replace("\\", "\\\\\\\\")
+    literal: str = graphviz.nohtml(text)
+    return literal

@@ -1,0 +1,154 @@
+"""Finding and running a Graphviz ``dot`` program to lay out and render graphs.
+
+The first of these wins:
+
+1. the environment variable ``CHAINRULE_DOT``: a path to a dot-compatible program, or a
+   command name on ``PATH``;
+2. a ``dot`` on ``PATH`` (a system Graphviz: ``apt-get install graphviz``);
+3. ``graphviz-pure`` (``pip install graphviz-pure``, a dependency of chainrule): a
+   self-contained Graphviz whose wheel installs one program, ``graphviz-pure``, into the
+   environment's scripts directory (``bin/`` or ``Scripts\\``). It takes ``dot``'s own flags
+   (``graphviz-pure -Kdot -Tsvg < graph.gv``); there is no ``dot`` sub-command.
+
+``viz`` runs the chosen program itself (``run_dot``), and ``use_for_graphviz`` points the
+``graphviz`` package at it, so a ``Digraph`` from ``viz.draw`` also displays in Jupyter when
+graphviz-pure is the only engine.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import sysconfig
+from dataclasses import dataclass
+from pathlib import Path
+
+ENV_VAR = "CHAINRULE_DOT"
+PURE = "graphviz-pure"
+TIMEOUT = 120.0  # seconds; a layout that takes longer is a graph too big to look at
+
+HOW_TO_INSTALL = (
+    "install a Graphviz engine, for example:\n"
+    "    pip install graphviz-pure       (self-contained, no system packages needed)\n"
+    "    apt-get install graphviz        (or: brew install graphviz, conda install graphviz)\n"
+    f"or set {ENV_VAR} to the path of a dot program. Without an engine the DOT source is still "
+    "available: viz.draw(root).source"
+)
+
+
+class EngineNotFoundError(RuntimeError):
+    """No program to lay out graphs was found; the message says how to get one."""
+
+
+@dataclass(frozen=True)
+class Engine:
+    """A dot-compatible program: its ``path`` and where it was found (``how``)."""
+
+    path: str
+    how: str  # "CHAINRULE_DOT", "PATH" or "graphviz-pure"
+
+
+def find_engine() -> Engine:
+    """The program ``viz`` renders with: ``$CHAINRULE_DOT``, else ``dot``, else graphviz-pure.
+
+    Raises ``EngineNotFoundError`` (saying how to install one) when there is none.
+    """
+    requested = os.environ.get(ENV_VAR, "").strip()
+    if requested:
+        found = shutil.which(requested) or (graphviz_pure_path() if requested == PURE else None)
+        if found is None:
+            raise EngineNotFoundError(
+                f"{ENV_VAR}={requested!r} is not an executable program; point it at a dot "
+                f"binary, or unset it to use dot from PATH or graphviz-pure. Or {HOW_TO_INSTALL}"
+            )
+        return Engine(found, ENV_VAR)
+    dot = shutil.which("dot")
+    if dot is not None:
+        return Engine(dot, "PATH")
+    pure = graphviz_pure_path()
+    if pure is not None:
+        return Engine(pure, PURE)
+    raise EngineNotFoundError(f"viz: no Graphviz engine to render the graph; {HOW_TO_INSTALL}")
+
+
+def graphviz_pure_path() -> str | None:
+    """Where the ``graphviz-pure`` program is, or None.
+
+    It is looked for beside this interpreter first (a virtual environment's ``bin/`` is often
+    not on ``PATH``: ``.venv/bin/python script.py``), then in the user scripts directory, then on
+    ``PATH``.
+    """
+    name = PURE + (".exe" if os.name == "nt" else "")
+    places = [sysconfig.get_path("scripts"), str(Path(sys.executable).parent)]
+    user_scheme = f"{os.name}_user"
+    if user_scheme in sysconfig.get_scheme_names():
+        places.append(sysconfig.get_path("scripts", user_scheme))
+    for place in places:
+        candidate = Path(place) / name
+        if candidate.is_file() and os.access(candidate, os.X_OK):
+            return str(candidate)
+    return shutil.which(PURE)
+
+
+def run_dot(
+    source: str,
+    format: str = "svg",
+    dot: str | os.PathLike[str] | None = None,
+    timeout: float = TIMEOUT,
+) -> bytes:
+    """Lay out DOT ``source`` with the ``dot`` layout and return the rendered bytes.
+
+    ``dot`` is the program to run (default: ``find_engine()``).
+
+    >>> b'<svg' in run_dot('digraph { a -> b }')
+    True
+    """
+    program = os.fspath(dot) if dot is not None else find_engine().path
+    command = [program, "-Kdot", f"-T{format}"]
+    try:
+        done = subprocess.run(command, input=source.encode("utf-8"), capture_output=True, timeout=timeout)
+    except FileNotFoundError:
+        raise EngineNotFoundError(f"viz: cannot run {program!r}: no such program; {HOW_TO_INSTALL}") from None
+    except subprocess.TimeoutExpired:
+        raise RuntimeError(
+            f"viz: {program} did not finish laying out the graph within {timeout:g} s; "
+            "draw a smaller part of the graph (a sub-expression as the root)"
+        ) from None
+    if done.returncode != 0:
+        raise RuntimeError(
+            f"viz: {' '.join(command)} failed (exit status {done.returncode}):\n"
+            + done.stderr.decode("utf-8", "replace").strip()
+        )
+    return done.stdout
+
+
+_GRAPHVIZ_DEFAULT = Path("dot")
+
+
+def use_for_graphviz() -> Engine | None:
+    """Point the ``graphviz`` package at our engine when its default ``dot`` is not the one.
+
+    Sets ``graphviz.backend.dot_command.DOT_BINARY`` (the module global that graphviz 0.20 and
+    0.21 read each time they run ``dot``) to ``$CHAINRULE_DOT`` or graphviz-pure, so that a
+    ``Digraph``'s ``pipe``, ``render`` and Jupyter display work too. A value someone else has
+    set is left alone. Returns the engine, or None when there is none.
+    """
+    from graphviz.backend import dot_command  # type: ignore[import-untyped]
+
+    try:
+        engine = find_engine()
+    except EngineNotFoundError:
+        return None
+    current = Path(dot_command.DOT_BINARY)
+    if current != _GRAPHVIZ_DEFAULT and current not in _set_by_us:
+        return engine
+    wanted = _GRAPHVIZ_DEFAULT if engine.how == "PATH" else Path(engine.path)
+    if wanted != _GRAPHVIZ_DEFAULT:
+        _set_by_us.add(wanted)
+    dot_command.DOT_BINARY = wanted
+    return engine
+
+
+_set_by_us: set[Path] = set()

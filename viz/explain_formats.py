@@ -1,0 +1,326 @@
+"""Writing an ``Explanation`` as text, Markdown or LaTeX.
+
+Every name comes from the user (node labels), so each writer escapes it for its format: LaTeX
+specials become commands, Markdown names go in code spans.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from .naming import with_value
+
+if TYPE_CHECKING:
+    from .explain import ChainPath, Delta, Explanation, Factor
+
+Num = Callable[[float], str]  # writes a number
+Namer = Callable[[str], str]  # writes a node's name in LaTeX
+
+
+# --- text -------------------------------------------------------------------------------------
+def text(e: Explanation) -> str:
+    """The plain-text form, one equation per line (``str(explanation)``)."""
+    n = e.number
+    d = f"∂{e.output}/∂{e.wrt}"
+    lines = []
+    single = _single_factor(e)
+    if e.n_paths == 0:
+        lines.append(
+            f"{e.output} does not depend on {e.wrt}: no path leads from {e.wrt} to {e.output}, so {d} = 0"
+        )
+    elif e.paths and not e.paths[0].factors:
+        lines.append(f"{d} = 1: {e.wrt} is the output itself")
+    elif single is not None:
+        lines.append(f"{d} = {with_value(single.formula, n(single.value), single.value)}")
+    elif e.method == "paths" and len(e.paths) == 1:
+        lines.append(f"{d} = {_symbols(e.paths[0])} = {_product(e.paths[0], n)}")
+    elif e.method == "paths":
+        lines.append(
+            f"{d} is the sum, over the {len(e.paths)} paths from {e.wrt} up to {e.output}, of the "
+            "product of the local derivatives along each path:"
+        )
+        for k, path in enumerate(e.paths, 1):
+            lines.append(f"  path {k}: {_symbols(path)} = {_product(path, n)}")
+        terms = " + ".join(_paren(n(p.product)) for p in e.paths)
+        lines.append(f"{d} = {terms} = {n(e.total)}")
+    else:
+        lines.append(
+            f"{d} by responsibilities, from {e.output} back to {e.wrt}: δ of a node is "
+            f"∂{e.output}/∂node, the sum over its children c of δ_c · ∂c/∂node"
+        )
+        for delta in e.deltas:
+            lines.append(f"  {_delta_text(delta, n)}")
+        lines.append(f"{d} = δ_{e.wrt} = {n(e.total)}")
+    if e.factors and single is None:
+        lines.append("where the local derivatives (op table rules, with this graph's names) are")
+        for f in e.factors:
+            lines.append(f"  {f.symbol} = {with_value(f.formula, n(f.value), f.value)}")
+    check = f"autograd.grad({e.output}, [{e.wrt}]) gives {n(e.gradient)}"
+    lines.append(f"check: {check}, {_verdict(e)}")
+    return "\n".join(lines)
+
+
+def _single_factor(e: Explanation) -> Factor | None:
+    if e.method == "paths" and len(e.paths) == 1 and len(e.paths[0].factors) == 1:
+        return e.paths[0].factors[0]
+    return None
+
+
+def _symbols(path: ChainPath) -> str:
+    return " · ".join(f.symbol for f in path.factors)
+
+
+def _product(path: ChainPath, n: Num) -> str:
+    values = " × ".join(_paren(n(f.value)) for f in path.factors)
+    return f"{values} = {n(path.product)}"
+
+
+def _delta_text(delta: Delta, n: Num) -> str:
+    if not delta.terms:
+        return f"δ_{delta.node} = 1 ({delta.node} is the output)"
+    symbols = " + ".join(f"δ_{f.child} · {f.symbol}" for _, f in delta.terms)
+    numbers = " + ".join(f"{_paren(n(d))} × {_paren(n(f.value))}" for d, f in delta.terms)
+    return f"δ_{delta.node} = {symbols} = {numbers} = {n(delta.value)}"
+
+
+def _verdict(e: Explanation) -> str:
+    what = "the sum" if len(e.paths) > 1 else "above"
+    if e.matches:
+        return f"the same as {what} ✓"
+    difference = abs(e.total - e.gradient)
+    return f"which does NOT match {e.number(e.total)} ✗ (they differ by {difference:.3g})"
+
+
+def _paren(number: str) -> str:
+    """A negative number in parentheses, as a hand calculation writes ``0.5 × (-2)``."""
+    return f"({number})" if number.startswith("-") else number
+
+
+# --- LaTeX ------------------------------------------------------------------------------------
+def latex(e: Explanation) -> str:
+    """Display math (``\\[ ... \\]`` with ``aligned``, from amsmath) for a LaTeX document."""
+    blocks = _latex_blocks(e, False)
+    return "\n".join(f"\\[\n\\begin{{aligned}}\n{body}\n\\end{{aligned}}\n\\]" for body in blocks)
+
+
+def _latex_blocks(e: Explanation, mathjax: bool) -> list[str]:
+    n = e.number
+
+    def name(text: str) -> str:
+        return latex_name(text, mathjax)
+
+    d = _frac(name(e.output), name(e.wrt))
+    rows = []
+    if e.n_paths == 0:
+        rows.append(f"{d} &= 0 && \\text{{(no path leads from the input to the output)}}")
+    elif e.paths and not e.paths[0].factors:
+        rows.append(f"{d} &= 1 && \\text{{(the output itself)}}")
+    elif e.method == "paths" and len(e.paths) == 1:
+        path = e.paths[0]
+        rows.append(f"{d} &= {_latex_symbols(path, name)}")
+        if len(path.factors) > 1:
+            rows.append(f"&= {_latex_product(path, n)}")
+        rows.append(f"&= {_num(n(path.product), paren=False)}")
+    elif e.method == "paths":
+        for k, path in enumerate(e.paths, 1):
+            rows.append(
+                f"\\text{{path {k}:}}\\quad & {_latex_symbols(path, name)} = "
+                f"{_latex_product(path, n)} = {_num(n(path.product), paren=False)}"
+            )
+        terms = " + ".join(_num(n(p.product)) for p in e.paths)
+        rows.append(f"{d} &= {terms} = {_num(n(e.total), paren=False)}")
+    else:
+        for delta in e.deltas:
+            rows.append(_latex_delta(delta, n, name))
+        rows.append(f"{d} &= \\delta_{{{name(e.wrt)}}} = {_num(n(e.total), paren=False)}")
+    mark = "\\checkmark" if e.matches else "\\neq " + _num(n(e.total), paren=False)
+    gradient = _num(n(e.gradient), paren=False)
+    rows.append(f"\\text{{check, autograd.grad:}}\\quad {d} &= {gradient} \\quad {mark}")
+    blocks = [" \\\\\n".join(rows)]
+    if e.factors:
+        rows = []
+        for f in e.factors:
+            value = _num(n(f.value), paren=False)
+            if with_value(f.formula, n(f.value), f.value) != n(f.value):
+                value = f"{latex_formula(f.rule, f.arguments, mathjax)} = {value}"
+            rows.append(f"{_latex_factor(f, name)} &= {value}")
+        blocks.append(" \\\\\n".join(rows))
+    return blocks
+
+
+def _frac(top: str, bottom: str) -> str:
+    return f"\\frac{{\\partial {top}}}{{\\partial {bottom}}}"
+
+
+def _latex_factor(f: Factor, name: Namer) -> str:
+    frac = _frac(name(f.child), name(f.parent))
+    return f"{frac}_{{[{f.argument + 1}]}}" if f.repeated else frac
+
+
+def _latex_symbols(path: ChainPath, name: Namer) -> str:
+    return " \\cdot ".join(_latex_factor(f, name) for f in path.factors)
+
+
+def _latex_product(path: ChainPath, n: Num) -> str:
+    return " \\times ".join(_num(n(f.value)) for f in path.factors)
+
+
+def _latex_delta(delta: Delta, n: Num, name: Namer) -> str:
+    me = f"\\delta_{{{name(delta.node)}}}"
+    if not delta.terms:
+        return f"{me} &= 1"
+    symbols = " + ".join(f"\\delta_{{{name(f.child)}}} {_latex_factor(f, name)}" for _, f in delta.terms)
+    numbers = " + ".join(f"{_num(n(d))} \\times {_num(n(f.value))}" for d, f in delta.terms)
+    return f"{me} &= {symbols} = {numbers} = {_num(n(delta.value), paren=False)}"
+
+
+_NUMBER = re.compile(r"-?\d+(\.\d*)?([eE][-+]?\d+)?")
+
+
+def _num(text: str, paren: bool = True) -> str:
+    """A formatted number for math mode: negatives in parentheses (inside a product or sum),
+    anything that is not a number escaped."""
+    if _NUMBER.fullmatch(text):
+        return _paren(text) if paren else text
+    return f"\\mathrm{{{_escape_math(text, False)}}}"
+
+
+_SIMPLE_NAME = re.compile(r"([A-Za-z]+)(?:_([A-Za-z0-9]+)|(\d+))?")
+
+
+def latex_name(name: str, mathjax: bool = False) -> str:
+    """A node name in math mode: ``w5`` → ``w_{5}``, ``a_o1`` → ``a_{o1}``, other text escaped.
+
+    >>> latex_name("w5"), latex_name("E_total"), latex_name("tanh_3"), latex_name("<b>&x")
+    ('w_{5}', 'E_{total}', '\\\\mathrm{tanh}_{3}', '\\\\mathrm{<b>\\\\&x}')
+    """
+    m = _SIMPLE_NAME.fullmatch(name)
+    if m:
+        base, sub = m.group(1), m.group(2) or m.group(3)
+        base = base if len(base) == 1 else f"\\mathrm{{{base}}}"
+        return f"{base}_{{{sub}}}" if sub else base
+    return f"\\mathrm{{{_escape_math(name, mathjax)}}}"
+
+
+_MATH_ESCAPES = {
+    "\\": "\\backslash{}",
+    "{": "\\{",
+    "}": "\\}",
+    "_": "\\_",
+    "#": "\\#",
+    "$": "\\$",
+    "%": "\\%",
+    "&": "\\&",
+    "^": "\\hat{}",
+    "~": "\\sim{}",
+    " ": "\\ ",
+}
+_MATHJAX_ESCAPES = {**_MATH_ESCAPES, "<": "\\lt{}", ">": "\\gt{}"}
+
+
+def _escape_math(text: str, mathjax: bool) -> str:
+    table = _MATHJAX_ESCAPES if mathjax else _MATH_ESCAPES
+    return "".join(table.get(ch, ch) for ch in text)
+
+
+_FORMULA_TOKEN = re.compile(r"\s+|[A-Za-z_][A-Za-z0-9_]*|\d+(?:\.\d+)?(?:e[-+]?\d+)?|.", re.DOTALL)
+_FUNCTIONS = {"exp", "log", "tanh", "sigmoid", "sqrt", "sign", "softmax", "logsumexp", "relu"}
+_WORDS = {"if", "else"}
+
+
+def latex_formula(rule: str, arguments: tuple[tuple[str, str], ...], mathjax: bool = False) -> str:
+    """An op-table formula (``2*x^(2 - 1)``) in math mode, its arguments replaced by names.
+
+    >>> latex_formula("b*a^(b - 1)", (("a", "w5"), ("b", "-2.0")))
+    '(-2.0) \\\\cdot w_{5}^{(-2.0) - 1}'
+    """
+    bound = dict(arguments)
+    tokens = [t for t in _FORMULA_TOKEN.findall(rule) if not t.isspace()]
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        if token == "^" and i + 1 < len(tokens):
+            if tokens[i + 1] == "(":
+                depth, j = 0, i + 1
+                while j < len(tokens):
+                    depth += {"(": 1, ")": -1}.get(tokens[j], 0)
+                    if depth == 0:
+                        break
+                    j += 1
+                inner = tokens[i + 2 : j]
+                out.append("^{" + _latex_tokens(inner, bound, mathjax) + "}")
+                i = j + 1
+            else:
+                out.append("^{" + _latex_tokens([tokens[i + 1]], bound, mathjax) + "}")
+                i += 2
+            continue
+        out.append(_latex_tokens([token], bound, mathjax))
+        i += 1
+    return "".join(out).strip()
+
+
+def _latex_tokens(tokens: list[str], bound: dict[str, str], mathjax: bool) -> str:
+    if len(tokens) > 1:
+        return latex_formula(" ".join(tokens), tuple(bound.items()), mathjax)
+    if not tokens:
+        return ""
+    token = tokens[0]
+    if token in bound:
+        value = bound[token]
+        return _num(value) if _NUMBER.fullmatch(value) else latex_name(value, mathjax)
+    if token in _FUNCTIONS:
+        return f"\\operatorname{{{token}}}"
+    if token in _WORDS:
+        return f"\\text{{ {token} }}"
+    if token == "*":
+        return " \\cdot "
+    if token in "+-=<>":
+        return f" {_escape_math(token, mathjax)} "
+    if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", token):
+        return latex_name(token, mathjax)
+    return _escape_math(token, mathjax)
+
+
+# --- Markdown ---------------------------------------------------------------------------------
+def markdown(e: Explanation) -> str:
+    """Markdown with the equations as ``$$`` math (how Jupyter displays an ``Explanation``)."""
+    n = e.number
+    d = _code(f"∂{e.output}/∂{e.wrt}")
+    if e.n_paths == 0:
+        intro = f"{_code(e.output)} does not depend on {_code(e.wrt)}, so {d} = 0."
+    elif e.method == "paths":
+        paths = "1 path" if e.n_paths == 1 else f"{e.n_paths} paths"
+        intro = f"{d}, {paths} from {_code(e.wrt)} up to {_code(e.output)}."
+    else:
+        intro = (
+            f"{d} by responsibilities: δ of each node, from {_code(e.output)} back to "
+            f"{_code(e.wrt)}, is the sum over its children c of δ_c · ∂c/∂node."
+        )
+    blocks = _latex_blocks(e, True)
+    parts = [
+        f"**Chain rule** for {intro}" if e.n_paths else intro,
+        f"$$\n\\begin{{aligned}}\n{blocks[0]}\n\\end{{aligned}}\n$$",
+    ]
+    if e.factors:
+        rows = ["| local derivative | formula (op table, with this graph's names) | value |", "|:--|:--|--:|"]
+        for f in e.factors:
+            value = n(f.value).replace("|", "\\|")
+            rows.append(f"| {_code(f.symbol, True)} | {_code(f.formula, True)} | {value} |")
+        parts.append("\n".join(rows))
+    parts.append(
+        f"Check: {_code(f'autograd.grad({e.output}, [{e.wrt}])')} gives {n(e.gradient)}, {_verdict(e)}"
+    )
+    return "\n\n".join(parts)
+
+
+def _code(text: str, in_table: bool = False) -> str:
+    """``text`` as a Markdown code span, whatever backticks (or table pipes) it holds."""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    if in_table:
+        text = text.replace("|", "\\|")
+    pad = " " if text.startswith("`") or text.endswith("`") or not text.strip() else ""
+    return f"{fence}{pad}{text}{pad}{fence}"

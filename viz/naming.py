@@ -1,0 +1,156 @@
+"""Names, kinds and formulas of the nodes of one graph, shared by pictures and explanations.
+
+Nodes are numbered by their place in ``topological_order(root)``, never by ``id()``, so the
+same graph always gets the same names. A node is called by its label; an unlabelled node by
+its op and number (``mul_3``), an unlabelled leaf ``const_<n>``; a label used by several nodes
+gets its number too (``x#0``, ``x#4``).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Collection, Sequence
+
+from autograd import Value
+
+KINDS = ("output", "intermediate", "parameter", "input", "constant")
+"""What a node is: the root, an op's result, a labelled leaf, a leaf passed as an input, or an
+unlabelled leaf (a number such as the 2 of ``2 * x``)."""
+
+
+def node_kind(node: Value, root: Value, inputs: Collection[Value] = ()) -> str:
+    """One of ``KINDS``.
+
+    >>> x = Value(1.0, label="x"); y = 2 * x
+    >>> [node_kind(n, y) for n in (y, x, y.parents[0])]
+    ['output', 'parameter', 'constant']
+    """
+    if node is root:
+        return "output"
+    if not node.is_leaf:
+        return "intermediate"
+    if node in inputs:
+        return "input"
+    return "parameter" if node.label else "constant"
+
+
+def node_names(order: Sequence[Value]) -> dict[Value, str]:
+    """A readable, unique name for every node of ``order`` (a topological order).
+
+    >>> from autograd import topological_order
+    >>> a = Value(2.0, label="a"); c = a * 3 + a
+    >>> list(node_names(topological_order(c)).values())
+    ['a', 'const_1', 'mul_2', 'add_3']
+    """
+    counts: dict[str, int] = {}
+    for node in order:
+        if node.label:
+            counts[node.label] = counts.get(node.label, 0) + 1
+    names: dict[Value, str] = {}
+    for i, node in enumerate(order):
+        label = printable(node.label)
+        if node.label and counts[node.label] == 1:
+            names[node] = label
+        elif node.label:
+            names[node] = f"{label}#{i}"
+        else:
+            names[node] = f"{node.op or 'const'}_{i}"
+    return names
+
+
+def argument_names(node: Value) -> list[str]:
+    """The names the op table's formulas give the inputs of ``node``.
+
+    Unary ops call their input ``x``, binary ops ``a`` and ``b``, ``linear`` its inputs
+    ``w1..wn, x1..xn, b``, ``dot`` ``w1..wn, x1..xn``, other n-ary ops ``x1..xn``.
+    """
+    n = len(node.parents)
+    rule = node.rule
+    if rule is None:
+        return []
+    if rule.name in ("linear", "dot"):
+        k = n // 2
+        names = [f"w{i + 1}" for i in range(k)] + [f"x{i + 1}" for i in range(k)]
+        return [*names, "b"] if rule.name == "linear" else names
+    if rule.arity == 1:
+        return ["x"]
+    if rule.arity == 2:
+        return ["a", "b"]
+    return [f"x{i + 1}" for i in range(n)]
+
+
+_TOKEN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_SIMPLE = re.compile(r"[\w.#]+")
+
+
+def formula_arguments(node: Value, names: dict[Value, str], number: Callable[[float], str]) -> dict[str, str]:
+    """What each argument name of the op's formulas stands for in this graph: a node's name,
+    or for a constant its value.
+
+    >>> w = Value(0.4, label="w5"); z = w * 2
+    >>> formula_arguments(z, {w: "w5", z.parents[1]: "const_1"}, "{:g}".format)
+    {'a': 'w5', 'b': '2'}
+    """
+    arguments = {}
+    for arg, parent in zip(argument_names(node), node.parents):
+        if parent.is_leaf and not parent.label:
+            arguments[arg] = number(parent.data)
+        elif parent in names:
+            arguments[arg] = names[parent]
+    return arguments
+
+
+def substitute(rule: str, arguments: dict[str, str]) -> str:
+    """``rule`` (an op table formula) with its argument names replaced; a replacement that is
+    not a plain name or a positive number is put in parentheses.
+
+    >>> substitute("b*a^(b - 1)", {"a": "x", "b": "-2"})
+    '(-2)*x^((-2) - 1)'
+    """
+    wrapped = {k: v if _SIMPLE.fullmatch(v) else f"({v})" for k, v in arguments.items()}
+    return _TOKEN.sub(lambda m: wrapped.get(m.group(0), m.group(0)), rule)
+
+
+def named_formula(node: Value, index: int, names: dict[Value, str], number: Callable[[float], str]) -> str:
+    """The op table's formula of d(node)/d(parents[index]), written with the graph's names.
+
+    >>> w = Value(0.4, label="w5"); a = Value(0.6, label="a_h1"); z = w * a
+    >>> names = {w: "w5", a: "a_h1", z: "z"}
+    >>> named_formula(z, 0, names, str), named_formula(z.tanh(), 0, names, str)
+    ('a_h1', '1 - tanh(z)^2')
+    """
+    return substitute(node.local_formula(index), formula_arguments(node, names, number))
+
+
+def with_value(formula: str, value: str, local: float) -> str:
+    """``formula = value``, or the value alone when the formula is that number already.
+
+    >>> with_value("x1", "0.05", 0.05), with_value("1", "1.0000", 1.0)
+    ('x1 = 0.05', '1.0000')
+    """
+    try:
+        same = formula == value or float(formula) == local
+    except ValueError:
+        same = False
+    return value if same else f"{formula} = {value}"
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters and lone surrogates written as escapes (``\\n``).
+
+    They cannot appear in XML (an SVG) and would be invisible anyway.
+
+    >>> printable("a\\nb\\x00c")
+    'a\\\\nb\\\\x00c'
+    """
+    if text.isprintable():
+        return text
+    out = []
+    for ch in text:
+        category = unicodedata.category(ch)
+        if category in ("Cc", "Cs") or ch in "\ufffe\uffff":
+            out.append(ch.encode("unicode_escape", "backslashreplace").decode("ascii"))
+        else:
+            out.append(ch)
+    return "".join(out)

@@ -1,0 +1,184 @@
+"""Worked example 000: a 2-2-1 sigmoid network trained on a mini-batch of two samples.
+
+Both hidden neurons share ONE bias b1; the loss is the mean over the batch of ½(y − ŷ)²; one
+step of gradient descent with learning rate 0.5, then sample 1 goes forward again.
+"""
+
+from __future__ import annotations
+
+from autograd import Value, grad
+from nn import MLP, SGD, half_squared_error
+
+from ..numbers import Format
+from .model import Printed, Replay
+from .recorder import Recorder, name_half_squared_error, name_layer, name_parameters
+
+TITLE = "A 2-2-1 network on a mini-batch of two, with one shared hidden bias"
+CODE = """\
+net = MLP(2, [2, 1], activation="sigmoid", output_activation="sigmoid",
+          weights=[[[0.15, 0.20], [0.25, 0.30]], [[0.40, 0.45]]],
+          biases=[0.35, 0.60], shared_bias=True)
+E_total = half_squared_error([net(x) for x in X], [0.01, 0.99])   # the batch mean
+E_total.backward()
+SGD(net.parameters(), lr=0.5).step()"""
+
+WEIGHTS = {
+    "layers.0.neurons.0.w.0": "w1",
+    "layers.0.neurons.0.w.1": "w2",
+    "layers.0.neurons.1.w.0": "w3",
+    "layers.0.neurons.1.w.1": "w4",
+    "layers.1.neurons.0.w.0": "w5",
+    "layers.1.neurons.0.w.1": "w6",
+    "layers.0.b": "b1",
+    "layers.1.b": "b2",
+}
+X = [[0.05, 0.10], [0.80, 0.20]]
+Y = [0.01, 0.99]
+
+TRUNCATED = "truncated instead of rounded"
+CARRIED = "carries an earlier slip (rounded or wrong inputs)"
+Y2 = "follows from the wrong ŷ2 = 0.75798 (true 0.757954)"
+PRINTED = [
+    Printed("z_h1[1]", "step 1, sample 1", "0.3775"),
+    Printed("a_h1[1]", "step 1, sample 1", "0.59326", TRUNCATED),
+    Printed("z_h2[1]", "step 1, sample 1", "0.3925"),
+    Printed("a_h2[1]", "step 1, sample 1", "0.59688"),
+    Printed("y[1]", "step 1, sample 1", "0.75136", TRUNCATED),
+    Printed("E[1]", "step 1, sample 1", "0.27483", "arithmetic slip: ½·0.74136² is 0.27481"),
+    Printed("y[2]", "step 1, sample 2", "0.75798", "slip in the omitted sample-2 pass (true 0.757954)"),
+    Printed("E[2]", "step 1, sample 2", "0.02692"),
+    Printed("E_total", "step 2", "0.150875", "the mean of the wrong E1; the 6th digit is spurious"),
+    Printed("dE/dy[1]", "A.1, sample 1", "0.74136", TRUNCATED),
+    Printed("dy/dz_o1[1]", "A.1, sample 1", "0.18681", TRUNCATED),
+    Printed("delta_o1[1]", "A.1, sample 1", "0.13849", "product of truncated factors"),
+    Printed("dE/dy[2]", "A.1, sample 2", "-0.23202", Y2),
+    Printed("dy/dz_o1[2]", "A.1, sample 2", "0.18345", Y2),
+    Printed("delta_o1[2]", "A.1, sample 2", "-0.04256", Y2),
+    Printed("dE/dw5[1]", "A.2, sample 1", "0.08217"),
+    Printed("a_h1[1]", "A.2, sample 1 (factor)", "0.59326", TRUNCATED),
+    Printed("dE/dw5[2]", "A.2, sample 2", "-0.02659", CARRIED),
+    Printed(
+        "a_h1[2]", "A.2, sample 2 (factor)", "0.62483", "slip: this is sigmoid(0.5101), not sigmoid(0.51)"
+    ),
+    Printed("dE_total/dw5", "A.2", "0.02779", CARRIED),
+    Printed("dE_total/dw6", "A.3", "0.02757", "slip: its own δ values give 0.02754"),
+    Printed("dE_total/db2", "A.3", "0.04797", CARRIED),
+    Printed("dE/da_h1[1]", "B.1, sample 1 (δ_o1·w5)", "0.05540"),
+    Printed("da_h1/dz_h1[1]", "B.1, sample 1", "0.24128", "slip: 0.59326·0.40674 is 0.24130"),
+    Printed("delta_h1[1]", "B.1, sample 1", "0.01337"),
+    Printed("delta_h1[2]", "B.1", "-0.00401", "slip: its own inputs give -0.00399"),
+    Printed("delta_h2[1]", "B.1", "0.01499", CARRIED),
+    Printed("delta_h2[2]", "B.1", "-0.00440", "slip: its own inputs give -0.00437"),
+    Printed("dE/dw1[1]", "B.2, sample 1", "0.00067"),
+    Printed("dE/dw1[2]", "B.2, sample 2", "-0.00321", "carries the wrong δ_h1 of sample 2"),
+    Printed("dE_total/dw1", "B.2", "-0.00127", CARRIED),
+    Printed("dE_total/dw2", "B.3", "0.000265", "averaged truncated terms and the wrong δ_h1 of sample 2"),
+    Printed("dE_total/dw3", "B.3", "-0.00138", "carries the wrong δ_h2 of sample 2"),
+    Printed("dE_total/dw4", "B.3", "0.00031"),
+    Printed(
+        "dE_total/db1",
+        "B.3",
+        "0.00498",
+        "averaged over the two neurons too: a shared bias gets BOTH neurons' δ (true 0.0100011)",
+    ),
+    Printed("w1+", "step 4", "0.150635", "from the wrong gradient"),
+    Printed("w2+", "step 4", "0.1998675", "from the wrong gradient"),
+    Printed("w3+", "step 4", "0.25069"),
+    Printed("w4+", "step 4", "0.299845", "from the rounded gradient"),
+    Printed("w5+", "step 4", "0.386105", "from the wrong gradient"),
+    Printed("w6+", "step 4", "0.436215", "from the wrong gradient"),
+    Printed("b1+", "step 4", "0.34751", "from the halved shared-bias gradient"),
+    Printed("b2+", "step 4", "0.576015", "from the wrong gradient"),
+    Printed("y_new[1]", "step 5", "0.74363", "computed with the wrong b1 (and truncated)"),
+    Printed("E_new[1]", "step 5", "0.26909", "½(0.01 − 0.74363)² is 0.26911 even with the wrong ŷ"),
+    Printed("E[1]", "conclusion table", "0.27483", "repeats the slip of step 1"),
+    Printed("E_new[1]", "conclusion table", "0.26909", "repeats the slip of step 5"),
+]
+
+
+def replay(fmt: Format = ".6f") -> Replay:
+    """Replay the example with the library."""
+    r = Recorder(fmt)
+    net = MLP(
+        2,
+        [2, 1],
+        activation="sigmoid",
+        output_activation="sigmoid",
+        weights=[[[0.15, 0.20], [0.25, 0.30]], [[0.40, 0.45]]],
+        biases=[0.35, 0.60],
+        shared_bias=True,
+    )
+    p = name_parameters(net, WEIGHTS)
+
+    step = r.step("Step 1: forward pass, sample by sample", ["[s] marks the sample."])
+    inputs, hiddens, outputs = [], [], []
+    for s, x in enumerate(X, start=1):
+        xs = [Value(x[0], label=f"i1[{s}]"), Value(x[1], label=f"i2[{s}]")]
+        hidden = net.layers[0](xs)
+        assert isinstance(hidden, list)
+        output = net.layers[1](hidden)
+        assert isinstance(output, list)
+        name_layer(hidden, [f"z_h1[{s}]", f"z_h2[{s}]"], [f"a_h1[{s}]", f"a_h2[{s}]"])
+        name_layer(output, [f"z_o1[{s}]"], [f"y[{s}]"])
+        inputs += xs
+        hiddens.append(hidden)
+        outputs.append(output)
+        for node in (hidden[0].parents[0], hidden[0], hidden[1].parents[0], hidden[1], output[0].parents[0]):
+            r.put(step, node.label, node.data)
+        r.put(step, f"y[{s}]", output[0].data, f"ŷ[{s}]", "sigmoid(z_o1)")
+
+    per_sample = half_squared_error(outputs, Y, reduction="none")
+    assert isinstance(per_sample, list)
+    for s, loss in enumerate(per_sample, start=1):
+        loss.label = f"E[{s}]"
+        name_half_squared_error(loss, f"e[{s}]")
+        r.put(step, f"E[{s}]", loss.data, formula="½(y − ŷ)²")
+    step = r.step("Step 2: the batch loss", ["E_total = (E[1] + E[2]) / 2: the mean over the batch."])
+    total = Value.sum(per_sample) / len(per_sample)  # what reduction="mean" builds
+    total.label = "E_total"
+    r.put(step, "E_total", total.data, formula="(E[1] + E[2]) / 2")
+    r.figure("000-forward.svg", "The batch graph after the forward pass.", total, inputs=inputs)
+
+    total.backward()
+    step = r.step("Step 3 (A): the output layer's responsibility δ_o1 = ∂E[s]/∂z_o1, per sample")
+    for s, (loss, out) in enumerate(zip(per_sample, outputs), start=1):
+        y, z_o1 = out[0], out[0].parents[0]
+        r.put(step, f"dE/dy[{s}]", grad(loss, [y])[0], f"∂E[{s}]/∂ŷ[{s}]", "ŷ − y")
+        r.put(step, f"dy/dz_o1[{s}]", y.local_grads[0], f"∂ŷ[{s}]/∂z_o1[{s}]", "ŷ(1 − ŷ)")
+        r.put(step, f"delta_o1[{s}]", grad(loss, [z_o1])[0], f"δ_o1[{s}]", "the product")
+        r.put(step, f"dE/dw5[{s}]", grad(loss, [p["w5"]])[0], f"∂E[{s}]/∂w5", "δ_o1[s]·a_h1[s]")
+    for name in ("w5", "w6", "b2"):
+        r.put(step, f"dE_total/d{name}", p[name].grad, f"∂E_total/∂{name}", "mean over the batch")
+    r.explain(step, total, p["w5"])
+
+    step = r.step("Step 4 (B): the hidden layer's responsibilities δ_h, per sample")
+    for s, (loss, hidden) in enumerate(zip(per_sample, hiddens), start=1):
+        a_h1, a_h2 = hidden
+        r.put(step, f"dE/da_h1[{s}]", grad(loss, [a_h1])[0], f"∂E[{s}]/∂a_h1[{s}]", "δ_o1·w5")
+        r.put(step, f"da_h1/dz_h1[{s}]", a_h1.local_grads[0], f"∂a_h1[{s}]/∂z_h1[{s}]", "a_h1(1 − a_h1)")
+        r.put(step, f"delta_h1[{s}]", grad(loss, [a_h1.parents[0]])[0], f"δ_h1[{s}]")
+        r.put(step, f"delta_h2[{s}]", grad(loss, [a_h2.parents[0]])[0], f"δ_h2[{s}]")
+        r.put(step, f"dE/dw1[{s}]", grad(loss, [p["w1"]])[0], f"∂E[{s}]/∂w1", "δ_h1[s]·i1[s]")
+    for name in ("w1", "w2", "w3", "w4", "b1"):
+        r.put(step, f"dE_total/d{name}", p[name].grad, f"∂E_total/∂{name}", "mean over the batch")
+    step.notes.append(
+        "b1 is shared: it feeds z_h1 and z_h2 in both samples, so its gradient sums four paths "
+        "(the mean over the batch of δ_h1 + δ_h2), as the explanation below shows."
+    )
+    r.explain(step, total, p["b1"])
+    r.explain(step, per_sample[0], p["w1"], method="deltas")
+    r.figure("000-backward.svg", "After backward; the chain from b1 is highlighted.", total, inputs, p["b1"])
+
+    step = r.step("Step 5: update every parameter, p ← p − 0.5·∂E_total/∂p")
+    SGD(net.parameters(), lr=0.5).step()
+    for name in ("w1", "w2", "w3", "w4", "w5", "w6", "b1", "b2"):
+        r.put(step, f"{name}+", p[name].data, name, "p − 0.5·∂E_total/∂p")
+
+    step = r.step("Step 6: sample 1 forward again")
+    y_new = net(X[0])
+    assert isinstance(y_new, list)
+    e_new = half_squared_error(y_new, [Y[0]])
+    assert isinstance(e_new, Value)
+    r.put(step, "y_new[1]", y_new[0].data, "ŷ[1] after the step")
+    r.put(step, "E_new[1]", e_new.data, "E[1] after the step", "lower than before")
+    return Replay("000", TITLE, __doc__ or "", CODE, r.steps, r.values, r.figures, PRINTED)

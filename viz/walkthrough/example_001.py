@@ -1,0 +1,153 @@
+"""Worked example 001: the classic 2-2-2 sigmoid network, one step of gradient descent by hand.
+
+Inputs 0.05, 0.10; targets 0.01, 0.99; one bias shared per layer, kept fixed; the loss is
+E_total = ½(t1 − o1)² + ½(t2 − o2)²; learning rate 0.5.
+"""
+
+from __future__ import annotations
+
+from autograd import Value, grad
+from nn import MLP, SGD, half_squared_error
+
+from ..numbers import Format
+from .model import Printed, Replay
+from .recorder import Recorder, local, name_half_squared_error, name_layer, name_parameters
+
+TITLE = "The classic 2-2-2 network, one step by hand (biases kept fixed)"
+CODE = """\
+net = MLP(2, [2, 2], activation="sigmoid", output_activation="sigmoid",
+          weights=[[[0.15, 0.20], [0.25, 0.30]], [[0.40, 0.45], [0.50, 0.55]]],
+          biases=[0.35, 0.60], shared_bias=True).freeze("*.b")
+E_total = half_squared_error(net([0.05, 0.10]), [0.01, 0.99], reduction="sum")
+E_total.backward()
+SGD(net.parameters(), lr=0.5).step()"""
+
+WEIGHTS = {
+    "layers.0.neurons.0.w.0": "w1",
+    "layers.0.neurons.0.w.1": "w2",
+    "layers.0.neurons.1.w.0": "w3",
+    "layers.0.neurons.1.w.1": "w4",
+    "layers.1.neurons.0.w.0": "w5",
+    "layers.1.neurons.0.w.1": "w6",
+    "layers.1.neurons.1.w.0": "w7",
+    "layers.1.neurons.1.w.1": "w8",
+    "layers.0.b": "b1",
+    "layers.1.b": "b2",
+}
+
+TRUNCATED = "truncated instead of rounded"
+PRINTED = [
+    Printed("z_h1", "forward", "0.3775"),
+    Printed("a_h1", "forward", "0.0593269992", "typo: a spurious 0 after the point (used correctly later)"),
+    Printed("z_h2", "forward", "0.3925"),
+    Printed("a_h2", "forward", "0.596884378"),
+    Printed("z_o1", "forward", "1.105905967"),
+    Printed("a_o1", "forward", "0.751365069", TRUNCATED),
+    Printed("z_o2", "forward", "1.2249214"),
+    Printed("a_o2", "forward", "0.77292846", TRUNCATED),
+    Printed("E_o1", "loss", "0.274811083"),
+    Printed("a_o2", "loss, inside the formula for E_o2", "0.72928465", "a digit dropped (0.7729…)"),
+    Printed("E_o2", "loss", "0.023560026"),
+    Printed("E_total", "loss", "0.298371109"),
+    Printed("dE/da_o1", "w5, factor 1", "0.741365069", TRUNCATED),
+    Printed("da_o1/dz_o1", "w5, factor 2", "0.18685062", "garbled digits (not used afterwards)"),
+    Printed("dz_o1/dw5", "w5, factor 3", "0.593269992"),
+    Printed("dE/dw5", "w5", "0.082167041"),
+    Printed("w5+", "update", "0.35891648"),
+    Printed("w6+", "update", "0.408666186"),
+    Printed("w7+", "update", "0.511301270"),
+    Printed("w8+", "update", "0.561370121"),
+    Printed("dE_o1/da_h1", "w1, term 1", "0.0055399425", "decimal point off by one place (10x too small)"),
+    Printed("dE_o2/da_h1", "w1, term 2", "-0.19049119", "decimal point off by one place (10x too large)"),
+    Printed("dE/da_h1", "w1, sum of the terms", "0.036350306"),
+    Printed("da_h1/dz_h1", "w1, factor 3", "0.2413007086"),
+    Printed("dz_h1/dw1", "w1, factor 4", "0.05"),
+    Printed("dE/dw1", "w1", "0.000438568"),
+    Printed("w1+", "update", "0.149780716"),
+    Printed("w2+", "update", "0.19956143"),
+    Printed("w3+", "update", "0.24975114"),
+    Printed("w4+", "update", "0.29950229"),
+]
+
+
+def replay(fmt: Format = ".9f") -> Replay:
+    """Replay the example with the library."""
+    r = Recorder(fmt)
+    net = MLP(
+        2,
+        [2, 2],
+        activation="sigmoid",
+        output_activation="sigmoid",
+        weights=[[[0.15, 0.20], [0.25, 0.30]], [[0.40, 0.45], [0.50, 0.55]]],
+        biases=[0.35, 0.60],
+        shared_bias=True,
+    ).freeze("*.b")
+    p = name_parameters(net, WEIGHTS)
+    x = [Value(0.05, label="i1"), Value(0.10, label="i2")]
+    targets = [0.01, 0.99]
+
+    step = r.step("Step 1: forward pass", ["z = w·x + b is one `linear` node; a = sigmoid(z)."])
+    hidden = net.layers[0](x)
+    assert isinstance(hidden, list)
+    output = net.layers[1](hidden)
+    assert isinstance(output, list)
+    name_layer(hidden, ["z_h1", "z_h2"], ["a_h1", "a_h2"])
+    name_layer(output, ["z_o1", "z_o2"], ["a_o1", "a_o2"])
+    (a_h1, a_h2), (a_o1, a_o2) = hidden, output
+    z_h1, z_o1 = a_h1.parents[0], a_o1.parents[0]
+    for node, formula in (
+        (z_h1, "w1·i1 + w2·i2 + b1"),
+        (a_h1, "sigmoid(z_h1)"),
+        (a_h2.parents[0], "w3·i1 + w4·i2 + b1"),
+        (a_h2, "sigmoid(z_h2)"),
+        (z_o1, "w5·a_h1 + w6·a_h2 + b2"),
+        (a_o1, "sigmoid(z_o1)"),
+        (a_o2.parents[0], "w7·a_h1 + w8·a_h2 + b2"),
+        (a_o2, "sigmoid(z_o2)"),
+    ):
+        r.put(step, node.label, node.data, formula=formula)
+
+    step = r.step("Step 2: loss", ["E_total = E_o1 + E_o2, each ½(target − output)²."])
+    per_output = half_squared_error(output, targets, reduction="none")
+    assert isinstance(per_output, list)
+    e_o1, e_o2 = per_output
+    e_o1.label, e_o2.label = "E_o1", "E_o2"
+    name_half_squared_error(e_o1, "e_o1")  # e_o1 = t1 − a_o1
+    name_half_squared_error(e_o2, "e_o2")
+    total = Value.sum(per_output)  # what reduction="sum" builds
+    total.label = "E_total"
+    r.put(step, "E_o1", e_o1.data, formula="½(0.01 − a_o1)²")
+    r.put(step, "E_o2", e_o2.data, formula="½(0.99 − a_o2)²")
+    r.put(step, "E_total", total.data, formula="E_o1 + E_o2")
+    r.figure("001-forward.svg", "The graph after the forward pass (gradients still 0).", total, inputs=x)
+
+    total.backward()
+    step = r.step("Step 3: output layer, w5 by the chain rule")
+    r.put(step, "dE/da_o1", a_o1.grad, "∂E_total/∂a_o1", "a_o1 − t1")
+    r.put(step, "da_o1/dz_o1", a_o1.local_grads[0], "∂a_o1/∂z_o1", "a_o1·(1 − a_o1)")
+    r.put(step, "dz_o1/dw5", local(z_o1, p["w5"]), "∂z_o1/∂w5", "a_h1")
+    r.put(step, "dE/dw5", p["w5"].grad, "∂E_total/∂w5", "product of the three")
+    r.explain(step, total, p["w5"])
+
+    step = r.step("Step 4: hidden layer, w1 by the chain rule", ["a_h1 feeds both outputs: two terms."])
+    r.put(step, "dE_o1/da_h1", grad(e_o1, [a_h1])[0], "∂E_o1/∂a_h1")
+    r.put(step, "dE_o2/da_h1", grad(e_o2, [a_h1])[0], "∂E_o2/∂a_h1")
+    r.put(step, "dE/da_h1", a_h1.grad, "∂E_total/∂a_h1", "the sum of both")
+    r.put(step, "da_h1/dz_h1", a_h1.local_grads[0], "∂a_h1/∂z_h1", "a_h1·(1 − a_h1)")
+    r.put(step, "dz_h1/dw1", local(z_h1, p["w1"]), "∂z_h1/∂w1", "i1")
+    r.put(step, "dE/dw1", p["w1"].grad, "∂E_total/∂w1")
+    r.explain(step, total, p["w1"])
+    r.figure("001-backward.svg", "After backward; the chain from w1 is highlighted.", total, x, p["w1"])
+
+    step = r.step("Step 5: update w ← w − 0.5·∂E_total/∂w", ["The biases are frozen: not updated."])
+    SGD(net.parameters(), lr=0.5).step()
+    for k in range(1, 9):
+        r.put(step, f"w{k}+", p[f"w{k}"].data, f"w{k}", "w − 0.5·∂E/∂w")
+    r.put(step, "b1", p["b1"].data, "b1 (frozen)")
+    r.put(step, "b2", p["b2"].data, "b2 (frozen)")
+
+    step = r.step("Step 6: forward again with the new weights")
+    again = half_squared_error(net(x), targets, reduction="sum")
+    assert isinstance(again, Value)
+    r.put(step, "E_total_new", again.data, "E_total after one step")
+    return Replay("001", TITLE, __doc__ or "", CODE, r.steps, r.values, r.figures, PRINTED)

@@ -1,0 +1,173 @@
+"""Worked example 002: a 3-2-1 sigmoid network where only the output layer learns.
+
+Input x = (2, 3, −1), target y = 1, loss C = (a − y)² (no ½); the gradients of the output
+layer, one step of SGD (learning rate 0.1), one step of Adam as the document writes it (no bias
+correction), and a second forward pass after the SGD step.
+"""
+
+from __future__ import annotations
+
+from autograd import Value
+from nn import MLP, SGD, Adam, squared_error
+
+from ..numbers import Format
+from .model import Printed, Replay
+from .recorder import Recorder, name_layer, name_parameters
+
+TITLE = "A 3-2-1 network: output-layer gradients, SGD and Adam"
+CODE = """\
+net = MLP(3, [2, 1], activation="sigmoid", output_activation="sigmoid",
+          weights=[[[0.2, -0.5, 0.1], [-0.3, 0.4, 0.2]], [[0.5, 0.2]]],
+          biases=[[0.3, -0.1], [0.1]]).freeze("layers.0.*")   # only the output layer learns
+C = squared_error(net([2, 3, -1]), [1.0])
+C.backward()
+SGD(net.parameters(), lr=0.1).step()     # or Adam(..., lr=0.1, bias_correction=False)"""
+
+W1 = [[0.2, -0.5, 0.1], [-0.3, 0.4, 0.2]]
+B1 = [0.3, -0.1]
+W2 = [[0.5, 0.2]]
+B2 = [0.1]
+X = [2.0, 3.0, -1.0]
+Y = 1.0
+NAMES = {
+    "layers.1.neurons.0.w.0": "W2_1",
+    "layers.1.neurons.0.w.1": "W2_2",
+    "layers.1.neurons.0.b": "b2",
+}
+
+HALF = "half the true gradient: the factor 2 of 2(a − y) was dropped (but kept for b)"
+FROM_HALF = "follows from the halved gradients"
+ROUNDED = "computed from the rounded a1 = 0.57"
+SPURIOUS = "a 3-digit value squared and printed with 6 digits"
+NO_DIVISION = "the division by √v + ε was skipped: this is p − lr·m (the true step is about 0.316)"
+PRINTED = [
+    Printed("z1", "1, hidden", "-0.9"),
+    Printed("z2", "1, hidden", "0.3"),
+    Printed("a1", "1, hidden", "0.29"),
+    Printed("a2", "1, hidden", "0.57"),
+    Printed("W2_1*a1", "2, output", "0.145"),
+    Printed("W2_2*a2", "2, output", "0.114", ROUNDED),
+    Printed("z_out", "2, output", "0.359"),
+    Printed("a_out", "2, output", "0.589"),
+    Printed("dC/da", "4, gradients", "-0.822"),
+    Printed("da/dz", "4, gradients", "0.242"),
+    Printed("a1", "4, gradients (as ∂z/∂W)", "0.289"),
+    Printed("a2", "4, gradients (as ∂z/∂W)", "0.574"),
+    Printed("dC/dW2_1", "4, gradients", "-0.0287", HALF),
+    Printed("dC/dW2_2", "4, gradients", "-0.0572", HALF),
+    Printed("dC/db2", "4, gradients", "-0.199"),
+    Printed("sgd W2_1", "5, SGD", "0.50287", FROM_HALF),
+    Printed("sgd W2_2", "5, SGD", "0.20572", FROM_HALF),
+    Printed("sgd b2", "5, SGD", "0.1199"),
+    Printed("adam m W2_1", "5, Adam", "-0.00287", FROM_HALF),
+    Printed("adam m W2_2", "5, Adam", "-0.00572", FROM_HALF),
+    Printed("adam m b2", "5, Adam", "-0.0199"),
+    Printed("adam v W2_1", "5, Adam", "8.24e-7", FROM_HALF),
+    Printed("adam v W2_2", "5, Adam", "3.27e-6", FROM_HALF),
+    Printed("adam v b2", "5, Adam", "3.96e-5"),
+    Printed("adam W2_1", "5, Adam", "0.5003", NO_DIVISION),
+    Printed("adam W2_2", "5, Adam", "0.2006", NO_DIVISION),
+    Printed("adam b2", "5, Adam", "0.1021", NO_DIVISION + "; 0.10199 is also mis-rounded"),
+    Printed("sgd W2_1", "5, comparison", "0.50287", FROM_HALF),
+    Printed("sgd W2_2", "5, comparison", "0.20572", FROM_HALF),
+    Printed("sgd b2", "5, comparison", "0.1199"),
+    Printed("adam W2_1", "5, comparison", "0.5003", NO_DIVISION),
+    Printed("adam W2_2", "5, comparison", "0.2006", NO_DIVISION),
+    Printed("adam b2", "5, comparison", "0.1021", NO_DIVISION),
+    Printed("a1", "6, second pass", "0.289"),
+    Printed("a2", "6, second pass", "0.574"),
+    Printed("new W2_1*a1", "6, second pass", "0.145329", FROM_HALF),
+    Printed("new W2_2*a2", "6, second pass", "0.118083", FROM_HALF),
+    Printed("new z_out", "6, second pass", "0.383312", FROM_HALF),
+    Printed("new a_out", "6, second pass", "0.595", FROM_HALF),
+    Printed("new C", "6, second pass", "0.164025", FROM_HALF + "; " + SPURIOUS),
+    Printed("C", "6, second pass", "0.168921", SPURIOUS + " (0.411²)"),
+]
+
+
+def _network() -> MLP:
+    net = MLP(
+        3,
+        [2, 1],
+        activation="sigmoid",
+        output_activation="sigmoid",
+        weights=[W1, W2],
+        biases=[B1, B2],
+    ).freeze("layers.0.*")
+    return net
+
+
+def replay(fmt: Format = ".6f") -> Replay:
+    """Replay the example with the library."""
+    r = Recorder(fmt)
+    net = _network()
+    p = name_parameters(net, NAMES)
+    x = [Value(v, label=f"x{i + 1}") for i, v in enumerate(X)]
+
+    step = r.step("Step 1-2: forward pass")
+    hidden = net.layers[0](x)
+    assert isinstance(hidden, list)
+    output = net.layers[1](hidden)
+    assert isinstance(output, list)
+    name_layer(hidden, ["z1", "z2"], ["a1", "a2"])
+    name_layer(output, ["z_out"], ["a_out"])
+    for node in (hidden[0].parents[0], hidden[1].parents[0], *hidden):
+        r.put(step, node.label, node.data)
+    r.put(step, "W2_1*a1", (p["W2_1"] * hidden[0]).data, "W2_1·a1")
+    r.put(step, "W2_2*a2", (p["W2_2"] * hidden[1]).data, "W2_2·a2")
+    r.put(step, "z_out", output[0].parents[0].data, formula="W2_1·a1 + W2_2·a2 + b2")
+    r.put(step, "a_out", output[0].data, formula="sigmoid(z_out)")
+
+    step = r.step("Step 3: loss C = (a − y)²")
+    loss = squared_error(output, [Y])
+    assert isinstance(loss, Value)
+    loss.label = "C"
+    loss.parents[0].label = "a − y"
+    r.put(step, "C", loss.data)
+    r.figure("002-forward.svg", "The graph after the forward pass.", loss, inputs=x)
+
+    loss.backward()
+    step = r.step("Step 4: output-layer gradients", ["The hidden layer is frozen: it is not updated."])
+    r.put(step, "dC/da", output[0].grad, "∂C/∂a", "2(a − y)")
+    r.put(step, "da/dz", output[0].local_grads[0], "∂a/∂z", "a(1 − a)")
+    for name in ("W2_1", "W2_2", "b2"):
+        r.put(step, f"dC/d{name}", p[name].grad, f"∂C/∂{name}")
+    r.explain(step, loss, p["W2_1"])
+    r.figure("002-backward.svg", "After backward; the chain from W2_1 is highlighted.", loss, x, p["W2_1"])
+
+    step = r.step("Step 5: one SGD step (lr 0.1)")
+    SGD(net.parameters(), lr=0.1).step()
+    for name in ("W2_1", "W2_2", "b2"):
+        r.put(step, f"sgd {name}", p[name].data, name, "p − 0.1·∂C/∂p")
+
+    step = r.step(
+        "Step 5: one Adam step instead (lr 0.1, β1 0.9, β2 0.999, ε 1e-8), as the document writes it",
+        ["The document's formula has no bias correction; with it, every step would be about 0.1."],
+    )
+    twin = _network()
+    squared_error(twin(X), [Y]).backward()  # type: ignore[union-attr]
+    adam = Adam(twin.parameters(), lr=0.1, betas=(0.9, 0.999), eps=1e-8, bias_correction=False)
+    corrected_twin = _network()
+    squared_error(corrected_twin(X), [Y]).backward()  # type: ignore[union-attr]
+    corrected = Adam(corrected_twin.parameters(), lr=0.1, betas=(0.9, 0.999), eps=1e-8)
+    adam.step()
+    corrected.step()
+    for i, name in enumerate(("W2_1", "W2_2", "b2")):
+        r.put(step, f"adam m {name}", adam.m[i], f"m of {name}", "0.9·0 + 0.1·g")
+        r.put(step, f"adam v {name}", adam.v[i], f"v of {name}", "0.999·0 + 0.001·g²")
+        r.put(step, f"adam {name}", adam.params[i].data, name, "p − lr·m/(√v + ε)")
+        r.put(step, f"adam corrected {name}", corrected.params[i].data, f"{name}, bias-corrected Adam")
+
+    step = r.step("Step 6: forward again after the SGD step")
+    h = net.layers[0](X)
+    assert isinstance(h, list)
+    out = net.layers[1](h)
+    assert isinstance(out, list)
+    r.put(step, "new W2_1*a1", (p["W2_1"] * h[0]).data, "W2_1·a1")
+    r.put(step, "new W2_2*a2", (p["W2_2"] * h[1]).data, "W2_2·a2")
+    r.put(step, "new z_out", out[0].parents[0].data, "z_out")
+    r.put(step, "new a_out", out[0].data, "a_out")
+    new_loss = squared_error(out, [Y])
+    assert isinstance(new_loss, Value)
+    r.put(step, "new C", new_loss.data, "C after the step", "lower than before")
+    return Replay("002", TITLE, __doc__ or "", CODE, r.steps, r.values, r.figures, PRINTED)

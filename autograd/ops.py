@@ -16,8 +16,8 @@ Where the local derivatives are constants (``a + b``: 1 and 1), ``derivative`` i
 tuple.
 
 ``formula`` and ``local_formulas`` are the human text that explanations and pictures show;
-``{p}`` stands for the constant parameter. Sums run left to right, as a hand calculation (and
-micrograd, and PyTorch's scalar ops) would.
+``{p}`` stands for the constant parameter (``{p-1}`` for one less). Sums run left to right, as a
+hand calculation (and micrograd, and PyTorch's scalar ops) would.
 """
 
 from __future__ import annotations
@@ -167,7 +167,9 @@ class Op:
         """The text of d(out)/d(input number ``index``), e.g. ``'1 - tanh(x)^2'``."""
         formulas = self.local_formulas
         text = formulas(index, n_inputs) if callable(formulas) else formulas[index]
-        return text if param is None else text.replace("{p}", _fmt(param))
+        if param is None:
+            return text
+        return text.replace("{p-1}", _fmt(param - 1)).replace("{p}", _fmt(param))
 
     def describe(self, param: float | None = None) -> str:
         """The forward formula, with the constant parameter filled in."""
@@ -219,7 +221,7 @@ _ROWS = (
     Op("softplus", 1, _softplus_float, lambda x, out: (_sigmoid(x),), "log(1 + exp(x))",
        ("sigmoid(x)",)),
     Op("pow", 1, lambda x, p: x**p, lambda x, out, p: (p * x ** (p - 1),), "x^{p}",
-       ("{p}*x^({p} - 1)",),
+       ("{p}*x^{p-1}",),
        domain=lambda x, p: (x > 0.0 or (x == 0.0 and p >= 0.0) or (x < 0.0 and _is_integer(p))),
        domain_text="x > 0, or x = 0 with p >= 0, or x < 0 with an integer exponent p",
        risky_locals=True),

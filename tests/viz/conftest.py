@@ -11,7 +11,7 @@ from viz.engine import graphviz_pure_path
 
 # The machines pyproject.toml's marker installs graphviz-pure on: missing there, the install is
 # broken, and its tests fail rather than skip.
-PURE_PLATFORMS = {"x86_64", "AMD64", "aarch64", "arm64"}
+PURE_PLATFORMS = {"x86_64", "AMD64", "aarch64", "arm64", "ARM64"}
 
 
 # Looked up once, before any test changes PATH.

@@ -83,6 +83,16 @@ class Value:
         label = f", label={self.label!r}" if self.label else ""
         return f"Value(data={self.data!r}, grad={self.grad!r}{label})"
 
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
+        """In Jupyter, the last expression of a cell shows its graph (when ``viz`` can draw it)."""
+        from .display import svg_for_display
+
+        bundle = {"text/plain": repr(self)}
+        svg = svg_for_display(self)
+        if svg is not None:
+            bundle["image/svg+xml"] = svg
+        return bundle
+
     def __float__(self) -> float:
         return float(self.data)
 

@@ -13,18 +13,24 @@ from nn._engine_check import require_chainrule_autograd
 
 require_chainrule_autograd("viz")
 
+from autograd.display import set_renderer
 
 from .dot import draw, render, to_svg
 from .engine import Engine, EngineNotFoundError, find_engine
 from .explain import ChainPath, Delta, Explanation, Factor, explain
+from .jupyter import DISPLAY_MAX_NODES, display_svg
+
+set_renderer(display_svg)
 
 __all__ = [
+    "DISPLAY_MAX_NODES",
     "ChainPath",
     "Delta",
     "Engine",
     "EngineNotFoundError",
     "Explanation",
     "Factor",
+    "display_svg",
     "draw",
     "explain",
     "find_engine",

@@ -1,0 +1,21 @@
+"""Inline display of Values in Jupyter: registered with the engine when ``viz`` is imported."""
+
+from __future__ import annotations
+
+from autograd import Value, topological_order
+
+from .dot import to_svg
+from .engine import EngineNotFoundError
+
+DISPLAY_MAX_NODES = 150
+"""Graphs larger than this show as plain text in Jupyter; use ``viz.draw(v, max_nodes=...)``."""
+
+
+def display_svg(value: Value) -> str | None:
+    """SVG of ``value``'s graph for Jupyter, or None when it is too large or nothing can draw it."""
+    if len(topological_order(value)) > DISPLAY_MAX_NODES:
+        return None
+    try:
+        return to_svg(value, max_nodes=None)
+    except EngineNotFoundError:
+        return None

@@ -3,9 +3,10 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 
-from autograd import Value
+from autograd import OPS, Value
 
 Elementwise = Callable[[Value], Value]
 Vectorwise = Callable[[Sequence[Value]], list[Value]]
@@ -54,6 +55,44 @@ ELEMENTWISE: dict[str, Elementwise] = {
     "leaky_relu": leaky_relu,
 }
 VECTORWISE: dict[str, Vectorwise] = {"softmax": softmax, "log_softmax": log_softmax}
+
+
+FloatForm = Callable[[list[float]], list[float]]
+
+
+def _elementwise_floats(op: str, *param: float) -> FloatForm:
+    forward = OPS[op].forward
+    return lambda zs: [forward(z, *param) for z in zs]
+
+
+def _log_softmax_floats(zs: list[float]) -> list[float]:
+    lse = OPS["logsumexp"].forward(zs)
+    return [z - lse for z in zs]
+
+
+FLOAT_FORMS: dict[str, FloatForm] = {
+    "identity": lambda zs: zs,
+    "sigmoid": _elementwise_floats("sigmoid"),
+    "tanh": _elementwise_floats("tanh"),
+    "relu": _elementwise_floats("relu"),
+    "leaky_relu": _elementwise_floats("leaky_relu", 0.01),
+    "log_softmax": _log_softmax_floats,
+    "softmax": lambda zs: [math.exp(v) for v in _log_softmax_floats(zs)],
+}
+"""The named activations on plain floats, through the same op-table forward rules as the
+Values (so a ``no_grad`` forward pass gives the very same numbers, without building nodes)."""
+
+
+def float_form(activation: str | Elementwise | None) -> FloatForm | None:
+    """The float twin of a named (or built-in) activation; None for a custom function."""
+    if activation is None:
+        return FLOAT_FORMS["identity"]
+    if isinstance(activation, str):
+        return FLOAT_FORMS.get(activation)
+    for name, function in ELEMENTWISE.items():
+        if function is activation:
+            return FLOAT_FORMS[name]
+    return None
 
 
 def resolve(activation: str | Elementwise | None) -> tuple[str, Elementwise | None, Vectorwise | None]:

@@ -7,12 +7,14 @@ Weights come either from explicit numbers (to reproduce a worked example) or fro
 from __future__ import annotations
 
 import math
+import operator
 import random
 from collections.abc import Callable, Sequence
+from math import isfinite
 
-from autograd import Value
+from autograd import Value, is_recording
 
-from .activations import Elementwise, identity, resolve
+from .activations import Elementwise, FloatForm, float_form, identity, resolve
 from .module import Module
 
 Input = Value | float | int
@@ -46,6 +48,21 @@ def _init_function(init: Init) -> Callable[[int, int, random.Random], float]:
     if init not in INITS:
         raise ValueError(f"unknown init {init!r}; choose one of {sorted(INITS)} or pass a function")
     return INITS[init]
+
+
+def _plain_floats(x: Sequence[Input]) -> list[float] | None:
+    """Inputs as floats, or None if any is not a Value or a finite int or float."""
+    floats = []
+    for v in x:
+        f = v.data if isinstance(v, Value) else v
+        if type(f) is not float:
+            if isinstance(f, bool) or not isinstance(f, int):
+                return None
+            f = float(f)
+        if not isfinite(f):
+            return None
+        floats.append(f)
+    return floats
 
 
 def _number(x: object, where: str) -> float:
@@ -136,6 +153,7 @@ class Layer(Module):
         if not isinstance(n_out, int) or n_out < 1:
             raise ValueError(f"Layer: n_out must be a positive int, got {n_out!r}")
         self.activation, self._elementwise, self._vectorwise = resolve(activation)
+        self._floats: FloatForm | None = float_form(activation)
         if weights is not None and len(weights) != n_out:
             raise ValueError(f"Layer: weights need {n_out} rows (one per neuron), got {len(weights)}")
         neuron_biases = self._neuron_biases(n_out, biases, bias, shared_bias)
@@ -184,6 +202,11 @@ class Layer(Module):
     def __call__(self, x: Sequence[Input]) -> list[Value] | Value:
         if len(x) != self.n_in:
             raise ValueError(f"Layer: expected {self.n_in} inputs, got {len(x)}: {list(x)!r}")
+        if not is_recording():  # no graph: compute on floats, return plain leaves
+            floats = self.forward_floats(_plain_floats(x))
+            if floats is not None:
+                leaves = [Value(v) for v in floats]
+                return leaves[0] if self.squeeze and len(leaves) == 1 else leaves
         inputs = [v if isinstance(v, Value) else Value(v) for v in x]  # shared by all neurons
         zs = [neuron.preactivation(inputs) for neuron in self.neurons]
         if self._vectorwise is not None:
@@ -194,6 +217,24 @@ class Layer(Module):
             act = self._elementwise
             out = [act(z) for z in zs]
         return out[0] if self.squeeze and len(out) == 1 else out
+
+    def forward_floats(self, x: list[float] | None) -> list[float] | None:
+        """The layer on plain floats, with the op table's own forward rules: no nodes at all.
+
+        None where that cannot be done (no inputs, a custom activation, an error or an overflow),
+        so that the caller takes the Value path, which explains the error.
+        """
+        if x is None or self._floats is None:
+            return None
+        try:
+            zs = []
+            for neuron in self.neurons:
+                z = sum(map(operator.mul, [w.data for w in neuron.w], x))
+                zs.append(z + neuron.b.data if neuron.b is not None else z)
+            out = self._floats(zs)
+        except (ArithmeticError, ValueError):
+            return None
+        return out if all(map(isfinite, out)) else None
 
     def __repr__(self) -> str:
         bias = " shared bias" if hasattr(self, "b") else ""
@@ -269,6 +310,13 @@ class MLP(Module):
         self.label_parameters()
 
     def __call__(self, x: Sequence[Input]) -> list[Value] | Value:
+        if not is_recording() and len(x) == self.layers[0].n_in:  # no graph: floats throughout
+            floats = _plain_floats(x)
+            for layer in self.layers:
+                floats = layer.forward_floats(floats)
+            if floats is not None:
+                leaves = [Value(v) for v in floats]
+                return leaves[0] if self.squeeze and len(leaves) == 1 else leaves
         out: Sequence[Input] = x
         values: list[Value] = []
         for layer in self.layers:

@@ -1,0 +1,163 @@
+"""Measurements that need a process of their own, run as ``python -m benchmarks.probes ...``:
+
+* ``depth --cap N``: micrograd's deepest chain that still backpropagates (its recursive
+  topological sort raises ``RecursionError`` beyond some depth); a fresh process gives it the
+  full stack a user script has.
+* ``rss --engine ours|micrograd --nodes N``: peak resident memory of one process that builds
+  an N-node chain (and backpropagates it, for ours).
+
+Each prints one JSON object on its last line of stdout; :func:`run_probe` runs one and parses it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import os
+import resource
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from .graphs import chain
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def max_rss_bytes() -> int:
+    """This process's peak resident set size so far (``ru_maxrss``, KiB on Linux, bytes on macOS).
+
+    On Linux a child started by ``subprocess`` inherits its parent's ``ru_maxrss`` across the
+    exec, so a probe uses :func:`own_peak_rss_bytes` instead.
+    """
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak if sys.platform == "darwin" else peak * 1024
+
+
+def own_peak_rss_bytes() -> tuple[int, str]:
+    """(peak RSS of this process image, where it came from): Linux's ``VmHWM``, which an exec
+    resets, else ``getrusage``."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024, "/proc/self/status VmHWM"
+    except OSError:
+        pass
+    return max_rss_bytes(), "getrusage ru_maxrss"
+
+
+def run_probe(*args: str, timeout: float = 300.0) -> dict[str, Any]:
+    """Run one probe in a fresh interpreter; its JSON result, or a ``failed`` status and why."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH", "")]))
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "benchmarks.probes", *args],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+    except subprocess.TimeoutExpired:
+        return {"status": "failed", "reason": f"probe {' '.join(args)} timed out after {timeout:.0f} s"}
+    lines = done.stdout.strip().splitlines()
+    if done.returncode != 0 or not lines:
+        tail = (done.stderr.strip().splitlines() or ["no output"])[-1]
+        return {"status": "failed", "reason": f"probe {' '.join(args)} exited {done.returncode}: {tail}"}
+    result: dict[str, Any] = json.loads(lines[-1])
+    return result
+
+
+def _micrograd_chain_works(n: int) -> tuple[bool, str]:
+    from micrograd.engine import Value
+
+    _, y = chain(Value, n)
+    try:
+        y.backward()
+    except RecursionError as exc:
+        return False, f"RecursionError: {exc}"
+    return True, ""
+
+
+def deepest_micrograd_chain(cap: int) -> dict[str, Any]:
+    """Double the chain length until backward fails, then bisect; stops at ``cap`` nodes."""
+    good, bad, error = 0, None, ""
+    n = 16
+    while n <= cap:
+        works, why = _micrograd_chain_works(n)
+        if not works:
+            bad, error = n, why
+            break
+        good, n = n, n * 2
+    if bad is None:
+        return {
+            "status": "ok",
+            "deepest": good,
+            "failed_at": None,
+            "cap": cap,
+            "error": "",
+            "recursion_limit": sys.getrecursionlimit(),
+        }
+    while bad - good > 1:
+        mid = (good + bad) // 2
+        works, why = _micrograd_chain_works(mid)
+        if works:
+            good = mid
+        else:
+            bad, error = mid, why
+    return {
+        "status": "ok",
+        "deepest": good,
+        "failed_at": bad,
+        "cap": cap,
+        "error": error,
+        "recursion_limit": sys.getrecursionlimit(),
+    }
+
+
+def rss_of_chain(engine: str, nodes: int) -> dict[str, Any]:
+    """Peak RSS before and after building (and, for ours, backpropagating) an N-node chain."""
+    modules = {"ours": "autograd", "micrograd": "micrograd.engine"}
+    if engine not in modules:
+        raise ValueError(f"unknown engine {engine!r}")
+    value: Any = importlib.import_module(modules[engine]).Value
+    chain(value, 16)  # import everything lazily loaded before the baseline
+    before, source = own_peak_rss_bytes()
+    _, y = chain(value, nodes)
+    if engine == "ours":
+        y.backward()
+    peak, _ = own_peak_rss_bytes()
+    return {
+        "status": "ok",
+        "engine": engine,
+        "nodes": nodes,
+        "backward": engine == "ours",
+        "source": source,
+        "baseline_bytes": before,
+        "peak_bytes": peak,
+        "bytes_per_node": (peak - before) / nodes,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.probes")
+    sub = parser.add_subparsers(dest="probe", required=True)
+    depth = sub.add_parser("depth", help="micrograd's deepest chain that backpropagates")
+    depth.add_argument("--cap", type=int, default=1 << 17)
+    rss = sub.add_parser("rss", help="peak RSS of an N-node chain")
+    rss.add_argument("--engine", choices=("ours", "micrograd"), required=True)
+    rss.add_argument("--nodes", type=int, default=100_000)
+    args = parser.parse_args(argv)
+    result = (
+        deepest_micrograd_chain(args.cap) if args.probe == "depth" else rss_of_chain(args.engine, args.nodes)
+    )
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

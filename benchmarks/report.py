@@ -1,0 +1,244 @@
+"""The printed report: one table per benchmark, then the targets."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    """Columns padded to fit; the first column left-aligned, the rest right-aligned."""
+    cells = [[str(h) for h in headers], *[[str(c) for c in row] for row in rows]]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
+
+    def line(row: list[str]) -> str:
+        return "  ".join(
+            c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths))
+        ).rstrip()
+
+    return "\n".join([line(cells[0]), line(["-" * w for w in widths]), *map(line, cells[1:])])
+
+
+def ms(seconds: float | None) -> str:
+    return "-" if seconds is None else f"{seconds * 1e3:.2f} ms"
+
+
+def times(x: float | None) -> str:
+    return "-" if x is None else f"{x:.1f}x" if x >= 10 else f"{x:.2f}x"
+
+
+def _ok(flag: bool) -> str:
+    return "OK" if flag else "FAILED"
+
+
+def _not_run(rows: list[list[Any]], notes: list[str], label: str, entry: dict[str, Any], width: int) -> None:
+    """A row for an engine that was skipped or failed, and a note below the table saying why."""
+    rows.append([label, entry["status"].upper(), *[""] * (width - 2)])
+    notes.append(f"  {label}: {entry['status']}: {entry.get('reason', '')}")
+
+
+def _with_notes(text: str, notes: list[str]) -> str:
+    return "\n".join([text, *notes])
+
+
+def _same_work(check: dict[str, Any]) -> str:
+    spread = check.get("spread")
+    extra = f", spread {spread:.2e}" if isinstance(spread, float) else ""
+    return f"same work: {_ok(check['ok'])} (tolerance {check['tolerance']:g}{extra})"
+
+
+def peers(found: dict[str, Any]) -> str:
+    parts = []
+    for name, peer in found.items():
+        if peer["available"]:
+            note = f" ({peer['reason']})" if peer["reason"] else ""
+            parts.append(f"{name} {peer['version']}{note}")
+        elif peer["reason"].startswith("skipped"):
+            parts.append(f"{name} not used ({peer['reason']})")
+        else:
+            parts.append(f"{name} MISSING: {peer['reason']}; its rows are skipped")
+    return "peers: " + "; ".join(parts)
+
+
+def mlp_train(r: dict[str, Any]) -> str:
+    w = r["workload"]
+    head = (
+        f"mlp_train: {w['model']}, {w['points']} points, {w['steps']} full-batch SGD steps, "
+        f"loss {w['loss']}, lr {w['lr']}\n  data {w['data']}; initial weights {w['weights']}"
+    )
+    rows: list[list[Any]] = []
+    notes: list[str] = []
+    for key, e in r["engines"].items():
+        if e["status"] != "ok":
+            _not_run(rows, notes, e["label"], e, 7)
+            continue
+        rows.append(
+            [
+                e["label"],
+                ms(e["median_s"]),
+                ms(e["min_s"]),
+                f"{e['repeats']} x {e['steps']}",
+                repr(e["final_loss"]),
+                times(r["speedup"].get("ours_nn", {}).get(key)),
+                times(r["speedup"].get("ours_ops", {}).get(key)),
+            ]
+        )
+    body = _with_notes(
+        table(
+            [
+                "engine",
+                "median step",
+                "min step",
+                "runs x steps",
+                "final loss",
+                "nn.MLP faster",
+                "op-by-op faster",
+            ],
+            rows,
+        ),
+        notes,
+    )
+    check = r["same_work"]
+    return (
+        f"{head}\n{body}\n{_same_work(check)}: {len(check['compared'])} final losses; "
+        f"per-step losses differ by at most {check['loss_curve_spread']:.2e}"
+    )
+
+
+def chain(r: dict[str, Any]) -> str:
+    rows = [
+        [
+            f"{s['nodes']:,}",
+            ms(s["forward_s"]),
+            ms(s["backward_s"]),
+            ms(s["total_s"]),
+            f"{s['ns_per_node']:.0f}",
+            f"{r['gc_off'][n]['ns_per_node']:.0f}",
+            s["repeats"],
+        ]
+        for n, s in r["sizes"].items()
+    ]
+    small, large = r["ratio_of"]
+    md = r["micrograd_depth"]
+    if md["status"] == "ok":
+        deep = f"micrograd: deepest chain that backpropagates: {md['deepest']:,} nodes" + (
+            f" ({md['error']} at {md['failed_at']:,}; recursion limit {md['recursion_limit']})"
+            if md["failed_at"]
+            else f" (no failure up to the cap of {md['cap']:,})"
+        )
+    else:
+        deep = f"micrograd: {md['status']}: {md['reason']}"
+    return (
+        f"chain: forward + backward of {r['graph']}, gc on (gc off as a diagnostic)\n"
+        + table(["nodes", "forward", "backward", "total", "ns/node", "ns/node gc off", "runs"], rows)
+        + f"\nper-node time, {large:,} vs {small:,} nodes: {times(r['per_node_ratio'])} "
+        f"(gc off: {times(r['gc_off_per_node_ratio'])})\n{deep}\n{_same_work(r['same_work'])}"
+    )
+
+
+def wide(r: dict[str, Any]) -> str:
+    rows: list[list[Any]] = []
+    notes: list[str] = []
+    for key, e in r["engines"].items():
+        if e["status"] != "ok":
+            _not_run(rows, notes, e["label"], e, 6)
+            continue
+        versus = r["speedup"].get("ours_dot", {}).get(key)
+        rows.append(
+            [
+                e["label"],
+                ms(e["forward_s"]),
+                ms(e["backward_s"]),
+                ms(e["median_s"]),
+                times(versus) if key != "ours_dot" else "",
+                e["repeats"],
+            ]
+        )
+    return (
+        f"wide: one sum of {r['terms']:,} products x_i*w_i, forward + backward\n"
+        + _with_notes(
+            table(["engine", "forward", "backward", "total", "Value.dot faster", "runs"], rows), notes
+        )
+        + f"\n{_same_work(r['same_work'])}"
+    )
+
+
+def memory(r: dict[str, Any]) -> str:
+    rows: list[list[Any]] = []
+    notes: list[str] = []
+    for key, e in r["engines"].items():
+        if e["status"] != "ok":
+            _not_run(rows, notes, key, e, 5)
+            continue
+        after = e["bytes_per_node_after_backward"]
+        rss = e.get("rss", {})
+        rows.append(
+            [
+                key,
+                f"{e['bytes_per_node']:.0f}",
+                "-" if after is None else f"{after:.0f}",
+                f"{e['retained_after_del_per_node']:.0f}",
+                f"{rss['bytes_per_node']:.0f}" if rss.get("status") == "ok" else "FAILED",
+            ]
+        )
+        if rss.get("status") != "ok":
+            notes.append(f"  {key}: peak RSS probe: {rss.get('reason', 'not run')}")
+    return (
+        f"memory: {r['graph']}\n"
+        + _with_notes(
+            table(
+                ["engine", "bytes/node", "after backward", "held after del, no gc", "peak RSS bytes/node"],
+                rows,
+            ),
+            notes,
+        )
+        + "\n(micrograd cannot backpropagate this chain; its RSS probe builds it only)"
+    )
+
+
+def inference(r: dict[str, Any]) -> str:
+    rows = [
+        ["recording (graph built)", ms(r["recording_s"])],
+        ["no_grad", ms(r["no_grad_s"])],
+        ["no_grad speedup", times(r["speedup"])],
+    ]
+    return (
+        f"inference: trained nn.MLP, forward over {r['points']} points, median of {r['repeats']}\n"
+        + table(["mode", "per pass"], rows)
+        + f"\n{_same_work(r['same_work'])}"
+    )
+
+
+RENDER = {"mlp_train": mlp_train, "chain": chain, "wide": wide, "memory": memory, "inference": inference}
+
+
+def targets(verdicts: list[dict[str, Any]]) -> str:
+    rows = []
+    for v in verdicts:
+        value = (
+            "-" if v["value"] is None else (f"{v['value']:.0f} B" if v["unit"] == "B" else times(v["value"]))
+        )
+        goal = f"{v['comparison']} {v['goal']:g}{' B' if v['unit'] == 'B' else 'x'}"
+        rows.append([v["text"], value, goal, v["status"]])
+    return "targets\n" + table(["target", "value", "goal", "status"], rows)
+
+
+def render(results: dict[str, Any]) -> str:
+    """The whole report as text."""
+    meta = results["meta"]
+    quick = "; tiny sizes, the targets are only indicative" if meta["config"]["name"] == "quick" else ""
+    parts = [
+        f"chainrule benchmarks ({meta['config']['name']} run{quick}), Python {meta['python']} on "
+        f"{meta['platform']}, {meta['cpus']} CPUs, {meta['seconds']:.0f} s",
+        peers(results["peers"]),
+    ]
+    for name, result in results["benchmarks"].items():
+        if result.get("status") == "failed":
+            parts.append(f"{name}: FAILED: {result['reason']}")
+        else:
+            parts.append(RENDER[name](result))
+    parts.append(targets(results["targets"]))
+    same = results["same_work"]
+    failed = ", ".join(name for name, ok in same["by_benchmark"].items() if not ok)
+    parts.append(f"same-work checks: {'all OK' if same['ok'] else 'FAILED: ' + failed}")
+    return "\n\n".join(parts)

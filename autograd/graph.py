@@ -69,6 +69,11 @@ def backward(root: Value, grad: float = 1.0) -> None:
 
     Leaves (inputs, parameters) accumulate: a second call adds to their ``.grad``. Every other
     node is reset first, so it holds the gradient of the latest call only.
+
+    >>> from autograd import Value
+    >>> x = Value(3.0); y = x * x
+    >>> backward(y); backward(y); x.grad   # leaves accumulate: 6 + 6
+    12.0
     """
     seed = _as_float(grad, "backward")
     order, leaves = _walk((root,), reset=True)
@@ -93,7 +98,13 @@ def _raise_overflow(order: list[Value]) -> None:
 
 
 def zero_grad(*roots: Value) -> None:
-    """Set ``.grad`` to 0 on every node of the graphs behind ``roots``."""
+    """Set ``.grad`` to 0 on every node of the graphs behind ``roots``.
+
+    >>> from autograd import Value
+    >>> x = Value(3.0); y = x * x; y.backward()
+    >>> zero_grad(y); x.grad, y.grad
+    (0.0, 0.0)
+    """
     for node in topological_order(*roots):
         node.grad = 0.0
 

@@ -14,7 +14,11 @@ _recording: ContextVar[bool] = ContextVar("chainrule_recording", default=True)
 
 
 def is_recording() -> bool:
-    """True when new operations record their inputs and local derivatives."""
+    """True when new operations record their inputs and local derivatives.
+
+    >>> is_recording()
+    True
+    """
     return _recording.get()
 
 
@@ -37,7 +41,14 @@ def no_grad() -> Iterator[None]:
 
 @contextmanager
 def enable_grad() -> Iterator[None]:
-    """Record a graph again, even inside ``no_grad``."""
+    """Record a graph again, even inside ``no_grad``.
+
+    >>> from autograd import Value
+    >>> with no_grad(), enable_grad():
+    ...     y = Value(2.0) * 3
+    >>> y.op
+    'mul'
+    """
     token = _recording.set(True)
     try:
         yield

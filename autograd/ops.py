@@ -95,6 +95,11 @@ def _dot_locals(xs: Sequence[Any], out: Any) -> tuple[Any, ...]:
     return (*xs[n:], *xs[:n])
 
 
+# Shared tuples for the local derivatives that are constants: no allocation per node.
+_ONE = (1.0,)
+_ZERO = (0.0,)
+
+
 def _is_integer(p: float) -> bool:
     return float(p).is_integer()
 
@@ -212,7 +217,7 @@ _ROWS = (
     Op("sigmoid", 1, _sigmoid_float, lambda x, out: (out * (1.0 - out),), "sigmoid(x)",
        ("sigmoid(x)*(1 - sigmoid(x))",)),
     Op("relu", 1, lambda x: x if x > 0.0 else 0.0,
-       lambda x, out: (1.0 if _data(x) > 0.0 else 0.0,), "relu(x)", ("1 if x > 0 else 0",)),
+       lambda x, out: _ONE if _data(x) > 0.0 else _ZERO, "relu(x)", ("1 if x > 0 else 0",)),
     Op("leaky_relu", 1, lambda x, p: x if x > 0.0 else p * x,
        lambda x, out, p: (1.0 if _data(x) > 0.0 else p,), "leaky_relu(x, {p})",
        ("1 if x > 0 else {p}",)),

@@ -142,46 +142,88 @@ class Value:
 
     # --- functions ----------------------------------------------------------------------------
     def exp(self) -> Value:
-        """e ** self."""
+        """e ** self.
+
+        >>> round(Value(1.0).exp().data, 6)
+        2.718282
+        """
         return _unary(_EXP, self)
 
     def log(self) -> Value:
-        """Natural logarithm (self must be > 0)."""
+        """Natural logarithm (self must be > 0).
+
+        >>> Value(1.0).log().data
+        0.0
+        """
         return _unary(_LOG, self)
 
     def sqrt(self) -> Value:
-        """Square root (self must be >= 0; its derivative needs self > 0)."""
+        """Square root (self must be >= 0; its derivative needs self > 0).
+
+        >>> Value(9.0).sqrt().data
+        3.0
+        """
         return _unary(_SQRT, self)
 
     def tanh(self) -> Value:
-        """Hyperbolic tangent, stable for inputs of any size."""
+        """Hyperbolic tangent, stable for inputs of any size.
+
+        >>> Value(1e308).tanh().data
+        1.0
+        """
         return _unary(_TANH, self)
 
     def sigmoid(self) -> Value:
-        """Logistic function 1 / (1 + e^-x), stable for inputs of any size."""
+        """Logistic function 1 / (1 + e^-x), stable for inputs of any size.
+
+        >>> Value(0.0).sigmoid().data, Value(-1e308).sigmoid().data
+        (0.5, 0.0)
+        """
         return _unary(_SIGMOID, self)
 
     def relu(self) -> Value:
-        """max(0, x); its derivative at 0 is taken as 0."""
+        """max(0, x); its derivative at 0 is taken as 0.
+
+        >>> Value(-2.0).relu().data, Value(2.0).relu().data
+        (0.0, 2.0)
+        """
         return _unary(_RELU, self)
 
     def leaky_relu(self, slope: float = 0.01) -> Value:
-        """x for x > 0, else slope * x."""
+        """x for x > 0, else slope * x.
+
+        >>> Value(-2.0).leaky_relu(0.1).data
+        -0.2
+        """
         return _unary(_LEAKY_RELU, self, _as_float(slope, "leaky_relu"))
 
     def softplus(self) -> Value:
-        """log(1 + e^x), stable for inputs of any size."""
+        """log(1 + e^x), stable for inputs of any size.
+
+        >>> round(Value(0.0).softplus().data, 6)
+        0.693147
+        """
         return _unary(_SOFTPLUS, self)
 
     # --- n-ary ops: one node, however many inputs ---------------------------------------------
     @staticmethod
     def sum(values: Iterable[Operand]) -> Value:
-        """x1 + x2 + ... + xn as one node whose local derivatives are all 1."""
+        """x1 + x2 + ... + xn as one node whose local derivatives are all 1.
+
+        >>> s = Value.sum([Value(1.0), 2, Value(3.0)])
+        >>> s.data, s.local_grads
+        (6.0, (1.0, 1.0, 1.0))
+        """
         return _nary(_SUM, tuple(values))
 
     @staticmethod
     def dot(weights: Sequence[Operand], inputs: Sequence[Operand]) -> Value:
-        """w1*x1 + ... + wn*xn as one node: d/dw_i = x_i and d/dx_i = w_i."""
+        """w1*x1 + ... + wn*xn as one node: d/dw_i = x_i and d/dx_i = w_i.
+
+        >>> d = Value.dot([Value(2.0), Value(3.0)], [4.0, 5.0])
+        >>> d.data, d.local_grads
+        (23.0, (4.0, 5.0, 2.0, 3.0))
+        """
         _check_pairs("dot", weights, inputs)
         return _nary(_DOT, (*weights, *inputs))
 
@@ -201,7 +243,12 @@ class Value:
 
     @staticmethod
     def logsumexp(values: Iterable[Operand]) -> Value:
-        """log(e^x1 + ... + e^xn), computed stably; its local derivatives are the softmax."""
+        """log(e^x1 + ... + e^xn), computed stably; its local derivatives are the softmax.
+
+        >>> lse = Value.logsumexp([Value(1000.0), Value(1000.0)])
+        >>> round(lse.data, 6), [round(g, 9) for g in lse.local_grads]
+        (1000.693147, [0.5, 0.5])
+        """
         return _nary(_LOGSUMEXP, tuple(values))
 
     # --- gradients ----------------------------------------------------------------------------
@@ -216,7 +263,11 @@ class Value:
         backward(self, grad)
 
     def detach(self) -> Value:
-        """A new leaf with the same data and label, cut off from this graph."""
+        """A new leaf with the same data and label, cut off from this graph.
+
+        >>> x = Value(2.0); (x * x).detach().parents
+        ()
+        """
         return Value(self.data, self.label)
 
 

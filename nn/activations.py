@@ -13,7 +13,11 @@ Vectorwise = Callable[[Sequence[Value]], list[Value]]
 
 
 def identity(x: Value) -> Value:
-    """x itself: a linear output layer."""
+    """x itself: a linear output layer.
+
+    >>> identity(Value(-2.0)).data
+    -2.0
+    """
     return x
 
 
@@ -24,7 +28,11 @@ relu: Elementwise = Value.relu
 
 
 def leaky_relu(x: Value, slope: float = 0.01) -> Value:
-    """x for x > 0, else slope * x."""
+    """x for x > 0, else slope * x.
+
+    >>> leaky_relu(Value(-2.0)).data
+    -0.02
+    """
     return x.leaky_relu(slope)
 
 

@@ -49,7 +49,11 @@ def moons(n: int = 100, noise: float = 0.1, seed: int = 0) -> tuple[Points, Labe
 
 
 def circles(n: int = 100, noise: float = 0.05, factor: float = 0.5, seed: int = 0) -> tuple[Points, Labels]:
-    """A small circle (class 1) inside a large one (class 0)."""
+    """A small circle (class 1) inside a large one (class 0).
+
+    >>> X, y = circles(4, noise=0.0, factor=0.5); y
+    [0, 0, 1, 1]
+    """
     _check_n(n, "circles", 2)
     if not 0.0 < factor < 1.0:
         raise ValueError(f"circles: factor must lie in (0, 1), got {factor!r}")
@@ -66,7 +70,11 @@ def circles(n: int = 100, noise: float = 0.05, factor: float = 0.5, seed: int = 
 
 
 def blobs(n: int = 100, centers: int = 3, std: float = 0.5, seed: int = 0) -> tuple[Points, Labels]:
-    """Gaussian blobs around ``centers`` points spread evenly on a circle of radius 3."""
+    """Gaussian blobs around ``centers`` points spread evenly on a circle of radius 3.
+
+    >>> X, y = blobs(6, centers=3, seed=0); y
+    [0, 1, 2, 0, 1, 2]
+    """
     _check_n(n, "blobs")
     _check_n(centers, "blobs centers")
     rng = random.Random(seed)
@@ -81,7 +89,11 @@ def blobs(n: int = 100, centers: int = 3, std: float = 0.5, seed: int = 0) -> tu
 
 
 def xor(n: int = 100, noise: float = 0.1, seed: int = 0) -> tuple[Points, Labels]:
-    """Points near the four corners (±1, ±1); class 1 where the signs differ."""
+    """Points near the four corners (±1, ±1); class 1 where the signs differ.
+
+    >>> xor(4, noise=0.0)
+    ([[-1.0, -1.0], [1.0, -1.0], [-1.0, 1.0], [1.0, 1.0]], [0, 1, 1, 0])
+    """
     _check_n(n, "xor")
     rng = random.Random(seed)
     X: Points = []
@@ -94,7 +106,11 @@ def xor(n: int = 100, noise: float = 0.1, seed: int = 0) -> tuple[Points, Labels
 
 
 def spirals(n: int = 100, classes: int = 2, noise: float = 0.1, seed: int = 0) -> tuple[Points, Labels]:
-    """``classes`` interleaved spiral arms."""
+    """``classes`` interleaved spiral arms.
+
+    >>> X, y = spirals(6, classes=3, seed=0); y
+    [0, 0, 1, 1, 2, 2]
+    """
     _check_n(n, "spirals", classes)
     _check_n(classes, "spirals classes", 2)
     rng = random.Random(seed)
@@ -111,7 +127,11 @@ def spirals(n: int = 100, classes: int = 2, noise: float = 0.1, seed: int = 0) -
 
 
 def signed(labels: Sequence[int]) -> list[int]:
-    """Map 0/1 labels to -1/+1 (for the hinge loss)."""
+    """Map 0/1 labels to -1/+1 (for the hinge loss).
+
+    >>> signed([0, 1, 1])
+    [-1, 1, 1]
+    """
     if any(label not in (0, 1) for label in labels):
         raise ValueError("signed: labels must be 0 or 1")
     return [2 * label - 1 for label in labels]

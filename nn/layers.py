@@ -112,6 +112,7 @@ class Neuron(Module):
 
     @property
     def n_in(self) -> int:
+        """How many inputs the neuron reads."""
         return len(self.w)
 
     def __call__(self, x: Sequence[Input]) -> Value:
@@ -193,10 +194,12 @@ class Layer(Module):
 
     @property
     def n_in(self) -> int:
+        """How many inputs the layer reads."""
         return self.neurons[0].n_in
 
     @property
     def n_out(self) -> int:
+        """How many neurons (outputs) the layer has."""
         return len(self.neurons)
 
     def __call__(self, x: Sequence[Input]) -> list[Value] | Value:

@@ -33,13 +33,21 @@ def half_squared_error(outputs: Any, targets: Any, reduction: Reduction = "mean"
 
 
 def squared_error(outputs: Any, targets: Any, reduction: Reduction = "mean") -> LossResult:
-    """Per sample, the sum over outputs of (o − t)²."""
+    """Per sample, the sum over outputs of (o − t)².
+
+    >>> squared_error([Value(0.5), Value(2.0)], [1.0, 1.0], reduction="sum").data
+    1.25
+    """
     samples = _elementwise_samples(outputs, targets, "squared_error")
     return _reduce([_sum([(o - t) ** 2 for o, t in s]) for s in samples], reduction, "squared_error")
 
 
 def mse(outputs: Any, targets: Any, reduction: Reduction = "mean") -> LossResult:
-    """Mean squared error over every output of every sample (``"sum"``: their total)."""
+    """Mean squared error over every output of every sample (``"sum"``: their total).
+
+    >>> mse([[Value(1.0), Value(3.0)]], [[0.0, 0.0]]).data
+    5.0
+    """
     samples = _elementwise_samples(outputs, targets, "mse")
     per_sample = [_sum([(o - t) ** 2 for o, t in s]) for s in samples]
     if reduction == "mean":
@@ -75,7 +83,11 @@ def cross_entropy(logits: Any, targets: Any, reduction: Reduction = "mean") -> L
 
 
 def binary_cross_entropy(logits: Any, targets: Any, reduction: Reduction = "mean") -> LossResult:
-    """−[t log σ(z) + (1 − t) log(1 − σ(z))], computed stably as ``softplus(z) − t·z``."""
+    """−[t log σ(z) + (1 − t) log(1 − σ(z))], computed stably as ``softplus(z) − t·z``.
+
+    >>> round(binary_cross_entropy(Value(0.0), 1).data, 6), binary_cross_entropy(Value(1000.0), 1).data
+    (0.693147, 0.0)
+    """
     pairs = _scalar_samples(logits, targets, "binary_cross_entropy")
     for _, t in pairs:
         if not 0.0 <= t <= 1.0:
@@ -84,7 +96,11 @@ def binary_cross_entropy(logits: Any, targets: Any, reduction: Reduction = "mean
 
 
 def hinge(scores: Any, targets: Any, reduction: Reduction = "mean") -> LossResult:
-    """max(0, 1 − y·score) with labels y = ±1: micrograd's SVM loss."""
+    """max(0, 1 − y·score) with labels y = ±1: micrograd's SVM loss.
+
+    >>> hinge([Value(0.25), Value(-2.0)], [1, -1]).data   # (0.75 + 0) / 2
+    0.375
+    """
     pairs = _scalar_samples(scores, targets, "hinge")
     for _, y in pairs:
         if y not in (-1.0, 1.0):
@@ -93,7 +109,11 @@ def hinge(scores: Any, targets: Any, reduction: Reduction = "mean") -> LossResul
 
 
 def l2_penalty(parameters: Sequence[Value]) -> Value:
-    """Σ p², for regularisation: ``loss + alpha * l2_penalty(model.parameters())``."""
+    """Σ p², for regularisation: ``loss + alpha * l2_penalty(model.parameters())``.
+
+    >>> l2_penalty([Value(1.0), Value(-2.0)]).data
+    5.0
+    """
     return _sum([p * p for p in parameters])
 
 

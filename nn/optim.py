@@ -50,6 +50,7 @@ class Optimizer:
             p.grad = 0.0
 
     def step(self) -> None:
+        """Update every parameter once from its gradient."""
         raise NotImplementedError
 
     # state: hyper-parameters plus per-parameter buffers, all plain numbers

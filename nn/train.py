@@ -29,11 +29,15 @@ class History:
 
     @property
     def epochs(self) -> int:
+        """How many epochs ran."""
         return len(self.loss)
 
 
 @dataclass
 class Metrics:
+    """What ``evaluate`` measured: the loss (None without a loss function) and the accuracy
+    (None where it does not apply)."""
+
     loss: float | None
     accuracy: float | None
 
@@ -48,19 +52,31 @@ def _scalar(output: Any) -> Value:
 
 
 def sign_accuracy(outputs: Sequence[Any], targets: Sequence[Any]) -> float:
-    """Share of samples whose score has the sign of its ±1 label (hinge loss)."""
+    """Share of samples whose score has the sign of its ±1 label (hinge loss).
+
+    >>> sign_accuracy([Value(0.3), Value(0.2)], [1, -1])
+    0.5
+    """
     hits = sum((_scalar(o).data > 0) == (t > 0) for o, t in zip(outputs, targets))
     return float(hits) / len(outputs)
 
 
 def threshold_accuracy(outputs: Sequence[Any], targets: Sequence[Any]) -> float:
-    """Share of samples whose logit is > 0 exactly when the 0/1 label is 1 (binary cross-entropy)."""
+    """Share of samples whose logit is > 0 exactly when the 0/1 label is 1 (binary cross-entropy).
+
+    >>> threshold_accuracy([Value(2.0), Value(-1.0)], [1, 1])
+    0.5
+    """
     hits = sum((_scalar(o).data > 0) == (t >= 0.5) for o, t in zip(outputs, targets))
     return float(hits) / len(outputs)
 
 
 def argmax_accuracy(outputs: Sequence[Any], targets: Sequence[Any]) -> float:
-    """Share of samples whose largest output is the target class (cross-entropy)."""
+    """Share of samples whose largest output is the target class (cross-entropy).
+
+    >>> argmax_accuracy([[Value(0.1), Value(2.0)], [Value(3.0), Value(0.0)]], [1, 1])
+    0.5
+    """
     hits = 0
     for o, t in zip(outputs, targets):
         scores = [v.data for v in o]
@@ -111,6 +127,13 @@ def fit(
     hand-written ``while loss >= threshold`` loop does. ``lr_schedule(epoch)`` sets the learning
     rate of each epoch (counted from 0). ``progress`` prints one line per epoch (default: when
     the stream is a terminal).
+
+    >>> from nn import MLP, SGD, cross_entropy
+    >>> net = MLP(3, [2, 3], activation="sigmoid", seed=0)
+    >>> history = fit(net, [[1.0, 1.0, 1.0]], [0], cross_entropy, SGD(net.parameters(), lr=0.5),
+    ...               epochs=500, stop_below=0.1, progress=False)
+    >>> history.stopped_early, history.loss[-1] < 0.1 <= history.loss[-2], history.accuracy[-1]
+    (True, True, 1.0)
     """
     if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
         raise ValueError(f"fit: epochs must be an int >= 1, got {epochs!r}")
@@ -159,7 +182,13 @@ def evaluate(
     loss: Loss | None = None,
     accuracy: Accuracy | str | None = "auto",
 ) -> Metrics:
-    """Loss and accuracy of ``model`` on (X, y), computed under ``no_grad`` (no graph is built)."""
+    """Loss and accuracy of ``model`` on (X, y), computed under ``no_grad`` (no graph is built).
+
+    >>> from nn import MLP, hinge
+    >>> net = MLP(1, [1], weights=[[[2.0]]], biases=[[0.0]], squeeze=True)
+    >>> evaluate(net, [[1.0], [-1.0]], [1, 1], hinge)
+    Metrics(loss=1.5, accuracy=0.5)
+    """
     measure = _accuracy_for(loss, accuracy)
     with no_grad():
         outputs = [model(x) for x in X]
@@ -169,7 +198,12 @@ def evaluate(
 
 
 def predict(model: Model, X: Sequence[Any]) -> list[Any]:
-    """The model's outputs as floats (or lists of floats), computed under ``no_grad``."""
+    """The model's outputs as floats (or lists of floats), computed under ``no_grad``.
+
+    >>> from nn import MLP
+    >>> predict(MLP(1, [2], weights=[[[2.0], [-1.0]]], biases=[[0.0, 1.0]]), [[3.0]])
+    [[6.0, -2.0]]
+    """
     with no_grad():
         outputs = [model(x) for x in X]
     return [o.data if isinstance(o, Value) else [v.data for v in o] for o in outputs]

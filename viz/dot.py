@@ -169,6 +169,12 @@ def render(
 
     ``.svg``, ``.png`` and the engine's other formats are rendered; ``.dot`` and ``.gv`` get
     the DOT source itself, which needs no engine. Returns the path.
+
+    >>> import tempfile, pathlib
+    >>> from autograd import Value
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> render(Value(2.0, label="x") * 3, folder / "graph.svg").read_text()[:5]
+    '<?xml'
     """
     target = Path(path)
     kind = target.suffix.lower().lstrip(".")

@@ -54,6 +54,10 @@ def find_engine() -> Engine:
     """The program ``viz`` renders with: ``$CHAINRULE_DOT``, else ``dot``, else graphviz-pure.
 
     Raises ``EngineNotFoundError`` (saying how to install one) when there is none.
+
+    >>> engine = find_engine()
+    >>> engine.how in ("CHAINRULE_DOT", "PATH", "graphviz-pure") or engine.how
+    True
     """
     requested = os.environ.get(ENV_VAR, "").strip()
     if requested:

@@ -104,12 +104,15 @@ class Explanation:
         return writers[format](self)
 
     def to_text(self) -> str:
+        """The explanation as plain text (what ``print`` shows)."""
         return self.render("text")
 
     def to_markdown(self) -> str:
+        """The explanation as Markdown, with a table of the local derivatives."""
         return self.render("markdown")
 
     def to_latex(self) -> str:
+        """The explanation as LaTeX display math (``aligned`` blocks, from amsmath)."""
         return self.render("latex")
 
     def __str__(self) -> str:

@@ -12,7 +12,12 @@ DISPLAY_MAX_NODES = 150
 
 
 def display_svg(value: Value) -> str | None:
-    """SVG of ``value``'s graph for Jupyter, or None when it is too large or nothing can draw it."""
+    """SVG of ``value``'s graph for Jupyter, or None when it is too large or nothing can draw it.
+
+    >>> from autograd import Value
+    >>> display_svg(Value(2.0, label="x").tanh()).startswith("<?xml")
+    True
+    """
     if len(topological_order(value)) > DISPLAY_MAX_NODES:
         return None
     try:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from .graph import grad
-from .mode import no_grad
+from .mode import enable_grad, no_grad
 from .value import Number, Value, _as_float
 
 
@@ -99,7 +99,8 @@ def _call(f: Function, values: list[Value]) -> Value:
 
 def _leaves_call(f: Function, points: list[float]) -> tuple[Value, list[Value]]:
     leaves = [Value(x) for x in points]
-    return _call(f, leaves), leaves
+    with enable_grad():  # the analytical side needs a graph, even inside no_grad()
+        return _call(f, leaves), leaves
 
 
 def _evaluator(f: Function) -> Callable[[list[float]], float]:

@@ -77,6 +77,7 @@ def backward(root: Value, grad: float = 1.0) -> None:
     """
     seed = _as_float(grad, "backward")
     order, leaves = _walk((root,), reset=True)
+    before = [leaf.grad for leaf in leaves]
     root.grad += seed
     for node in reversed(order):
         g = node.grad
@@ -85,16 +86,23 @@ def backward(root: Value, grad: float = 1.0) -> None:
                 parent.grad += local * g
     # An overflow anywhere reaches the leaves as inf or nan, so they are enough to check.
     if not all(map(_isfinite, [leaf.grad for leaf in leaves])):
-        _raise_overflow(order)
+        _raise_overflow(order, leaves, before)
 
 
-def _raise_overflow(order: list[Value]) -> None:
-    for node in reversed(order):
-        if not _isfinite(node.grad):
-            raise OverflowError(
-                f"backward: the gradient of {node!r} (op {node.op or 'leaf'!r}) overflowed to "
-                f"{node.grad!r}; the graph's derivatives are too large for a float"
-            )
+def _raise_overflow(order: list[Value], leaves: list[Value], before: list[float]) -> None:
+    """Name the node where the overflow began, after putting the leaves' gradients back."""
+    first = next(node for node in reversed(order) if not _isfinite(node.grad))
+    message = (
+        f"backward: the gradient of {first!r} (op {first.op or 'leaf'!r}) overflowed to "
+        f"{first.grad!r}; the graph's derivatives are too large for a float. "
+        "The leaves' gradients are left as they were before this call."
+    )
+    for leaf, grad in zip(leaves, before):
+        leaf.grad = grad
+    for node in order:
+        if node.parents:
+            node.grad = 0.0
+    raise OverflowError(message)
 
 
 def zero_grad(*roots: Value) -> None:
@@ -113,6 +121,7 @@ def zero_grad(*roots: Value) -> None:
 def grad(
     output: Value,
     inputs: Sequence[Value],
+    *,
     grad_output: float = ...,
     create_graph: Literal[False] = ...,
 ) -> list[float]: ...
@@ -122,14 +131,16 @@ def grad(
 def grad(
     output: Value,
     inputs: Sequence[Value],
+    *,
     grad_output: float = ...,
-    create_graph: Literal[True] = ...,
+    create_graph: Literal[True],
 ) -> list[Value]: ...
 
 
 def grad(
     output: Value,
     inputs: Sequence[Value],
+    *,
     grad_output: float = 1.0,
     create_graph: bool = False,
 ) -> list[float] | list[Value]:

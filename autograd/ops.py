@@ -146,12 +146,6 @@ class Op:
         self.risky_locals = risky_locals
         self.domain_error = domain_error  # the exception raised for inputs outside the domain
 
-    def run_forward(self, xs: tuple[float, ...], param: float | None) -> float:
-        """Apply ``forward`` to the input floats, whatever the row's arity."""
-        if self.arity is None:
-            return self.forward(xs)
-        return self.forward(*xs) if param is None else self.forward(*xs, param)
-
     def run_derivative(self, xs: Sequence[Any], out: Any, param: float | None) -> tuple[Any, ...]:
         """Apply ``derivative`` to inputs and output (floats or Values), whatever the arity."""
         if isinstance(self.derivative, tuple):
@@ -225,7 +219,7 @@ _ROWS = (
        "|x|", ("sign(x)",)),
     Op("softplus", 1, _softplus_float, lambda x, out: (_sigmoid(x),), "log(1 + exp(x))",
        ("sigmoid(x)",)),
-    Op("pow", 1, lambda x, p: x**p, lambda x, out, p: (p * x ** (p - 1),), "x^{p}",
+    Op("pow", 1, lambda x, p: x**p, lambda x, out, p: (p * x ** (p - 1) if p else 0.0,), "x^{p}",
        ("{p}*x^{p-1}",),
        domain=lambda x, p: (x > 0.0 or (x == 0.0 and p >= 0.0) or (x < 0.0 and _is_integer(p))),
        domain_text="x > 0, or x = 0 with p >= 0, or x < 0 with an integer exponent p",

@@ -285,8 +285,11 @@ def _as_float(x: Any, where: str) -> float:
     """``x`` as a finite float, or a clear error naming ``where`` and ``x``."""
     if type(x) is float:
         value = x
-    elif isinstance(x, numbers.Real) and not isinstance(x, Value):
-        value = float(x)
+    elif isinstance(x, numbers.Real) and not isinstance(x, (Value, bool)):
+        try:
+            value = float(x)
+        except OverflowError:
+            raise OverflowError(f"{where}: {x!r} is too large for a float") from None
     else:
         raise TypeError(f"{where}: expected a Value, int or float, got {type(x).__name__} {x!r}")
     if not _isfinite(value):

@@ -12,5 +12,5 @@ Peers that are not installed (``micrograd``, ``torch``) are reported and skipped
 Layout: ``config`` (sizes), ``workload`` (micrograd's demo data, weights, same-work check),
 ``engines/`` (one MLP trainer per engine), ``graphs`` (chains and sums shared by the suites),
 ``suites/`` (one module per benchmark), ``probes`` (measurements in a fresh process),
-``targets`` (the issue's goals), ``report`` (the tables), ``run`` (the command line).
+``targets`` (the performance goals), ``report`` (the tables), ``run`` (the command line).
 """

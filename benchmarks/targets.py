@@ -1,4 +1,4 @@
-"""The issue's performance targets, each checked against a run's results: MET, MISSED or SKIPPED."""
+"""The performance targets, each checked against a run's results: MET, MISSED or SKIPPED."""
 
 from __future__ import annotations
 
@@ -104,5 +104,5 @@ TARGETS: tuple[Target, ...] = (
 
 
 def check_all(results: Results) -> list[dict[str, Any]]:
-    """Every target's verdict, in the issue's order."""
+    """Every target's verdict, in a fixed order."""
     return [target.check(results) for target in TARGETS]

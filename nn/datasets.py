@@ -17,9 +17,9 @@ T = TypeVar("T")
 U = TypeVar("U")
 
 
-def _check_n(n: int, where: str, minimum: int = 1) -> None:
+def _check_n(n: int, where: str, minimum: int = 1, name: str = "n") -> None:
     if isinstance(n, bool) or not isinstance(n, int) or n < minimum:
-        raise ValueError(f"{where}: n must be an int >= {minimum}, got {n!r}")
+        raise ValueError(f"{where}: {name} must be an int >= {minimum}, got {n!r}")
 
 
 def _jitter(rng: random.Random, noise: float) -> float:
@@ -76,7 +76,7 @@ def blobs(n: int = 100, centers: int = 3, std: float = 0.5, seed: int = 0) -> tu
     [0, 1, 2, 0, 1, 2]
     """
     _check_n(n, "blobs")
-    _check_n(centers, "blobs centers")
+    _check_n(centers, "blobs", name="centers")
     rng = random.Random(seed)
     X: Points = []
     y: Labels = []
@@ -112,7 +112,7 @@ def spirals(n: int = 100, classes: int = 2, noise: float = 0.1, seed: int = 0) -
     [0, 0, 1, 1, 2, 2]
     """
     _check_n(n, "spirals", classes)
-    _check_n(classes, "spirals classes", 2)
+    _check_n(classes, "spirals", 2, name="classes")
     rng = random.Random(seed)
     X: Points = []
     y: Labels = []
@@ -150,7 +150,7 @@ def batches(
     if not X:
         raise ValueError("batches: no data")
     size = len(X) if batch_size is None else batch_size
-    _check_n(size, "batches batch_size")
+    _check_n(size, "batches", name="batch_size")
     order = list(range(len(X)))
     if shuffle:
         random.Random(seed).shuffle(order)

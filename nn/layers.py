@@ -7,12 +7,11 @@ Weights come either from explicit numbers (to reproduce a worked example) or fro
 from __future__ import annotations
 
 import math
-import operator
 import random
 from collections.abc import Callable, Sequence
 from math import isfinite
 
-from autograd import Value, is_recording
+from autograd import OPS, Value, is_recording
 
 from .activations import Elementwise, FloatForm, float_form, identity, resolve
 from .module import Module
@@ -48,6 +47,15 @@ def _init_function(init: Init) -> Callable[[int, int, random.Random], float]:
     if init not in INITS:
         raise ValueError(f"unknown init {init!r}; choose one of {sorted(INITS)} or pass a function")
     return INITS[init]
+
+
+# The engine's own forward rules, so that the float path computes exactly what nodes would.
+_LINEAR = OPS["linear"].forward
+_DOT = OPS["dot"].forward
+
+
+def _weights(neuron: Neuron) -> list[float]:
+    return [w.data for w in neuron.w]
 
 
 def _plain_floats(x: Sequence[Input]) -> list[float] | None:
@@ -151,8 +159,9 @@ class Layer(Module):
         rng: random.Random | None = None,
         squeeze: bool = False,
     ) -> None:
-        if not isinstance(n_out, int) or n_out < 1:
-            raise ValueError(f"Layer: n_out must be a positive int, got {n_out!r}")
+        for name, n in (("n_in", n_in), ("n_out", n_out)):
+            if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+                raise ValueError(f"Layer: {name} must be a positive int, got {n!r}")
         self.activation, self._elementwise, self._vectorwise = resolve(activation)
         self._floats: FloatForm | None = float_form(activation)
         if weights is not None and len(weights) != n_out:
@@ -230,10 +239,12 @@ class Layer(Module):
         if x is None or self._floats is None:
             return None
         try:
-            zs = []
-            for neuron in self.neurons:
-                z = sum(map(operator.mul, [w.data for w in neuron.w], x))
-                zs.append(z + neuron.b.data if neuron.b is not None else z)
+            zs = [
+                _LINEAR(_weights(neuron) + x + [neuron.b.data])
+                if neuron.b is not None
+                else _DOT(_weights(neuron) + x)
+                for neuron in self.neurons
+            ]
             out = self._floats(zs)
         except (ArithmeticError, ValueError):
             return None

@@ -114,6 +114,8 @@ def l2_penalty(parameters: Sequence[Value]) -> Value:
     >>> l2_penalty([Value(1.0), Value(-2.0)]).data
     5.0
     """
+    if not parameters:
+        raise ValueError("l2_penalty: got no parameters")
     return _sum([p * p for p in parameters])
 
 

@@ -24,7 +24,9 @@ class Module:
     ``named_parameters()`` lists everything, frozen or not.
     """
 
-    _frozen: set[str]
+    # Frozen parameters, by identity: a parameter shared by several modules (a layer's one bias)
+    # is frozen wherever it is reached from, whichever module froze it.
+    _frozen: dict[int, Value]
 
     # --- walking --------------------------------------------------------------------------------
     def _children(self) -> Iterator[tuple[str, Any]]:
@@ -32,27 +34,25 @@ class Module:
             if not name.startswith("_"):
                 yield from _flatten(name, value)
 
-    def _walk(self, prefix: str = "") -> Iterator[tuple[str, Value, bool]]:
-        """(dotted name, parameter, frozen?) for every parameter, each once, in order."""
-        seen: set[int] = set()
-        for name, param, frozen in self._walk_all(prefix, ()):
-            if id(param) not in seen:
-                seen.add(id(param))
-                yield name, param, frozen
-
-    def _walk_all(
-        self, prefix: str, frozen_sets: tuple[tuple[int, set[str]], ...]
-    ) -> Iterator[tuple[str, Value, bool]]:
-        # frozen_sets: for each ancestor that froze something, where its names start in ours.
-        frozen_here = getattr(self, "_frozen", None)
-        if frozen_here:
-            frozen_sets = (*frozen_sets, (len(prefix), frozen_here))
+    def _named_all(self, prefix: str = "") -> Iterator[tuple[str, Value | Module]]:
+        """Every parameter and sub-module below this one, with its dotted name, in order."""
         for name, child in self._children():
-            full = prefix + name
-            if isinstance(child, Value):
-                yield full, child, any(full[start:] in names for start, names in frozen_sets)
-            else:
-                yield from child._walk_all(full + ".", frozen_sets)
+            yield prefix + name, child
+            if isinstance(child, Module):
+                yield from child._named_all(prefix + name + ".")
+
+    def _walk(self) -> Iterator[tuple[str, Value, bool]]:
+        """(dotted name, parameter, frozen?) for every parameter, each once, in order."""
+        everything = list(self._named_all())
+        frozen: set[int] = set(getattr(self, "_frozen", {}))
+        for _, child in everything:
+            if isinstance(child, Module):
+                frozen.update(getattr(child, "_frozen", {}))
+        seen: set[int] = set()
+        for name, child in everything:
+            if isinstance(child, Value) and id(child) not in seen:
+                seen.add(id(child))
+                yield name, child, id(child) in frozen
 
     def named_parameters(self) -> list[tuple[str, Value]]:
         """Every parameter with its dotted name, frozen ones included, in a stable order."""
@@ -73,18 +73,22 @@ class Module:
         Patterns are shell-style over dotted names (``"layers.0.*"``, ``"*.b"``); no pattern
         freezes everything. A pattern that matches nothing is an error, not a silent no-op.
         """
-        names = [name for name, _ in self.named_parameters()]
-        chosen = _match(names, patterns, "freeze")
-        if not hasattr(self, "_frozen"):
-            self._frozen = set()
-        self._frozen.update(chosen)
+        params = dict(self.named_parameters())
+        chosen = _match(list(params), patterns, "freeze")
+        if "_frozen" not in vars(self):
+            self._frozen = {}
+        self._frozen.update((id(params[name]), params[name]) for name in chosen)
         return self
 
     def unfreeze(self: M, *patterns: str) -> M:
-        """Undo ``freeze`` for the matching names (all, with no pattern); returns ``self``."""
-        frozen: set[str] = getattr(self, "_frozen", set())
-        chosen = _match(sorted(frozen), patterns, "unfreeze") if patterns else set(frozen)
-        frozen.difference_update(chosen)
+        """Undo ``freeze`` for the matching parameters (all, with no pattern), whichever module
+        below this one froze them; returns ``self``."""
+        params = dict(self.named_parameters())
+        chosen = {id(params[name]) for name in _match(list(params), patterns, "unfreeze")}
+        modules = [self] + [child for _, child in self._named_all() if isinstance(child, Module)]
+        for module in modules:
+            for key in chosen & set(getattr(module, "_frozen", {})):
+                del module._frozen[key]
         return self
 
     # --- gradients and labels -------------------------------------------------------------------

@@ -53,29 +53,45 @@ class Optimizer:
         """Update every parameter once from its gradient."""
         raise NotImplementedError
 
-    # state: hyper-parameters plus per-parameter buffers, all plain numbers
+    # State: the constructor's hyper-parameters, step counters and per-parameter buffers, all
+    # plain numbers. Loading builds a fresh optimizer from the hyper-parameters first, so the
+    # constructor's own checks vet them before anything is assigned.
     def _hyper(self) -> dict[str, Any]:
         return {"lr": self.lr}
+
+    def _counters(self) -> dict[str, int]:
+        return {}
 
     def _buffers(self) -> dict[str, list[float]]:
         return {}
 
     def state_dict(self) -> dict[str, Any]:
-        """Hyper-parameters and buffers, JSON-compatible."""
+        """Hyper-parameters, counters and buffers, JSON-compatible."""
         return {
             "type": type(self).__name__,
             **self._hyper(),
+            **self._counters(),
             **{k: list(v) for k, v in self._buffers().items()},
         }
 
     def load_state_dict(self, state: Mapping[str, Any]) -> None:
         """Restore a state from ``state_dict`` (checked first; on error nothing changes)."""
         where = f"{type(self).__name__}.load_state_dict"
+        if not isinstance(state, Mapping):
+            raise TypeError(f"{where}: expected a mapping, got {type(state).__name__}")
         if state.get("type") != type(self).__name__:
             raise ValueError(f"{where}: state is for {state.get('type')!r}, not {type(self).__name__!r}")
-        expected = {"type", *self._hyper(), *self._buffers()}
+        expected = {"type", *self._hyper(), *self._counters(), *self._buffers()}
         if set(state) != expected:
             raise ValueError(f"{where}: expected keys {sorted(expected)}, got {sorted(state)}")
+        try:
+            fresh = type(self)(self.params, **{k: state[k] for k in self._hyper()})
+        except (TypeError, ValueError) as error:
+            raise ValueError(f"{where}: {error}") from None
+        for key in self._counters():
+            count = state[key]
+            if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+                raise ValueError(f"{where}: {key!r} must be an int >= 0, got {count!r}")
         for key in self._buffers():
             buffer = state[key]
             if not isinstance(buffer, list) or len(buffer) != len(self.params):
@@ -83,10 +99,12 @@ class Optimizer:
             for x in buffer:
                 if isinstance(x, bool) or not isinstance(x, (int, float)) or not math.isfinite(x):
                     raise ValueError(f"{where}: {key!r} holds {x!r}, not a finite number")
-        self._set_state(state)
-
-    def _set_state(self, state: Mapping[str, Any]) -> None:
-        self.lr = float(state["lr"])
+        for key in self._hyper():
+            setattr(self, key, getattr(fresh, key))
+        for key in self._counters():
+            setattr(self, key, state[key])
+        for key in self._buffers():
+            setattr(self, key, [float(x) for x in state[key]])
 
 
 class SGD(Optimizer):
@@ -119,12 +137,6 @@ class SGD(Optimizer):
     def _buffers(self) -> dict[str, list[float]]:
         return {"velocity": self.velocity}
 
-    def _set_state(self, state: Mapping[str, Any]) -> None:
-        super()._set_state(state)
-        self.momentum = float(state["momentum"])
-        self.weight_decay = float(state["weight_decay"])
-        self.velocity = [float(x) for x in state["velocity"]]
-
 
 class Adam(Optimizer):
     """Adam (Kingma & Ba): moment estimates m, v; with ``bias_correction`` (the paper's default)
@@ -147,9 +159,11 @@ class Adam(Optimizer):
         if len(betas) != 2 or not all(isinstance(b, (int, float)) and 0.0 <= b < 1.0 for b in betas):
             raise ValueError(f"{where}: betas must be two numbers in [0, 1), got {betas!r}")
         self.betas = (float(betas[0]), float(betas[1]))
-        self.eps = _positive(eps, "eps", where, allow_zero=True)
+        self.eps = _positive(eps, "eps", where)  # > 0: v is 0 wherever a gradient has been 0
         self.weight_decay = _positive(weight_decay, "weight_decay", where, allow_zero=True)
-        self.bias_correction = bool(bias_correction)
+        if not isinstance(bias_correction, bool):
+            raise ValueError(f"{where}: bias_correction must be True or False, got {bias_correction!r}")
+        self.bias_correction = bias_correction
         self.t = 0
         self.m = [0.0] * len(self.params)
         self.v = [0.0] * len(self.params)
@@ -178,21 +192,13 @@ class Adam(Optimizer):
             "eps": self.eps,
             "weight_decay": self.weight_decay,
             "bias_correction": self.bias_correction,
-            "t": self.t,
         }
+
+    def _counters(self) -> dict[str, int]:
+        return {"t": self.t}
 
     def _buffers(self) -> dict[str, list[float]]:
         return {"m": self.m, "v": self.v}
-
-    def _set_state(self, state: Mapping[str, Any]) -> None:
-        super()._set_state(state)
-        self.betas = (float(state["betas"][0]), float(state["betas"][1]))
-        self.eps = float(state["eps"])
-        self.weight_decay = float(state["weight_decay"])
-        self.bias_correction = bool(state["bias_correction"])
-        self.t = int(state["t"])
-        self.m = [float(x) for x in state["m"]]
-        self.v = [float(x) for x in state["v"]]
 
 
 class AdamW(Adam):

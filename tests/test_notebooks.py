@@ -13,12 +13,11 @@ EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 NOTEBOOKS = sorted(EXAMPLES.glob("*.ipynb"))
 
 
-def run(path: Path) -> nbformat.NotebookNode:
+def run(path: Path, monkeypatch: pytest.MonkeyPatch) -> nbformat.NotebookNode:
     notebook = nbformat.read(path, as_version=4)
     # the kernel imports the checkout's packages even where they are not installed
-    os.environ["PYTHONPATH"] = os.pathsep.join(
-        filter(None, [str(EXAMPLES.parent), os.environ.get("PYTHONPATH")])
-    )
+    paths = [str(EXAMPLES.parent), os.environ.get("PYTHONPATH", "")]
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(p for p in paths if p))
     NotebookClient(
         notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(EXAMPLES)}}
     ).execute()
@@ -42,8 +41,8 @@ def test_there_are_three_notebooks() -> None:
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
-def test_notebook_runs_and_shows_its_results(path: Path) -> None:
-    notebook = run(path)
+def test_notebook_runs_and_shows_its_results(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    notebook = run(path, monkeypatch)
     svgs = outputs(notebook, "image/svg+xml")
     text = "\n".join(outputs(notebook, "text/plain"))
     if path.stem.startswith("01"):

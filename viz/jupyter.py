@@ -22,5 +22,5 @@ def display_svg(value: Value) -> str | None:
         return None
     try:
         return to_svg(value, max_nodes=None)
-    except EngineNotFoundError:
+    except (EngineNotFoundError, RuntimeError):  # no engine, or dot failed: show the repr
         return None

@@ -44,7 +44,7 @@ def test_batches_cover_every_sample_once_and_shuffle_by_seed() -> None:
         (lambda: moons(1), r"moons: n must be an int >= 2"),
         (lambda: circles(10, factor=1.5), r"factor must lie in \(0, 1\)"),
         (lambda: list(batches([1, 2], [1])), r"2 inputs but 1 targets"),
-        (lambda: list(batches([1, 2], [1, 2], batch_size=0)), r"batch_size: n must be an int >= 1"),
+        (lambda: list(batches([1, 2], [1, 2], batch_size=0)), r"batches: batch_size must be an int >= 1"),
         (lambda: signed([0, 2]), r"labels must be 0 or 1"),
     ],
 )

@@ -166,3 +166,15 @@ def test_custom_modules_find_parameters_in_attributes() -> None:
 
     names = [name for name, _ in Affine().named_parameters()]
     assert names == ["scale", "parts.0.w.0", "parts.0.b", "parts.1.0"]
+
+
+def test_a_shared_bias_frozen_through_any_module_is_frozen_everywhere() -> None:
+    net = MLP(2, [2, 1], seed=0, shared_bias=[True, False])
+    net.layers[0].neurons[0].freeze("b")  # the layer's one bias, reached through a neuron
+    assert net.frozen_names() == ["layers.0.b"]
+    assert net.layers[0].b not in net.parameters()
+    net.unfreeze("layers.0.*")  # from the root, whichever module froze it
+    assert net.frozen_names() == [] and len(net.parameters()) == 8
+    net.layers[1].freeze()
+    net.unfreeze()
+    assert net.frozen_names() == []

@@ -109,3 +109,25 @@ def test_load_state_rejects_mismatches_and_changes_nothing() -> None:
 def test_bad_hyper_parameters_raise_clear_errors(make, error, message) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(error, match=message):
         make()
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (lambda s: s.update(betas=[0.9]), r"betas must be two numbers"),
+        (lambda s: s.update(lr=-1.0), r"lr must be a finite number > 0, got -1.0"),
+        (lambda s: s.update(bias_correction="false"), r"bias_correction must be True or False"),
+        (lambda s: s.update(t=-2), r"'t' must be an int >= 0, got -2"),
+        (lambda s: s.update(eps=0.0), r"eps must be a finite number > 0"),
+    ],
+)
+def test_bad_hyper_parameters_in_a_state_change_nothing(edit, message) -> None:  # type: ignore[no-untyped-def]
+    _, opt = run(lambda ps: Adam(ps, lr=0.05))
+    before = opt.state_dict()
+    state = opt.state_dict()
+    edit(state)
+    with pytest.raises(ValueError, match=message):
+        opt.load_state_dict(state)
+    assert opt.state_dict() == before
+    with pytest.raises(TypeError, match="expected a mapping"):
+        opt.load_state_dict([("lr", 0.1)])  # type: ignore[arg-type]

@@ -127,15 +127,15 @@ def replay(fmt: Format = ".6f") -> Replay:
             r.put(step, node.label, node.data)
         r.put(step, f"y[{s}]", output[0].data, f"ŷ[{s}]", "sigmoid(z_o1)")
 
-    per_sample = half_squared_error(outputs, Y, reduction="none")
-    assert isinstance(per_sample, list)
+    total = half_squared_error(outputs, Y)  # the mean over the batch: (E[1] + E[2]) / 2
+    assert isinstance(total, Value)
+    total.label = "E_total"
+    per_sample = list(total.parents[0].parents)  # mean = sum(E[s]) / 2
     for s, loss in enumerate(per_sample, start=1):
         loss.label = f"E[{s}]"
         name_half_squared_error(loss, f"e[{s}]")
         r.put(step, f"E[{s}]", loss.data, formula="½(y − ŷ)²")
     step = r.step("Step 2: the batch loss", ["E_total = (E[1] + E[2]) / 2: the mean over the batch."])
-    total = Value.sum(per_sample) / len(per_sample)  # what reduction="mean" builds
-    total.label = "E_total"
     r.put(step, "E_total", total.data, formula="(E[1] + E[2]) / 2")
     r.figure("000-forward.svg", "The batch graph after the forward pass.", total, inputs=inputs)
 

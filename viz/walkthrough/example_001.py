@@ -108,14 +108,13 @@ def replay(fmt: Format = ".9f") -> Replay:
         r.put(step, node.label, node.data, formula=formula)
 
     step = r.step("Step 2: loss", ["E_total = E_o1 + E_o2, each ½(target − output)²."])
-    per_output = half_squared_error(output, targets, reduction="none")
-    assert isinstance(per_output, list)
-    e_o1, e_o2 = per_output
+    total = half_squared_error(output, targets, reduction="sum")
+    assert isinstance(total, Value)
+    total.label = "E_total"
+    e_o1, e_o2 = total.parents  # the sum's terms: one ½(t − o)² per output
     e_o1.label, e_o2.label = "E_o1", "E_o2"
     name_half_squared_error(e_o1, "e_o1")  # e_o1 = t1 − a_o1
     name_half_squared_error(e_o2, "e_o2")
-    total = Value.sum(per_output)  # what reduction="sum" builds
-    total.label = "E_total"
     r.put(step, "E_o1", e_o1.data, formula="½(0.01 − a_o1)²")
     r.put(step, "E_o2", e_o2.data, formula="½(0.99 − a_o2)²")
     r.put(step, "E_total", total.data, formula="E_o1 + E_o2")

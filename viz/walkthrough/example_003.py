@@ -1,6 +1,6 @@
 """Worked example 003: a 3-2-3 classifier, softmax with cross-entropy, and its training loop.
 
-Input x = (1, 1, 1), target class 1 of 3 (one-hot t = (1, 0, 0)); sigmoid hidden layer,
+Input x = (1, 1, 1), target the first of 3 classes (index 0, one-hot t = (1, 0, 0)); sigmoid hidden layer,
 logits out; loss L = −Σ t·ln softmax(z); gradient descent with learning rate 0.1, repeated
 until L < 0.01 as the document's code does.
 """
@@ -177,7 +177,7 @@ def replay(fmt: Format = ".6f") -> Replay:
         stop_below=0.01,
         progress=False,
     )
-    r.put(step, "epochs", history.epochs, "epoch at which L < 0.01 (the loop's printed epoch)")
+    r.put(step, "epochs", history.epochs, "epoch at which L < 0.01 (the loop's printed epoch)", integer=True)
     r.put(step, "final_L", history.loss[-1], "final loss")
     replay = Replay("003", TITLE, __doc__ or "", CODE, r.steps, r.values, r.figures, PRINTED)
     replay.loss_curve = history.loss

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass, field
 
@@ -14,6 +13,7 @@ class Row:
     key: str
     name: str
     formula: str = ""
+    integer: bool = False  # a count, shown without decimals
 
 
 @dataclass
@@ -99,9 +99,3 @@ class Replay:
         if missing:
             raise KeyError(f"document {self.doc_id}: printed numbers refer to unknown keys {missing}")
         return [Erratum(p, self.values[p.key]) for p in self.printed]
-
-    def value(self, key: str) -> float:
-        v = self.values[key]
-        if not math.isfinite(v):
-            raise ValueError(f"{key} is not finite: {v}")
-        return v

@@ -66,12 +66,14 @@ class Recorder:
         self.steps.append(step)
         return step
 
-    def put(self, step: Step, key: str, value: float, name: str = "", formula: str = "") -> float:
+    def put(
+        self, step: Step, key: str, value: float, name: str = "", formula: str = "", integer: bool = False
+    ) -> float:
         """Record ``value`` under ``key`` and show it as a row of ``step``."""
         if key in self.values:
             raise KeyError(f"value {key!r} recorded twice")
         self.values[key] = float(value)
-        step.rows.append(Row(key, name or key, formula))
+        step.rows.append(Row(key, name or key, formula, integer))
         return float(value)
 
     def keep(self, key: str, value: float) -> float:

@@ -9,9 +9,19 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .chart import line_chart
-from .model import Erratum, Replay
+from .model import Erratum, Replay, Row
 
 Number = Callable[[float], str]
+
+
+def _cell(row: Row, value: float, number: Number) -> str:
+    """A value as the tables show it: counts without decimals, tiny numbers in scientific form."""
+    if row.integer:
+        return str(int(value))
+    text = number(value)
+    if value != 0 and abs(value) < 1e-4 and "e" not in text:
+        return f"{value:.4e}"
+    return text
 
 
 def _verdict(e: Erratum) -> str:
@@ -45,7 +55,7 @@ def text(replay: Replay, number: Number) -> str:
         width = max((len(row.name) for row in step.rows), default=0)
         for row in step.rows:
             formula = f"   = {row.formula}" if row.formula else ""
-            lines.append(f"  {row.name:<{width}}  {number(replay.values[row.key]):>16}{formula}")
+            lines.append(f"  {row.name:<{width}}  {_cell(row, replay.values[row.key], number):>16}{formula}")
         for _, explanation in step.explanations:
             lines.extend("  " + line for line in explanation.splitlines())
         lines.append("")
@@ -81,7 +91,7 @@ def markdown(replay: Replay, number: Number) -> str:
         if step.notes:
             out.append("")
         if step.rows:
-            rows = [[row.name, number(replay.values[row.key]), row.formula] for row in step.rows]
+            rows = [[row.name, _cell(row, replay.values[row.key], number), row.formula] for row in step.rows]
             out += [*_md_table(["quantity", "value", "how"], rows), ""]
         for explanation, _ in step.explanations:
             out += [explanation, ""]
@@ -147,7 +157,7 @@ def page(replay: Replay, number: Number) -> str:
         parts.append(f"<h2>{e(step.title)}</h2>")
         parts += [f"<p><em>{e(note)}</em></p>" for note in step.notes]
         if step.rows:
-            rows = [[row.name, number(replay.values[row.key]), row.formula] for row in step.rows]
+            rows = [[row.name, _cell(row, replay.values[row.key], number), row.formula] for row in step.rows]
             parts.append(_html_table(["quantity", "value", "how"], rows))
         parts += [f"<pre>{e(explanation)}</pre>" for _, explanation in step.explanations]
     if replay.figures:

@@ -26,7 +26,7 @@ def close(a: float, b: float) -> bool:
 
 
 # --- 000: 2-2-1, one shared hidden bias, mini-batch of 2, mean of ½(y - o)², SGD lr 0.5 ---------
-SEED0 = {
+EXAMPLE_000 = {
     "w": [0.15, 0.20, 0.25, 0.30, 0.40, 0.45],
     "b1": 0.35,
     "b2": 0.60,
@@ -35,20 +35,20 @@ SEED0 = {
 }
 
 
-def _seed0_net() -> MLP:
-    w1, w2, w3, w4, w5, w6 = SEED0["w"]
+def _example_000_net() -> MLP:
+    w1, w2, w3, w4, w5, w6 = EXAMPLE_000["w"]
     return MLP(
         2,
         [2, 1],
         activation="sigmoid",
         output_activation="sigmoid",
         weights=[[[w1, w2], [w3, w4]], [[w5, w6]]],
-        biases=[SEED0["b1"], SEED0["b2"]],
+        biases=[EXAMPLE_000["b1"], EXAMPLE_000["b2"]],
         shared_bias=True,
     )
 
 
-def _seed0_by_hand(p: dict[str, float], x: list[float], y: float) -> dict[str, float]:
+def _example_000_by_hand(p: dict[str, float], x: list[float], y: float) -> dict[str, float]:
     """Forward values and this sample's gradients, as the document's δ method computes them."""
     ah1 = sig(p["w1"] * x[0] + p["w2"] * x[1] + p["b1"])
     ah2 = sig(p["w3"] * x[0] + p["w4"] * x[1] + p["b1"])
@@ -72,26 +72,26 @@ def _seed0_by_hand(p: dict[str, float], x: list[float], y: float) -> dict[str, f
     }
 
 
-def test_seed_000_mini_batch_with_shared_bias() -> None:
+def test_example_000_mini_batch_with_shared_bias() -> None:
     # Document slips this test exposes: dE/db1 is printed 0.00498 (averaged over the two hidden
     # neurons too; the shared bias collects BOTH neurons' δ, truth 0.0100011), E1 0.27483
     # (truth 0.2748111), y2 0.75798 (0.7579542), dE/dw6 0.02757 (0.0275421), and the second
     # pass 0.74363 / 0.26909 (0.7435448 / 0.2690440).
     names = ["w1", "w2", "w3", "w4", "w5", "w6", "b1", "b2"]
-    p = dict(zip(names, SEED0["w"] + [SEED0["b1"], SEED0["b2"]]))
-    per_sample = [_seed0_by_hand(p, x, y) for x, y in zip(SEED0["X"], SEED0["y"])]
+    p = dict(zip(names, EXAMPLE_000["w"] + [EXAMPLE_000["b1"], EXAMPLE_000["b2"]]))
+    per_sample = [_example_000_by_hand(p, x, y) for x, y in zip(EXAMPLE_000["X"], EXAMPLE_000["y"])]
     mean_grad = {k: (per_sample[0][k] + per_sample[1][k]) / 2 for k in names}
 
-    net = _seed0_net()
-    outputs = [net(x) for x in SEED0["X"]]
-    per_sample_loss = half_squared_error(outputs, SEED0["y"], reduction="none")
-    loss = half_squared_error(outputs, SEED0["y"])
+    net = _example_000_net()
+    outputs = [net(x) for x in EXAMPLE_000["X"]]
+    per_sample_loss = half_squared_error(outputs, EXAMPLE_000["y"], reduction="none")
+    loss = half_squared_error(outputs, EXAMPLE_000["y"])
     for out, e, truth in zip(outputs, per_sample_loss, per_sample):
         assert close(out[0].data, truth["o"]) and close(e.data, truth["E"])
     assert close(loss.data, (per_sample[0]["E"] + per_sample[1]["E"]) / 2)
 
     loss.backward()
-    params = _seed0_params(net)
+    params = _example_000_params(net)
     for name in names:
         assert close(params[name].grad, mean_grad[name]), name
 
@@ -99,13 +99,13 @@ def test_seed_000_mini_batch_with_shared_bias() -> None:
     updated = {k: p[k] - 0.5 * mean_grad[k] for k in names}
     for name in names:
         assert close(params[name].data, updated[name]), name
-    again = _seed0_by_hand(updated, SEED0["X"][0], SEED0["y"][0])
-    assert close(net(SEED0["X"][0])[0].data, again["o"])
-    assert close(half_squared_error(net(SEED0["X"][0]), [SEED0["y"][0]]).data, again["E"])
+    again = _example_000_by_hand(updated, EXAMPLE_000["X"][0], EXAMPLE_000["y"][0])
+    assert close(net(EXAMPLE_000["X"][0])[0].data, again["o"])
+    assert close(half_squared_error(net(EXAMPLE_000["X"][0]), [EXAMPLE_000["y"][0]]).data, again["E"])
     assert again["E"] < per_sample[0]["E"]
 
 
-def _seed0_params(net: MLP) -> dict[str, Value]:
+def _example_000_params(net: MLP) -> dict[str, Value]:
     hidden, output = net.layers
     return {
         "w1": hidden.neurons[0].w[0],
@@ -119,15 +119,15 @@ def _seed0_params(net: MLP) -> dict[str, Value]:
     }
 
 
-def test_seed_000_shared_bias_is_one_parameter() -> None:
-    net = _seed0_net()
+def test_example_000_shared_bias_is_one_parameter() -> None:
+    net = _example_000_net()
     names = [name for name, _ in net.named_parameters()]
     assert names.count("layers.0.b") == 1 and len(names) == 8
     assert net.layers[0].neurons[0].b is net.layers[0].neurons[1].b is net.layers[0].b
 
 
 # --- 001: 2-2-2, shared biases kept fixed, E_total = Σ ½(t - o)², SGD lr 0.5 --------------------
-def test_seed_001_two_outputs_with_fixed_biases() -> None:
+def test_example_001_two_outputs_with_fixed_biases() -> None:
     # Document slips: a_h1 printed 0.0593269992 (truth 0.5932699921), ∂a_o1/∂z_o1 0.18685062
     # (0.1868156018), ∂E_o1/∂a_h1 0.0055399425 and ∂E_o2/∂a_h1 -0.19049119 (each off by 10x);
     # every final result is right.
@@ -179,34 +179,36 @@ def test_seed_001_two_outputs_with_fixed_biases() -> None:
 
 
 # --- 002: 3-2-1, C = (a - y)², only the output layer trains; SGD and Adam (lr 0.1) --------------
-SEED2 = {"W1": [[0.2, -0.5, 0.1], [-0.3, 0.4, 0.2]], "b1": [0.3, -0.1], "W2": [0.5, 0.2], "b2": 0.1}
+EXAMPLE_002 = {"W1": [[0.2, -0.5, 0.1], [-0.3, 0.4, 0.2]], "b1": [0.3, -0.1], "W2": [0.5, 0.2], "b2": 0.1}
 X2, Y2 = [2.0, 3.0, -1.0], 1.0
 
 
-def _seed2_net() -> MLP:
+def _example_002_net() -> MLP:
     return MLP(
         3,
         [2, 1],
         activation="sigmoid",
         output_activation="sigmoid",
-        weights=[SEED2["W1"], [SEED2["W2"]]],
-        biases=[SEED2["b1"], [SEED2["b2"]]],
+        weights=[EXAMPLE_002["W1"], [EXAMPLE_002["W2"]]],
+        biases=[EXAMPLE_002["b1"], [EXAMPLE_002["b2"]]],
     ).freeze("layers.0.*")
 
 
-def _seed2_by_hand() -> tuple[list[float], float, list[float]]:
+def _example_002_by_hand() -> tuple[list[float], float, list[float]]:
     """Hidden activations, output, and the gradients of (W2_1, W2_2, b2)."""
-    a1 = [sig(sum(w * x for w, x in zip(row, X2)) + b) for row, b in zip(SEED2["W1"], SEED2["b1"])]
-    a = sig(SEED2["W2"][0] * a1[0] + SEED2["W2"][1] * a1[1] + SEED2["b2"])
+    a1 = [
+        sig(sum(w * x for w, x in zip(row, X2)) + b) for row, b in zip(EXAMPLE_002["W1"], EXAMPLE_002["b1"])
+    ]
+    a = sig(EXAMPLE_002["W2"][0] * a1[0] + EXAMPLE_002["W2"][1] * a1[1] + EXAMPLE_002["b2"])
     delta = 2 * (a - Y2) * a * (1 - a)
     return a1, a, [delta * a1[0], delta * a1[1], delta]
 
 
-def test_seed_002_sgd_updates_only_the_output_layer() -> None:
+def test_example_002_sgd_updates_only_the_output_layer() -> None:
     # Document slip: dC/dW2 printed -0.0287 and -0.0572, half the truth (-0.0575363, -0.1143445):
     # the factor 2 of 2(a - y) was dropped there but kept for db2 = -0.199.
-    a1, a, grads = _seed2_by_hand()
-    net = _seed2_net()
+    a1, a, grads = _example_002_by_hand()
+    net = _example_002_net()
     out = net(X2)
     loss = squared_error(out, [Y2])
     assert close(out[0].data, a) and close(loss.data, (a - Y2) ** 2)
@@ -220,7 +222,7 @@ def test_seed_002_sgd_updates_only_the_output_layer() -> None:
     assert len(trained) == 3 and all(close(p.grad, g) for p, g in zip(trained, grads))
     before_hidden = [p.data for _, p in net.named_parameters()[:8]]
     SGD(trained, lr=0.1).step()
-    new = [p0 - 0.1 * g for p0, g in zip(SEED2["W2"] + [SEED2["b2"]], grads)]
+    new = [p0 - 0.1 * g for p0, g in zip(EXAMPLE_002["W2"] + [EXAMPLE_002["b2"]], grads)]
     assert all(close(p.data, v) for p, v in zip(trained, new))
     assert [p.data for _, p in net.named_parameters()[:8]] == before_hidden
     a_new = sig(new[0] * a1[0] + new[1] * a1[1] + new[2])
@@ -229,15 +231,15 @@ def test_seed_002_sgd_updates_only_the_output_layer() -> None:
 
 
 @pytest.mark.parametrize("bias_correction", [True, False])
-def test_seed_002_adam_first_step(bias_correction: bool) -> None:
+def test_example_002_adam_first_step(bias_correction: bool) -> None:
     # The document's Adam step omits bias correction and also skips the division by
     # sqrt(v) + eps (printed 0.5003, 0.2006, 0.1021); see the module note.
-    _, _, grads = _seed2_by_hand()
-    net = _seed2_net()
+    _, _, grads = _example_002_by_hand()
+    net = _example_002_net()
     squared_error(net(X2), [Y2]).backward()
     trained = net.parameters()
     Adam(trained, lr=0.1, betas=(0.9, 0.999), eps=1e-8, bias_correction=bias_correction).step()
-    for p, p0, g in zip(trained, SEED2["W2"] + [SEED2["b2"]], grads):
+    for p, p0, g in zip(trained, EXAMPLE_002["W2"] + [EXAMPLE_002["b2"]], grads):
         m, v = 0.1 * g, 0.001 * g * g
         if bias_correction:
             m, v = m / (1 - 0.9), v / (1 - 0.999)
@@ -252,7 +254,7 @@ B2_3 = [0.20, 0.20, 0.20]
 X3, T3 = [1.0, 1.0, 1.0], [1.0, 0.0, 0.0]
 
 
-def _seed3_net() -> MLP:
+def _example_003_net() -> MLP:
     return MLP(
         3,
         [2, 3],
@@ -263,7 +265,7 @@ def _seed3_net() -> MLP:
     )
 
 
-def _seed3_step_by_hand(W1, b1, W2, b2):  # type: ignore[no-untyped-def]
+def _example_003_step_by_hand(W1, b1, W2, b2):  # type: ignore[no-untyped-def]
     """One step of the document's numpy code, in plain floats: (loss, gradients)."""
     a2 = [sig(sum(w * x for w, x in zip(row, X3)) + b) for row, b in zip(W1, b1)]
     z3 = [sum(w * a for w, a in zip(row, a2)) + b for row, b in zip(W2, b2)]
@@ -277,11 +279,11 @@ def _seed3_step_by_hand(W1, b1, W2, b2):  # type: ignore[no-untyped-def]
     return loss, (dW1, d2, dW2, d3), a3
 
 
-def test_seed_003_softmax_cross_entropy_step() -> None:
+def test_example_003_softmax_cross_entropy_step() -> None:
     # Document slips: z3[2] printed 1.93240000 (truth 1.9334286), L 1.434 (1.4284395),
     # dW2[2][1] 0.364 (0.3633976).
-    loss_true, (dW1, db1, dW2, db2), a3 = _seed3_step_by_hand(W1_3, B1_3, W2_3, B2_3)
-    net = _seed3_net()
+    loss_true, (dW1, db1, dW2, db2), a3 = _example_003_step_by_hand(W1_3, B1_3, W2_3, B2_3)
+    net = _example_003_net()
     logits = net(X3)
     loss = cross_entropy(logits, 0)
     assert close(loss.data, loss_true)
@@ -296,14 +298,14 @@ def test_seed_003_softmax_cross_entropy_step() -> None:
         assert all(close(w.grad, g) for w, g in zip(neuron.w, dW1[j])) and close(neuron.b.grad, db1[j])
 
 
-def test_seed_003_training_loop_until_loss_below_threshold() -> None:
+def test_example_003_training_loop_until_loss_below_threshold() -> None:
     # The document's loop in plain floats: epoch += 1, forward, stop if loss < 0.01, else update.
     W1 = [row[:] for row in W1_3]
     b1, W2, b2 = B1_3[:], [row[:] for row in W2_3], B2_3[:]
     epoch = 0
     while True:
         epoch += 1
-        loss_true, (dW1, db1, dW2, db2), _ = _seed3_step_by_hand(W1, b1, W2, b2)
+        loss_true, (dW1, db1, dW2, db2), _ = _example_003_step_by_hand(W1, b1, W2, b2)
         if loss_true < 0.01:
             break
         W2 = [[w - 0.1 * g for w, g in zip(r, gr)] for r, gr in zip(W2, dW2)]
@@ -311,7 +313,7 @@ def test_seed_003_training_loop_until_loss_below_threshold() -> None:
         W1 = [[w - 0.1 * g for w, g in zip(r, gr)] for r, gr in zip(W1, dW1)]
         b1 = [b - 0.1 * g for b, g in zip(b1, db1)]
 
-    net = _seed3_net()
+    net = _example_003_net()
     history = fit(
         net,
         [X3],

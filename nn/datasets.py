@@ -11,6 +11,8 @@ import random
 from collections.abc import Iterator, Sequence
 from typing import TypeVar
 
+from ._checks import is_count
+
 Points = list[list[float]]
 Labels = list[int]
 T = TypeVar("T")
@@ -18,7 +20,7 @@ U = TypeVar("U")
 
 
 def _check_n(n: int, where: str, minimum: int = 1, name: str = "n") -> None:
-    if isinstance(n, bool) or not isinstance(n, int) or n < minimum:
+    if not is_count(n, minimum):
         raise ValueError(f"{where}: {name} must be an int >= {minimum}, got {n!r}")
 
 

@@ -13,6 +13,7 @@ from math import isfinite
 
 from autograd import OPS, Value, is_recording
 
+from ._checks import finite_number, is_count
 from .activations import Elementwise, FloatForm, float_form, identity, resolve
 from .module import Module
 
@@ -74,9 +75,7 @@ def _plain_floats(x: Sequence[Input]) -> list[float] | None:
 
 
 def _number(x: object, where: str) -> float:
-    if isinstance(x, bool) or not isinstance(x, (int, float)) or not math.isfinite(x):
-        raise ValueError(f"{where}: expected a finite number, got {x!r}")
-    return float(x)
+    return finite_number(x, f"{where}: expected a finite number")
 
 
 class Neuron(Module):
@@ -160,7 +159,7 @@ class Layer(Module):
         squeeze: bool = False,
     ) -> None:
         for name, n in (("n_in", n_in), ("n_out", n_out)):
-            if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+            if not is_count(n, 1):
                 raise ValueError(f"Layer: {name} must be a positive int, got {n!r}")
         self.activation, self._elementwise, self._vectorwise = resolve(activation)
         self._floats: FloatForm | None = float_form(activation)

@@ -16,6 +16,8 @@ from typing import Any, Literal
 
 from autograd import Value
 
+from ._checks import finite_number
+
 Reduction = Literal["mean", "sum", "none"]
 LossResult = Value | list[Value]
 
@@ -135,9 +137,7 @@ def _reduce(losses: list[Value], reduction: str, name: str) -> LossResult:
 
 
 def _target_number(t: Any, name: str) -> float:
-    if isinstance(t, bool) or not isinstance(t, (int, float)) or not math.isfinite(t):
-        raise ValueError(f"{name}: targets must be finite numbers, got {t!r}")
-    return float(t)
+    return finite_number(t, f"{name}: targets must be finite numbers")
 
 
 def _batch(

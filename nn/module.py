@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import fnmatch
 import json
-import math
 import os
 from collections.abc import Iterator, Mapping
 from typing import Any, TypeVar
 
 from autograd import Value
+
+from ._checks import is_finite_number
 
 StateDict = dict[str, float]
 M = TypeVar("M", bound="Module")
@@ -124,7 +125,7 @@ class Module:
             problems.append(f"unexpected {extra}")
         for name in sorted(set(params) & set(state)):
             value = state[name]
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            if not is_finite_number(value):
                 problems.append(f"{name!r} must be a finite number, got {value!r}")
         if problems:
             raise ValueError(f"load_state_dict: {'; '.join(problems)}; nothing was loaded")

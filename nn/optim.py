@@ -13,15 +13,11 @@ from typing import Any
 
 from autograd import Value
 
+from ._checks import is_count, is_finite_number
+
 
 def _positive(x: float, name: str, where: str, allow_zero: bool = False) -> float:
-    if (
-        isinstance(x, bool)
-        or not isinstance(x, (int, float))
-        or not math.isfinite(x)
-        or x < 0
-        or (x == 0 and not allow_zero)
-    ):
+    if not is_finite_number(x) or x < 0 or (x == 0 and not allow_zero):
         bound = ">= 0" if allow_zero else "> 0"
         raise ValueError(f"{where}: {name} must be a finite number {bound}, got {x!r}")
     return float(x)
@@ -90,14 +86,14 @@ class Optimizer:
             raise ValueError(f"{where}: {error}") from None
         for key in self._counters():
             count = state[key]
-            if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+            if not is_count(count, 0):
                 raise ValueError(f"{where}: {key!r} must be an int >= 0, got {count!r}")
         for key in self._buffers():
             buffer = state[key]
             if not isinstance(buffer, list) or len(buffer) != len(self.params):
                 raise ValueError(f"{where}: {key!r} needs {len(self.params)} numbers, got {buffer!r}")
             for x in buffer:
-                if isinstance(x, bool) or not isinstance(x, (int, float)) or not math.isfinite(x):
+                if not is_finite_number(x):
                     raise ValueError(f"{where}: {key!r} holds {x!r}, not a finite number")
         for key in self._hyper():
             setattr(self, key, getattr(fresh, key))

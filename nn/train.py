@@ -10,6 +10,7 @@ from typing import Any, TextIO
 from autograd import Value, no_grad
 
 from . import losses
+from ._checks import is_count
 from .datasets import batches
 from .optim import Optimizer
 
@@ -135,7 +136,7 @@ def fit(
     >>> history.stopped_early, history.loss[-1] < 0.1 <= history.loss[-2], history.accuracy[-1]
     (True, True, 1.0)
     """
-    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
+    if not is_count(epochs, 1):
         raise ValueError(f"fit: epochs must be an int >= 1, got {epochs!r}")
     if len(X) != len(y):
         raise ValueError(f"fit: {len(X)} inputs but {len(y)} targets")

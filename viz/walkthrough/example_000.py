@@ -11,7 +11,7 @@ from nn import MLP, SGD, half_squared_error
 
 from ..numbers import Format
 from .model import Printed, Replay
-from .recorder import Recorder, name_half_squared_error, name_layer, name_parameters
+from .recorder import Recorder, name_half_squared_error, name_layer, name_parameters, textbook_names
 
 TITLE = "A 2-2-1 network on a mini-batch of two, with one shared hidden bias"
 CODE = """\
@@ -22,16 +22,6 @@ E_total = half_squared_error([net(x) for x in X], [0.01, 0.99])   # the batch me
 E_total.backward()
 SGD(net.parameters(), lr=0.5).step()"""
 
-WEIGHTS = {
-    "layers.0.neurons.0.w.0": "w1",
-    "layers.0.neurons.0.w.1": "w2",
-    "layers.0.neurons.1.w.0": "w3",
-    "layers.0.neurons.1.w.1": "w4",
-    "layers.1.neurons.0.w.0": "w5",
-    "layers.1.neurons.0.w.1": "w6",
-    "layers.0.b": "b1",
-    "layers.1.b": "b2",
-}
 X = [[0.05, 0.10], [0.80, 0.20]]
 Y = [0.01, 0.99]
 
@@ -108,7 +98,7 @@ def replay(fmt: Format = ".6f") -> Replay:
         biases=[0.35, 0.60],
         shared_bias=True,
     )
-    p = name_parameters(net, WEIGHTS)
+    p = name_parameters(net, textbook_names(net))
 
     step = r.step("Step 1: forward pass, sample by sample", ["[s] marks the sample."])
     inputs, hiddens, outputs = [], [], []

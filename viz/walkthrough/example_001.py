@@ -11,7 +11,7 @@ from nn import MLP, SGD, half_squared_error
 
 from ..numbers import Format
 from .model import Printed, Replay
-from .recorder import Recorder, local, name_half_squared_error, name_layer, name_parameters
+from .recorder import Recorder, local, name_half_squared_error, name_layer, name_parameters, textbook_names
 
 TITLE = "The classic 2-2-2 network, one step by hand (biases kept fixed)"
 CODE = """\
@@ -22,18 +22,6 @@ E_total = half_squared_error(net([0.05, 0.10]), [0.01, 0.99], reduction="sum")
 E_total.backward()
 SGD(net.parameters(), lr=0.5).step()"""
 
-WEIGHTS = {
-    "layers.0.neurons.0.w.0": "w1",
-    "layers.0.neurons.0.w.1": "w2",
-    "layers.0.neurons.1.w.0": "w3",
-    "layers.0.neurons.1.w.1": "w4",
-    "layers.1.neurons.0.w.0": "w5",
-    "layers.1.neurons.0.w.1": "w6",
-    "layers.1.neurons.1.w.0": "w7",
-    "layers.1.neurons.1.w.1": "w8",
-    "layers.0.b": "b1",
-    "layers.1.b": "b2",
-}
 
 TRUNCATED = "truncated instead of rounded"
 PRINTED = [
@@ -82,7 +70,7 @@ def replay(fmt: Format = ".9f") -> Replay:
         biases=[0.35, 0.60],
         shared_bias=True,
     ).freeze("*.b")
-    p = name_parameters(net, WEIGHTS)
+    p = name_parameters(net, textbook_names(net))
     x = [Value(0.05, label="i1"), Value(0.10, label="i2")]
     targets = [0.01, 0.99]
 

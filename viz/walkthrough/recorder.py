@@ -26,6 +26,21 @@ def name_parameters(model: Module, names: Mapping[str, str]) -> dict[str, Value]
     return {label: params[dotted] for dotted, label in names.items()}
 
 
+def textbook_names(model: Module) -> dict[str, str]:
+    """The classic textbook names: weights w1, w2, ... in order, and a layer's shared bias
+    ``b1``, ``b2``, ... by layer (``layers.0.b`` is b1)."""
+    names = {}
+    weights = 0
+    for dotted, _ in model.named_parameters():
+        parts = dotted.split(".")
+        if parts[-2] == "w":
+            weights += 1
+            names[dotted] = f"w{weights}"
+        elif parts[-1] == "b" and len(parts) == 3:
+            names[dotted] = f"b{int(parts[1]) + 1}"
+    return names
+
+
 def name_layer(outputs: Sequence[Value], z_names: Sequence[str], a_names: Sequence[str] | None) -> None:
     """Label a layer's activations (``a_h1``) and the linear nodes under them (``z_h1``); with
     ``a_names=None`` the outputs are the linear nodes themselves (an identity activation)."""

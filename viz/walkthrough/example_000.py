@@ -120,6 +120,7 @@ def replay(fmt: Format = ".6f") -> Replay:
     total = half_squared_error(outputs, Y)  # the mean over the batch: (E[1] + E[2]) / 2
     assert isinstance(total, Value)
     total.label = "E_total"
+    total.parents[0].label = "E[1]+E[2]"
     per_sample = list(total.parents[0].parents)  # mean = sum(E[s]) / 2
     for s, loss in enumerate(per_sample, start=1):
         loss.label = f"E[{s}]"

@@ -10,8 +10,10 @@ import math
 import random
 from collections.abc import Callable, Sequence
 from math import isfinite
+from typing import Any
 
 from autograd import OPS, Value, is_recording
+from autograd.display import svg_for_display
 
 from ._checks import finite_number, is_count
 from .activations import Elementwise, FloatForm, float_form, identity, resolve
@@ -48,6 +50,22 @@ def _init_function(init: Init) -> Callable[[int, int, random.Random], float]:
     if init not in INITS:
         raise ValueError(f"unknown init {init!r}; choose one of {sorted(INITS)} or pass a function")
     return INITS[init]
+
+
+class Outputs(list[Value]):
+    """A layer's outputs: a plain list of Values that, in Jupyter, shows the graph behind them.
+
+    >>> out = Layer(1, 2, weights=[[1.0], [2.0]])([3.0])
+    >>> isinstance(out, list), [v.data for v in out]
+    (True, [3.0, 6.0])
+    """
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
+        bundle = {"text/plain": repr(list(self))}
+        svg = svg_for_display(list(self))
+        if svg is not None:
+            bundle["image/svg+xml"] = svg
+        return bundle
 
 
 # The engine's own forward rules, so that the float path computes exactly what nodes would.
@@ -216,17 +234,17 @@ class Layer(Module):
         if not is_recording():  # no graph: compute on floats, return plain leaves
             floats = self.forward_floats(_plain_floats(x))
             if floats is not None:
-                leaves = [Value(v) for v in floats]
+                leaves = Outputs(Value(v) for v in floats)
                 return leaves[0] if self.squeeze and len(leaves) == 1 else leaves
         inputs = [v if isinstance(v, Value) else Value(v) for v in x]  # shared by all neurons
         zs = [neuron.preactivation(inputs) for neuron in self.neurons]
         if self._vectorwise is not None:
-            out = self._vectorwise(zs)
+            out = Outputs(self._vectorwise(zs))
         elif self._elementwise is None or self._elementwise is identity:
-            out = zs
+            out = Outputs(zs)
         else:
             act = self._elementwise
-            out = [act(z) for z in zs]
+            out = Outputs(act(z) for z in zs)
         return out[0] if self.squeeze and len(out) == 1 else out
 
     def forward_floats(self, x: list[float] | None) -> list[float] | None:
@@ -328,13 +346,13 @@ class MLP(Module):
             for layer in self.layers:
                 floats = layer.forward_floats(floats)
             if floats is not None:
-                leaves = [Value(v) for v in floats]
+                leaves = Outputs(Value(v) for v in floats)
                 return leaves[0] if self.squeeze and len(leaves) == 1 else leaves
         out: Sequence[Input] = x
         values: list[Value] = []
         for layer in self.layers:
             result = layer(out)
-            values = [result] if isinstance(result, Value) else result
+            values = Outputs([result]) if isinstance(result, Value) else result
             out = values
         return values[0] if self.squeeze and len(values) == 1 else values
 

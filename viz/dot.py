@@ -5,7 +5,7 @@ derivative d(child)/d(parent).
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from html import escape as _html_escape
 from pathlib import Path
 
@@ -38,7 +38,7 @@ _HIGHLIGHT = "#d62728"
 
 
 def draw(
-    root: Value,
+    root: Value | Sequence[Value],
     *,
     rankdir: str = "LR",
     fmt: Format = None,
@@ -47,7 +47,8 @@ def draw(
     inputs: Iterable[Value] = (),
     max_nodes: int | None = MAX_NODES,
 ) -> graphviz.Digraph:
-    """The graph behind ``root`` as a ``graphviz.Digraph`` (it displays inline in Jupyter).
+    """The graph behind ``root`` (a Value, or a list of them, such as a layer's outputs) as a
+    ``graphviz.Digraph`` (it displays inline in Jupyter).
 
     Each node shows its name (the label; unlabelled: op and number, e.g. ``mul_3``), its op,
     ``data`` and ``grad``. Each edge runs from a parent to the node computed from it and is
@@ -74,11 +75,13 @@ def draw(
     >>> g.source.count(" -> "), g.source.count("[label=<<TABLE")  # edges, nodes
     (3, 4)
     """
-    if not isinstance(root, Value):
-        raise TypeError(f"draw: root must be a Value, got {type(root).__name__} {root!r}")
+    roots = (root,) if isinstance(root, Value) else tuple(root) if isinstance(root, (list, tuple)) else ()
+    if not roots or not all(isinstance(r, Value) for r in roots):
+        raise TypeError(f"draw: root must be a Value or a non-empty list of Values, got {root!r}")
     if rankdir not in RANKDIRS:
         raise ValueError(f"draw: rankdir must be 'LR' or 'TB', got {rankdir!r}")
-    order = topological_order(root)
+    outputs = set(roots)
+    order = topological_order(*roots)
     _check_size(order, max_nodes)
     number = number_formatter(fmt, 4)
     names = node_names(order)
@@ -93,7 +96,7 @@ def draw(
         edge_attr={"fontname": "Helvetica", "fontsize": "10", "arrowsize": "0.7"},
     )
     for node in order:
-        kind = node_kind(node, root, inputs)
+        kind = node_kind(node, outputs, inputs)
         attrs = dict(_STYLES[kind])
         if node in chain:
             attrs.update(color=_HIGHLIGHT, penwidth="2.5")
@@ -111,7 +114,7 @@ def draw(
             text = with_value(named_formula(node, i, names, number), value, local)
             tip = _tooltip(f"∂{names[node]}/∂{names[parent]} = {text}")
             attrs = {"tooltip": tip, "labeltooltip": tip}
-            small = node_kind(parent, root, inputs) == "constant"
+            small = node_kind(parent, outputs, inputs) == "constant"
             if small:
                 attrs.update(color="#999999", fontcolor="#666666", fontsize="9")
             if parent in chain and node in chain:
@@ -124,7 +127,7 @@ def draw(
 
 
 def to_svg(
-    root: Value,
+    root: Value | Sequence[Value],
     *,
     rankdir: str = "LR",
     fmt: Format = None,
@@ -154,7 +157,7 @@ def to_svg(
 
 
 def render(
-    root: Value,
+    root: Value | Sequence[Value],
     path: str | os.PathLike[str],
     *,
     rankdir: str = "LR",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from autograd import Value, topological_order
 
 from .dot import to_svg
@@ -11,16 +13,17 @@ DISPLAY_MAX_NODES = 150
 """Graphs larger than this show as plain text in Jupyter; use ``viz.draw(v, max_nodes=...)``."""
 
 
-def display_svg(value: Value) -> str | None:
+def display_svg(value: Value | Sequence[Value]) -> str | None:
     """SVG of ``value``'s graph for Jupyter, or None when it is too large or nothing can draw it.
 
     >>> from autograd import Value
     >>> display_svg(Value(2.0, label="x").tanh()).startswith("<?xml")
     True
     """
-    if len(topological_order(value)) > DISPLAY_MAX_NODES:
+    roots = [value] if isinstance(value, Value) else list(value)
+    if not roots or len(topological_order(*roots)) > DISPLAY_MAX_NODES:
         return None
     try:
-        return to_svg(value, max_nodes=None)
+        return to_svg(roots, max_nodes=None)
     except (EngineNotFoundError, RuntimeError):  # no engine, or dot failed: show the repr
         return None

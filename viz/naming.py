@@ -19,14 +19,14 @@ KINDS = ("output", "intermediate", "parameter", "input", "constant")
 unlabelled leaf (a number such as the 2 of ``2 * x``)."""
 
 
-def node_kind(node: Value, root: Value, inputs: Collection[Value] = ()) -> str:
+def node_kind(node: Value, root: Value | Collection[Value], inputs: Collection[Value] = ()) -> str:
     """One of ``KINDS``.
 
     >>> x = Value(1.0, label="x"); y = 2 * x
     >>> [node_kind(n, y) for n in (y, x, y.parents[0])]
     ['output', 'parameter', 'constant']
     """
-    if node is root:
+    if node is root or (not isinstance(root, Value) and node in root):
         return "output"
     if not node.is_leaf:
         return "intermediate"

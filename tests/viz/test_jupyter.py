@@ -35,3 +35,19 @@ def test_without_a_renderer_values_show_as_text() -> None:
         assert set(Value(1.0)._repr_mimebundle_()) == {"text/plain"}
     finally:
         set_renderer(display_svg)
+
+
+def test_a_layers_outputs_show_one_graph_with_every_output() -> None:
+    from nn import MLP
+
+    outputs = MLP(2, [3, 2], seed=0)([0.5, -1.0])
+    bundle = outputs._repr_mimebundle_()  # type: ignore[union-attr]
+    assert bundle["text/plain"] == repr(list(outputs))
+    svg = bundle["image/svg+xml"]
+    root = ET.fromstring(svg.encode())
+    assert root.tag.endswith("svg")
+    assert svg.count("#c7e9c0") == 2  # both outputs drawn in the output colour
+    from viz import draw
+
+    source = draw(list(outputs)).source
+    assert source.count("peripheries=2") == 2  # the two outputs are marked as outputs

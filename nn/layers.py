@@ -234,7 +234,7 @@ class Layer(Module):
         if not is_recording():  # no graph: compute on floats, return plain leaves
             floats = self.forward_floats(_plain_floats(x))
             if floats is not None:
-                leaves = Outputs(Value(v) for v in floats)
+                leaves = Outputs([Value(v) for v in floats])
                 return leaves[0] if self.squeeze and len(leaves) == 1 else leaves
         inputs = [v if isinstance(v, Value) else Value(v) for v in x]  # shared by all neurons
         zs = [neuron.preactivation(inputs) for neuron in self.neurons]
@@ -244,7 +244,7 @@ class Layer(Module):
             out = Outputs(zs)
         else:
             act = self._elementwise
-            out = Outputs(act(z) for z in zs)
+            out = Outputs([act(z) for z in zs])
         return out[0] if self.squeeze and len(out) == 1 else out
 
     def forward_floats(self, x: list[float] | None) -> list[float] | None:
@@ -346,7 +346,7 @@ class MLP(Module):
             for layer in self.layers:
                 floats = layer.forward_floats(floats)
             if floats is not None:
-                leaves = Outputs(Value(v) for v in floats)
+                leaves = Outputs([Value(v) for v in floats])
                 return leaves[0] if self.squeeze and len(leaves) == 1 else leaves
         out: Sequence[Input] = x
         values: list[Value] = []

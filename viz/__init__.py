@@ -15,6 +15,7 @@ require_chainrule_autograd("viz")
 
 from autograd.display import set_renderer
 
+from .check import check
 from .dot import draw, render, to_svg
 from .engine import Engine, EngineNotFoundError, find_engine
 from .explain import ChainPath, Delta, Explanation, Factor, explain
@@ -30,6 +31,7 @@ __all__ = [
     "EngineNotFoundError",
     "Explanation",
     "Factor",
+    "check",
     "display_svg",
     "draw",
     "explain",

@@ -1,0 +1,182 @@
+"""Check a hand-worked backpropagation example: which printed numbers are right, which step
+first went wrong, and why — computed, never typed.
+
+A worked example is a TOML file (``docs/worked-example-format.md``): the network, data, loss,
+optimizer and steps, then every number the document printed, each naming the quantity it claims
+to be. ``check`` replays the setup with chainrule and classifies every printed number.
+
+>>> report = check("001")
+>>> report.counts["wrong"] > 0, report.first_wrong is not None
+(True, True)
+>>> report.items[0].cls
+'exact'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .classify import CLASSES, WRONG, Judge, Verdict
+from .ledger import Key, Ledger, QuantityError
+from .refs import ReferenceError_
+from .replay import EngineReplay, ReplayMismatch
+from .rules import Mistake, load_catalogue
+from .spec import WorkedExample, WorkedExampleError, from_mapping, read
+
+EXAMPLES_DIR = Path(__file__).with_name("examples")
+
+
+def shipped() -> list[str]:
+    """The ids of the worked examples that come with chainrule."""
+    return sorted(p.stem for p in EXAMPLES_DIR.glob("*.toml"))
+
+
+@dataclass
+class Report:
+    """A checked worked example: every printed number with its verdict."""
+
+    example: WorkedExample
+    items: list[Verdict]
+
+    @property
+    def id(self) -> str:
+        return self.example.id
+
+    @property
+    def title(self) -> str:
+        return self.example.title
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """How many numbers fall in each class; ``wrong`` adds up slip, typo, inherited and
+        conceptual; ``numbers`` counts the distinct quantities printed (a repeat, even a wrongly
+        copied one, is not a new number; a wrongly copied one is a typo all the same)."""
+        counts = {cls: sum(v.cls == cls for v in self.items) for cls in CLASSES}
+        counts["wrong"] = sum(counts[c] for c in WRONG)
+        counts["numbers"] = sum(v.repeat_of is None for v in self.items)
+        return counts
+
+    @property
+    def first_wrong(self) -> Verdict | None:
+        """The first wrong number in document order: where the calculation first went wrong."""
+        return next((v for v in self.items if v.wrong), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The report as JSON-able data."""
+        first = self.first_wrong
+        return {
+            "id": self.id,
+            "title": self.title,
+            "items": [
+                {
+                    "index": v.printed.index,
+                    "quantity": v.printed.quantity,
+                    "where": v.printed.where,
+                    "printed": v.printed.text,
+                    "value": v.value,
+                    "units_off": round(v.units_off, 3),
+                    "class": v.cls,
+                    "inherits_from": v.inherits_from,
+                    "mistake": v.mistake.id if v.mistake else None,
+                    "repeat_of": v.repeat_of,
+                    "explanation": v.explanation,
+                }
+                for v in self.items
+            ],
+            "counts": self.counts,
+            "first_wrong": None if first is None else first.printed.index,
+        }
+
+
+def load(source: str | Path | Mapping[str, Any]) -> WorkedExample:
+    """A worked example from a file path, a shipped id (``"000"``) or an already-parsed mapping."""
+    if isinstance(source, Mapping):
+        return from_mapping(source)
+    path = Path(source)
+    if not path.exists() and isinstance(source, str) and (EXAMPLES_DIR / f"{source}.toml").exists():
+        path = EXAMPLES_DIR / f"{source}.toml"
+    elif not path.exists():
+        known = ", ".join(shipped())
+        raise WorkedExampleError(f"{source}: no such file, and not a shipped example ({known})")
+    return read(path)
+
+
+def _facts(ex: WorkedExample, ledger: Ledger) -> dict[str, Any]:
+    return {
+        "loss": ex.loss.kind,
+        "half": ex.loss.half,
+        "optimizer": ledger.run.kind,
+        "bias_correction": ledger.run.bias_correction,
+        "shared_bias": any(layer.shared_bias for layer in ex.layers),
+        "batch": ex.batch,
+        "outputs": ex.layers[-1].width,
+        "layers": len(ex.layers),
+        "steps": ex.steps,
+    }
+
+
+def _walk(key: Key) -> list[Key]:
+    if key[0] == "fn":
+        return [key] + [k for arg in key[2:] for k in _walk(arg)]
+    return [key]
+
+
+def check(source: str | Path | Mapping[str, Any], catalogue: list[Mistake] | None = None) -> Report:
+    """Replay a worked example with chainrule and classify every number it printed."""
+    ex = load(source)
+    ledgers = {run.name: Ledger(ex, run) for run in ex.optimizers}
+    keys: list[Key] = []
+    formulas: list[Key | None] = []
+    for item in ex.printed:
+        ledger = ledgers[item.run]
+        for field, text, out in (("quantity", item.quantity, keys), ("formula", item.formula, formulas)):
+            if field == "formula" and not text:
+                formulas.append(None)
+                continue
+            try:
+                out.append(ledger.key(text))
+            except (QuantityError, ReferenceError_) as exc:
+                raise WorkedExampleError(f"{ex.origin}: {item.label()}: {field}: {exc}") from exc
+    truths: dict[str, EngineReplay] = {}
+    for name, ledger in ledgers.items():
+        needed = [k for i, key in enumerate(keys) if ex.printed[i].run == name for k in _walk(key)]
+        needed += [
+            k for i, key in enumerate(formulas) if key and ex.printed[i].run == name for k in _walk(key)
+        ]
+        engine = truths[name] = EngineReplay(ledger, needed)
+        ledger.given.update({k: v for k, v in engine.values.items() if k[0] in ("stop", "epoch")})
+        engine.cross_check()
+    catalogue = load_catalogue() if catalogue is None else catalogue
+    variants = {}
+    for name, ledger in ledgers.items():
+        facts = _facts(ex, ledger)
+        variants[name] = [Ledger(ex, ledger.run, m) for m in catalogue if m.applies(facts)]
+        for variant in variants[name]:
+            variant.given.update(ledger.given)
+
+    def truth(run: str, key: Key) -> float:
+        engine = truths[run].values
+        return engine[key] if key in engine else ledgers[run].truth(key)
+
+    judge = Judge(ex.printed, keys, formulas, ledgers, variants, truth)
+    return Report(ex, judge.run())
+
+
+__all__ = [
+    "CLASSES",
+    "WRONG",
+    "Mistake",
+    "QuantityError",
+    "ReplayMismatch",
+    "Report",
+    "Verdict",
+    "WorkedExample",
+    "WorkedExampleError",
+    "check",
+    "load",
+    "load_catalogue",
+    "shipped",
+]

@@ -1,0 +1,338 @@
+"""Every printed number gets one class, by computation:
+
+- ``exact``: within half a unit of its last printed digit; ``rounding``: within one unit;
+- ``inherited``: wrong, but what the document's own printed inputs give (the graph cut at the
+  numbers it printed before, or its stated formula);
+- ``conceptual``: reproduced only by a mistake from the catalogue, one that moves the number by
+  more than ``MISTAKE_MOVES`` units of its last digit (a smaller move is no evidence);
+- ``slip``: none of these; a ``typo`` when it is one digit-level edit of the right value
+  (a power of ten, a dropped, doubled or swapped digit) and later steps use the right value;
+- ``repeat``: a quantity printed again (a repeat that disagrees with its original is a ``typo``).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .ledger import Key, Ledger
+from .rules import Mistake
+from .spec import PrintedSpec
+
+WRONG = ("slip", "typo", "inherited", "conceptual")
+MISTAKE_MOVES = 20  # a mistake is named only if it moves the number this many units (else: a slip)
+CLASSES = ("exact", "rounding", *WRONG, "repeat")
+
+
+@dataclass
+class Verdict:
+    """One printed number, judged."""
+
+    printed: PrintedSpec
+    key: Key
+    value: float  # the replay's value
+    redo: float  # what this step gives from the document's own printed inputs
+    cls: str = "exact"
+    inherits_from: list[int] = field(default_factory=list)  # indices of printed items
+    mistake: Mistake | None = None
+    repeat_of: int | None = None
+    typo_kind: str = ""
+    used: list[int] = field(default_factory=list)  # the printed items this step read
+    explanation: str = ""
+
+    @property
+    def units_off(self) -> float:
+        return abs(self.printed.number - self.value) / self.printed.unit
+
+    @property
+    def wrong(self) -> bool:
+        return self.cls in WRONG
+
+
+def within(printed: PrintedSpec, value: float, units: float) -> bool:
+    """Whether ``value`` lies within ``units`` units of the printed number's last digit."""
+    if not math.isfinite(value):
+        return False
+    slack = 1e-9 * printed.unit + 1e-12 * abs(value)  # the printed decimal is inexact in binary
+    return abs(printed.number - value) <= units * printed.unit + slack
+
+
+def fmt(x: float, like: PrintedSpec | None = None) -> str:
+    """A value with a few more digits than the printed number it is compared with."""
+    if like is not None:
+        decimals = max(0, -round(math.log10(like.unit))) + 2
+        if 0 < abs(x) < 1e-3 or abs(x) >= 1e6:
+            return f"{x:.{max(3, decimals - 2)}g}"
+        return f"{x:.{decimals}f}"
+    return f"{x:.7g}"
+
+
+def _shown_digits(text: str) -> str:
+    """The significant digits of a printed number, trailing zeros kept."""
+    mantissa = text.lower().split("e")[0]
+    return re.sub(r"[^0-9]", "", mantissa).lstrip("0")
+
+
+def _digits(x: float, n: int) -> str:
+    """``n`` significant digits of |x|."""
+    return f"{abs(x):.{max(n - 1, 0)}e}".split("e")[0].replace(".", "")
+
+
+def digit_edit(printed: PrintedSpec, right: float) -> str:
+    """How the printed number is one digit-level edit of ``right``: a power of ten, a dropped,
+    doubled or swapped digit; or ""."""
+    p = printed.number
+    shown = _shown_digits(printed.text)
+    if not math.isfinite(right) or right == 0 or p == 0 or (p < 0) != (right < 0) or len(shown) < 2:
+        return ""
+    k = round(math.log10(abs(p) / abs(right)))
+    core = shown.rstrip("0") or shown
+    if k != 0 and len(core) >= 2 and abs(int(core) - int(_digits(right, len(core)))) <= 1:
+        return "ten times too large" if k == 1 else "ten times too small" if k == -1 else f"off by 10^{k}"
+    text = printed.text.lower().lstrip("-−")
+    if "e" in text:  # compare significant digits
+
+        def written(extra: int) -> str:
+            return _digits(right, len(shown) + extra)
+
+    else:  # compare digits at fixed decimal places, leading zeros included
+        decimals = len(text.split(".")[1]) if "." in text else 0
+        shown = re.sub(r"[^0-9]", "", text)
+
+        def written(extra: int) -> str:
+            return re.sub(r"[^0-9]", "", f"{abs(right):.{max(decimals + extra, 0)}f}")
+
+    def same(a: str, b: str) -> bool:
+        return a.lstrip("0") == b.lstrip("0")
+
+    longer = written(1)
+    if any(same(longer[:i] + longer[i + 1 :], shown) for i in range(len(longer))):
+        return "a dropped digit"
+    shorter = written(-1)
+    if any(
+        shown[i] == shown[i - 1] and same(shown[:i] + shown[i + 1 :], shorter) for i in range(1, len(shown))
+    ):
+        return "a doubled digit"
+    equal = written(0)
+    for i in range(len(equal) - 1):
+        if equal[i] != equal[i + 1] and same(equal[:i] + equal[i + 1] + equal[i] + equal[i + 2 :], shown):
+            return "two digits swapped"
+    return ""
+
+
+@dataclass
+class Judge:
+    """Classifies the printed numbers of one example, in document order."""
+
+    items: list[PrintedSpec]
+    keys: list[Key]
+    formulas: list[Key | None]
+    ledgers: dict[str, Ledger]  # by run
+    variants: dict[str, list[Ledger]]  # by run: one ledger per applicable mistake
+    truth: Callable[[str, Key], float]
+    verdicts: list[Verdict] = field(default_factory=list)
+    meant: dict[int, float] = field(default_factory=dict)  # typos: the value later steps use
+
+    def identity(self, i: int) -> tuple[Any, Key]:
+        key = self.keys[i]
+        return (self.items[i].run if _after_steps(key) else None, key)
+
+    def printed_before(self, i: int) -> dict[Key, tuple[float, int]]:
+        """The latest printed number of each quantity before item ``i``, in its run (for a typo,
+        the value the document meant: the one its later steps use)."""
+        run = self.items[i].run
+        seen: dict[Key, tuple[float, int]] = {}
+        for j in range(i):
+            other = self.items[j]
+            if _after_steps(self.keys[j]) and other.run != run:
+                continue
+            seen[self.keys[j]] = (self.meant.get(j, other.number), j)
+        return seen
+
+    def redo(
+        self,
+        i: int,
+        ledger: Ledger,
+        overrides: dict[Key, float] | None = None,
+        cut: bool = True,
+        use_formula: bool = True,
+        ignore: set[Key] | frozenset[Key] = frozenset(),
+    ) -> tuple[float, list[int]]:
+        """Item ``i``'s quantity computed by ``ledger`` from the numbers printed before it (by
+        the document's formula if it states one and ``use_formula``, else by the textbook rule;
+        the printed numbers in ``ignore`` are recomputed instead)."""
+        before = {k: v for k, v in self.printed_before(i).items() if k not in ignore} if cut else {}
+        printed = {k: v for k, (v, _) in before.items()}
+        if overrides:
+            printed.update(overrides)
+        key = self.keys[i]
+        formula = self.formulas[i] if use_formula else None
+        if formula is not None:
+            value, used = ledger.evaluate(formula, printed)
+        else:
+            value, used = ledger.evaluate(key, printed, target=key)
+        return value, sorted(before[k][1] for k in used if k in before)
+
+    def run(self) -> list[Verdict]:
+        first: dict[tuple[Any, Key], int] = {}
+        for i, item in enumerate(self.items):
+            ident = self.identity(i)
+            ledger = self.ledgers[item.run]
+            value = self.truth(item.run, self.keys[i])
+            redo, used = self.redo(i, ledger)
+            verdict = Verdict(item, self.keys[i], value, redo, used=used)
+            self.verdicts.append(verdict)
+            if ident in first:
+                self._repeat(verdict, self.verdicts[first[ident]])
+            else:
+                first[ident] = i
+                self._judge(i, verdict)
+        return self.verdicts
+
+    def _repeat(self, v: Verdict, original: Verdict) -> None:
+        v.repeat_of = original.printed.index
+        same = v.printed.text == original.printed.text or within(v.printed, original.printed.number, 1.0)
+        if same or within(v.printed, v.value, 1.0):
+            v.cls = "repeat"
+            if not same:
+                v.explanation = f"right here ({fmt(v.value, v.printed)}), unlike its first printing"
+            elif v.printed.text != original.printed.text:
+                v.explanation = "the same number, printed to other digits"
+            return
+        v.cls, v.typo_kind = "typo", "copied wrong"
+        v.explanation = f"copied wrong: first printed as {original.printed.text} ({original.printed.where})"
+
+    def _judge(self, i: int, v: Verdict) -> None:
+        p = v.printed
+        if within(p, v.value, 0.5):
+            v.cls = "exact"
+            return
+        if within(p, v.value, 1.0):
+            v.cls = "rounding"
+            carried = v.used and within(p, v.redo, 0.5)
+            v.explanation = (
+                f"rounding carried in: its printed inputs give {fmt(v.redo, p)}"
+                if carried
+                else f"mis-rounded here: {fmt(v.value, p)} rounds to {_rounded(v.value, p)}"
+            )
+            return
+        if v.used and within(p, v.redo, 1.0):
+            v.cls = "inherited"
+            v.inherits_from = [j for j in v.used if not within(self.items[j], self.verdicts[j].value, 1.0)]
+            if v.inherits_from:
+                names = ", ".join(f"{self.items[j].quantity} = {self.items[j].text}" for j in v.inherits_from)
+                v.explanation = (
+                    f"right from its printed inputs (they give {fmt(v.redo, p)}); inherits from {names}"
+                )
+            else:
+                v.explanation = (
+                    f"too many digits for its inputs: its printed inputs, rounded as printed, give "
+                    f"{fmt(v.redo, p)} (the replay: {fmt(v.value, p)})"
+                )
+            return
+        # The document's own printed inputs first: a mistake that reproduces the number from them
+        # is better evidence than one that needs the replay's values. A printed factor that the
+        # mistake itself changes (∂a/∂z when it is forgotten) is recomputed the mistaken way: the
+        # document printed it, then computed as if it were not there.
+        variants = self.variants.get(p.run, [])
+        touched = {id(ledger): self._touched(i, ledger) for ledger in variants}
+        formula = [True, False] if self.formulas[i] else [False]
+        ways = [(f, True, False) for f in formula] + [(f, True, True) for f in formula] + [(False, False, False)]
+        for use_formula, cut, recompute in ways:
+            for ledger in variants:
+                assert ledger.mistake is not None
+                ignore = touched[id(ledger)] if recompute else frozenset()
+                if recompute and not ignore:
+                    continue
+                candidate, _ = self.redo(i, ledger, cut=cut, use_formula=use_formula, ignore=ignore)
+                if within(p, candidate, 1.0) and abs(candidate - v.redo) > MISTAKE_MOVES * p.unit:
+                    v.cls, v.mistake = "conceptual", ledger.mistake
+                    gives = f"that gives {fmt(candidate, p)} (the replay: {fmt(v.value, p)})"
+                    v.explanation = f"{ledger.mistake.title}: {gives}"
+                    return
+        v.cls = "slip"
+        own = f"its own printed inputs give {fmt(v.redo, p)}" if v.used else "it has no printed inputs"
+        v.explanation = f"{own}; the replay gives {fmt(v.value, p)}"
+        kind = digit_edit(p, v.value) or digit_edit(p, v.redo)
+        meant = self._value_later_steps_use(i, v) if kind else None
+        if meant is not None:
+            self.meant[i] = meant
+            v.cls, v.typo_kind = "typo", kind
+            v.explanation = f"{kind}: later steps use the right value {fmt(v.value, p)}"
+        elif digit_edit(p, v.value):
+            v.explanation += f" (it looks like {digit_edit(p, v.value)})"
+
+    def _touched(self, i: int, variant: Ledger) -> set[Key]:
+        """The numbers printed before item ``i`` that ``variant``'s mistake computes differently
+        from the same printed inputs."""
+        before = self.printed_before(i)
+        printed = {k: v for k, (v, _) in before.items()}
+        standard = self.ledgers[self.items[i].run]
+        out = set()
+        for key in before:
+            if key[0] in ("num", "x", "t"):
+                continue
+            right, _ = standard.evaluate(key, printed, target=key)
+            mistaken, _ = variant.evaluate(key, printed, target=key)
+            if not math.isclose(right, mistaken, rel_tol=1e-9, abs_tol=1e-15):
+                out.add(key)
+        return out
+
+    def _value_later_steps_use(self, i: int, v: Verdict) -> float | None:
+        """The right value (as the document would have written it, or the replay's) if a later
+        number reads this one and needs that value rather than the printed one; else None."""
+        key = self.keys[i]
+        readers = []  # (item, ledger) of the later numbers computed from this one
+        again = []  # later printings of the same quantity
+        for j in range(i + 1, len(self.items)):
+            if self.keys[j] == key:
+                again.append(j)
+                continue
+            ledger = self.ledgers[self.items[j].run]
+            if i in self.redo(j, ledger)[1]:
+                readers.append((j, ledger))
+        n = len(_shown_digits(v.printed.text).rstrip("0"))
+        candidates = [float(f"{x:.{d - 1}e}") for x in (v.redo, v.value) for d in (n, n + 1, n - 1) if d > 0]
+        best, best_score = None, 0
+        for right in [*candidates, v.redo, v.value]:
+            if not math.isfinite(right):
+                continue
+            score, telling = 0, False
+            for j in again:
+                if within(self.items[j], right, 1.0):
+                    score, telling = score + 1, True
+            for j, ledger in readers:
+                if within(self.items[j], self.redo(j, ledger, overrides={key: right})[0], 1.0):
+                    score += 1
+                    telling = telling or not within(self.items[j], self.redo(j, ledger)[0], 1.0)
+            if telling and score > best_score:
+                best, best_score = right, score
+        return best
+
+
+def _rounded(value: float, printed: PrintedSpec) -> str:
+    decimals = max(0, -round(math.log10(printed.unit)))
+    if "e" in printed.text.lower():
+        mantissa_digits = len(printed.text.lower().split("e")[0].split(".")[-1]) if "." in printed.text else 0
+        return f"{value:.{mantissa_digits}e}"
+    return f"{value:.{decimals}f}"
+
+
+def _after_steps(key: Key) -> bool:
+    """Whether a quantity depends on the optimizer run (taken after one step or more)."""
+    if key[0] in ("stop", "epoch"):
+        return True
+    if key[0] in ("m", "v", "mhat", "vhat"):
+        return True
+    if key[0] == "p":
+        return bool(key[2])
+    if key[0] in ("z", "a", "term", "Es", "E"):
+        return bool(key[-1])
+    if key[0] in ("D", "L"):
+        return _after_steps(key[1]) or _after_steps(key[2])
+    if key[0] == "fn":
+        return any(_after_steps(k) for k in key[2:])
+    return False

@@ -1,0 +1,265 @@
+"""The reference language: how a worked-example file names the quantities it printed.
+
+A quantity is a small arithmetic expression over references to the replayed graph:
+
+- ``a_h1``, ``z_o1[2]`` — a node's value (``[2]``: sample 2 of a batch);
+- ``w5'``, ``E''``, ``a_o1@2[1]``, ``E@stop`` — after one, two optimizer steps, or where a
+  training loop stopped (``'`` is ``@1``);
+- ``dE/dw5``, ``dE[1]/da_h1[1]``, ``∂a_h1/∂z_h1`` — a derivative (a side without a sample or
+  step takes the other side's);
+- ``m(w5)``, ``v(w5)``, ``mhat(w5)``, ``vhat(w5)`` — an optimizer's state after the step from
+  ``w5``;
+- numbers, ``+ - * / ^`` (or ``**``, ``·``, ``×``, ``−``), parentheses and the functions
+  ``exp ln log sqrt sigmoid tanh relu abs sum``.
+
+>>> parse("0.5 * (t1 - a_o1[1])^2", lambda name: True)
+Op(op='*', args=(Num(value=0.5), Op(op='**', args=(Op(op='-', args=(Ref(name='t1', sample=None, \
+step=None), Ref(name='a_o1', sample=1, step=None))), Num(value=2.0)))))
+>>> str(parse("dE/dw5 - 0.5*m(w5')", lambda name: True))
+"dE/dw5 - 0.5 * m(w5')"
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+FUNCTIONS = {"exp", "ln", "log", "sqrt", "sigmoid", "tanh", "relu", "abs", "sum"}
+STATES = {"m", "v", "mhat", "vhat"}
+SAMPLE_PLACEHOLDER = 0  # ``[s]`` in an alias: the sample of the reference that uses it
+
+Step = int | str | None  # a step count, "stop", or None (the context's)
+
+
+@dataclass(frozen=True)
+class Num:
+    value: float
+
+    def __str__(self) -> str:
+        return f"{self.value:g}"
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A name, with the sample (1-based) and the step it is taken at, when written."""
+
+    name: str
+    sample: int | None = None
+    step: Step = None
+
+    def __str__(self) -> str:
+        text = self.name
+        if self.step == "stop":
+            text += "@stop"
+        elif isinstance(self.step, int) and self.step > 0:
+            text += "'" * self.step if self.step <= 3 else f"@{self.step}"
+        if self.sample is not None:
+            text += "[s]" if self.sample == SAMPLE_PLACEHOLDER else f"[{self.sample}]"
+        return text
+
+
+@dataclass(frozen=True)
+class Deriv:
+    """d(top)/d(bottom)."""
+
+    top: Ref
+    bottom: Ref
+
+    def __str__(self) -> str:
+        return f"d{self.top}/d{self.bottom}"
+
+
+@dataclass(frozen=True)
+class State:
+    """An optimizer's state (``m``, ``v``, ``mhat``, ``vhat``) after the step from ``of``."""
+
+    which: str
+    of: Ref
+
+    def __str__(self) -> str:
+        return f"{self.which}({self.of})"
+
+
+@dataclass(frozen=True)
+class Op:
+    """An arithmetic operation (``+ - * / **``, ``neg``) or a function call."""
+
+    op: str
+    args: tuple[Expr, ...]
+
+    def __str__(self) -> str:
+        if self.op == "neg":
+            return f"-{_wrapped(self.args[0], 3)}"
+        if self.op in _PRECEDENCE:
+            level = _PRECEDENCE[self.op]
+            left, right = self.args
+            right_level = level + (0 if self.op == "**" else 1)
+            left_level = level + (1 if self.op == "**" else 0)
+            return f"{_wrapped(left, left_level)} {self.op} {_wrapped(right, right_level)}"
+        return f"{self.op}({', '.join(str(a) for a in self.args)})"
+
+
+Expr = Num | Ref | Deriv | State | Op
+_PRECEDENCE = {"+": 1, "-": 1, "*": 2, "/": 2, "**": 4}
+
+
+def _wrapped(e: Expr, level: int) -> str:
+    inner = _PRECEDENCE.get(e.op, 5) if isinstance(e, Op) else 5
+    if isinstance(e, Op) and e.op == "neg":
+        inner = 3
+    if isinstance(e, Num) and e.value < 0:
+        inner = 3
+    return f"({e})" if inner < level else str(e)
+
+
+class ReferenceError_(ValueError):
+    """A quantity that cannot be read; the message says where in the text."""
+
+
+_NAME = r"[^\W\d]\w*"
+_REF = rf"({_NAME})(?:\[(\d+|s)\])?('+|@(?:\d+|stop))?(?:\[(\d+|s)\])?"
+_REF_RE = re.compile(_REF)
+_DERIV_RE = re.compile(rf"[d∂]{_REF}\s*/\s*[d∂]{_REF}")
+_NUMBER_RE = re.compile(r"(\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
+_NORMALISE = str.maketrans({"−": "-", "·": "*", "×": "*", "⋅": "*", "∗": "*", "–": "-"})
+
+
+def _ref(groups: tuple[str | None, ...]) -> Ref:
+    name, index, step, index_after = groups
+    sample_text = index if index is not None else index_after
+    sample = None
+    if sample_text is not None:
+        sample = SAMPLE_PLACEHOLDER if sample_text == "s" else int(sample_text)
+    when: Step = None
+    if step and step.startswith("@"):
+        when = "stop" if step == "@stop" else int(step[1:])
+    elif step:
+        when = len(step)  # one ' per step
+    assert name is not None
+    return Ref(name, sample, when)
+
+
+class _Parser:
+    def __init__(self, text: str, known: Callable[[str], bool]) -> None:
+        self.source = text
+        self.text = text.translate(_NORMALISE)
+        self.pos = 0
+        self.known = known
+
+    def fail(self, what: str) -> ReferenceError_:
+        return ReferenceError_(f"{what} at column {self.pos + 1} of {self.source!r}")
+
+    def skip(self) -> None:
+        while self.pos < len(self.text) and self.text[self.pos].isspace():
+            self.pos += 1
+
+    def peek(self, *tokens: str) -> str | None:
+        self.skip()
+        for token in tokens:
+            if self.text.startswith(token, self.pos):
+                return token
+        return None
+
+    def take(self, *tokens: str) -> str | None:
+        token = self.peek(*tokens)
+        if token is not None:
+            self.pos += len(token)
+        return token
+
+    def parse(self) -> Expr:
+        expr = self.sum()
+        self.skip()
+        if self.pos != len(self.text):
+            raise self.fail("unexpected text")
+        return expr
+
+    def sum(self) -> Expr:
+        left = self.product()
+        while (op := self.take("+", "-")) is not None:
+            left = Op(op, (left, self.product()))
+        return left
+
+    def product(self) -> Expr:
+        left = self.unary()
+        while self.peek("**") is None and (op := self.take("*", "/")) is not None:
+            left = Op(op, (left, self.unary()))
+        return left
+
+    def unary(self) -> Expr:
+        if self.take("-") is not None:
+            inner = self.unary()
+            return Num(-inner.value) if isinstance(inner, Num) else Op("neg", (inner,))
+        if self.take("+") is not None:
+            return self.unary()
+        return self.power()
+
+    def power(self) -> Expr:
+        base = self.primary()
+        if self.take("**", "^") is not None:
+            return Op("**", (base, self.unary()))
+        return base
+
+    def primary(self) -> Expr:
+        self.skip()
+        if self.take("(") is not None:
+            inner = self.sum()
+            if self.take(")") is None:
+                raise self.fail("missing ')'")
+            return inner
+        if (number := _NUMBER_RE.match(self.text, self.pos)) is not None:
+            self.pos = number.end()
+            return Num(float(number.group(0)))
+        deriv = _DERIV_RE.match(self.text, self.pos)
+        if deriv is not None:
+            groups = deriv.groups()
+            top, bottom = _ref(groups[:4]), _ref(groups[4:])
+            # A derivative, unless "d..." is itself a name (then it is divided by "d...").
+            if not self.known("d" + top.name):
+                self.pos = deriv.end()
+                return Deriv(top, bottom)
+        ref = _REF_RE.match(self.text, self.pos)
+        if ref is None:
+            raise self.fail("expected a number, a name or '('")
+        name = ref.group(1)
+        after = ref.end(1)
+        if self.text.startswith("(", after) and (name in FUNCTIONS or name in STATES):
+            self.pos = after + 1
+            if name in STATES:
+                of = self.primary()
+                if not isinstance(of, Ref):
+                    raise self.fail(f"{name}(...) takes a parameter's name")
+                if self.take(")") is None:
+                    raise self.fail("missing ')'")
+                return State(name, of)
+            args = [self.sum()]
+            while self.take(",") is not None:
+                args.append(self.sum())
+            if self.take(")") is None:
+                raise self.fail("missing ')'")
+            if name != "sum" and len(args) != 1:
+                raise self.fail(f"{name} takes one argument")
+            return Op(name, tuple(args))
+        self.pos = ref.end()
+        return _ref(ref.groups())
+
+
+def parse(text: str, known: Callable[[str], bool]) -> Expr:
+    """Read a quantity; ``known(name)`` tells a name such as ``dE`` (then ``dE/dw`` is a division)
+    from the start of a derivative."""
+    if not isinstance(text, str) or not text.strip():
+        raise ReferenceError_(f"a quantity must be a non-empty string, got {text!r}")
+    return _Parser(text, known).parse()
+
+
+def refs_in(expr: Expr) -> list[Ref]:
+    """Every reference in an expression, in order."""
+    if isinstance(expr, Ref):
+        return [expr]
+    if isinstance(expr, Deriv):
+        return [expr.top, expr.bottom]
+    if isinstance(expr, State):
+        return [expr.of]
+    if isinstance(expr, Op):
+        return [r for a in expr.args for r in refs_in(a)]
+    return []

@@ -1,0 +1,535 @@
+"""A worked-example file, read and validated: the setup, the names, and the printed numbers.
+
+The format is documented in ``docs/worked-example-format.md``. Every error names the file and
+the entry it is about, and nothing is replayed until the whole file is valid.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+ACTIVATIONS = ("sigmoid", "tanh", "relu", "identity", "softmax")
+LOSSES = ("squared_error", "cross_entropy")
+REDUCTIONS = ("sum", "mean")
+OPTIMIZERS = ("sgd", "adam")
+MAX_STEPS = 10  # steps worked by hand; a longer run is a training loop (stop_below)
+
+
+class WorkedExampleError(ValueError):
+    """A worked-example file that cannot be checked; the message names the file and entry."""
+
+
+@dataclass(frozen=True)
+class LayerSpec:
+    """One layer: its weights (a row per neuron), its bias (``None``: none; a float: ONE bias
+    shared by the layer; a list: one per neuron), activation, what is frozen, and its names."""
+
+    activation: str
+    weights: list[list[float]]
+    bias: float | list[float] | None
+    frozen: frozenset[str]  # "weights" and/or "bias"
+    weight_names: list[list[str]]
+    bias_names: list[str]  # one name (shared) or one per neuron
+    z_names: list[str]
+    a_names: list[str]
+
+    @property
+    def width(self) -> int:
+        return len(self.weights)
+
+    @property
+    def shared_bias(self) -> bool:
+        return isinstance(self.bias, float)
+
+
+@dataclass(frozen=True)
+class LossSpec:
+    kind: str  # squared_error | cross_entropy
+    half: bool
+    outputs: str  # how one sample's output terms combine: sum | mean
+    batch: str  # how the samples' losses combine: sum | mean
+    name: str
+    term_names: list[str]
+
+
+@dataclass(frozen=True)
+class OptimizerSpec:
+    name: str
+    kind: str  # sgd | adam
+    lr: float
+    betas: tuple[float, float] = (0.9, 0.999)
+    eps: float = 1e-8
+    bias_correction: bool = True
+
+
+@dataclass(frozen=True)
+class LoopSpec:
+    """Train until the loss is below ``stop_below`` (checked before each update), or past
+    ``max_epochs``."""
+
+    stop_below: float
+    max_epochs: int
+
+
+@dataclass(frozen=True)
+class PrintedSpec:
+    """A number the document printed: the quantity it claims to be, where, the text as printed,
+    the document's own formula (optional) and the optimizer run it belongs to."""
+
+    index: int
+    quantity: str
+    where: str
+    text: str
+    formula: str
+    run: str
+
+    @property
+    def number(self) -> float:
+        return float(self.text.replace("−", "-"))
+
+    @property
+    def unit(self) -> float:
+        """One unit in the last printed digit."""
+        match = _NUMBER.fullmatch(self.text.replace("−", "-"))
+        assert match is not None
+        decimals = len(match.group(1) or "")
+        exponent = int(match.group(2) or 0)
+        return 10.0 ** (exponent - decimals)
+
+    def label(self) -> str:
+        return f"printed[{self.index}] ({self.quantity!r} at {self.where!r})"
+
+
+_NUMBER = re.compile(r"-?\d*(?:\.(\d*))?(?:[eE]([-+]?\d+))?")
+
+
+@dataclass(frozen=True)
+class WorkedExample:
+    """A whole worked-example file."""
+
+    id: str
+    title: str
+    summary: str
+    source: str
+    input_names: list[str]
+    target_names: list[str]
+    layers: list[LayerSpec]
+    inputs: list[list[float]]  # one row per sample
+    targets: list[list[float]]
+    loss: LossSpec
+    optimizers: list[OptimizerSpec]
+    steps: int
+    loop: LoopSpec | None
+    aliases: dict[str, str]
+    printed: list[PrintedSpec]
+    origin: str = "<mapping>"
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def batch(self) -> int:
+        return len(self.inputs)
+
+
+def read(path: str | Path) -> WorkedExample:
+    """Read and validate a worked-example TOML file."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise WorkedExampleError(f"{path}: cannot read the file: {exc.strerror or exc}") from exc
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise WorkedExampleError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise WorkedExampleError(
+            f"{path}:{_toml_position(exc)}: TOML syntax error: {_toml_message(exc)}"
+        ) from exc
+    return from_mapping(data, origin=str(path), default_id=path.stem)
+
+
+def _toml_position(exc: Exception) -> str:
+    line, column = getattr(exc, "lineno", None), getattr(exc, "colno", None)
+    if line is None:
+        match = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
+        if match is None:
+            return ""
+        line, column = int(match.group(1)), int(match.group(2))
+    return f"{line}:{column}"
+
+
+def _toml_message(exc: Exception) -> str:
+    message = getattr(exc, "msg", None) or str(exc)
+    return re.sub(r"\s*\(at line \d+, column \d+\)", "", str(message))
+
+
+class _Reader:
+    """Validation helpers that name the file and the entry in every error."""
+
+    def __init__(self, origin: str) -> None:
+        self.origin = origin
+
+    def error(self, where: str, message: str) -> WorkedExampleError:
+        return WorkedExampleError(f"{self.origin}: {where}: {message}")
+
+    def table(self, data: Mapping[str, Any], key: str, where: str, required: bool = True) -> dict[str, Any]:
+        value = data.get(key)
+        if value is None:
+            if required:
+                raise self.error(where, f"missing table [{key}]")
+            return {}
+        if not isinstance(value, Mapping):
+            raise self.error(where, f"{key} must be a table")
+        return dict(value)
+
+    def number(self, value: Any, where: str) -> float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            raise self.error(where, f"expected a finite number, got {value!r}")
+        return float(value)
+
+    def vector(self, value: Any, where: str, length: int | None = None) -> list[float]:
+        if not isinstance(value, list):
+            raise self.error(where, f"expected a list of numbers, got {value!r}")
+        if length is not None and len(value) != length:
+            raise self.error(where, f"expected {length} numbers, got {len(value)}")
+        return [self.number(v, f"{where}[{i}]") for i, v in enumerate(value)]
+
+    def choice(self, value: Any, options: Sequence[str], where: str) -> str:
+        if value not in options:
+            raise self.error(where, f"expected one of {', '.join(options)}, got {value!r}")
+        return str(value)
+
+    def names(self, value: Any, count: int, where: str, default: list[str]) -> list[str]:
+        if value is None:
+            return default
+        if not isinstance(value, list) or len(value) != count or not all(isinstance(v, str) for v in value):
+            raise self.error(where, f"expected {count} names, got {value!r}")
+        return list(value)
+
+    def unknown_keys(self, data: Mapping[str, Any], allowed: Sequence[str], where: str) -> None:
+        extra = sorted(set(data) - set(allowed))
+        if extra:
+            raise self.error(where, f"unknown key(s) {extra}; allowed: {', '.join(allowed)}")
+
+
+_TOP = (
+    "id",
+    "title",
+    "summary",
+    "source",
+    "network",
+    "data",
+    "loss",
+    "optimizer",
+    "training",
+    "aliases",
+    "printed",
+)
+
+
+def from_mapping(
+    data: Mapping[str, Any], origin: str = "<mapping>", default_id: str = "example"
+) -> WorkedExample:
+    """Validate an already-parsed worked example (the same structure as the TOML file)."""
+    r = _Reader(origin)
+    if not isinstance(data, Mapping):
+        raise r.error("file", "expected a table at the top level")
+    r.unknown_keys(data, _TOP, "top level")
+    network = r.table(data, "network", "top level")
+    r.unknown_keys(network, ("inputs", "input_names", "layers"), "[network]")
+    n_in = network.get("inputs")
+    if isinstance(n_in, bool) or not isinstance(n_in, int) or n_in < 1:
+        raise r.error("[network]", f"inputs must be a positive whole number, got {n_in!r}")
+    input_names = r.names(
+        network.get("input_names"), n_in, "[network] input_names", [f"x{k + 1}" for k in range(n_in)]
+    )
+    raw_layers = network.get("layers")
+    if not isinstance(raw_layers, list) or not raw_layers:
+        raise r.error("[network]", "layers must be a non-empty array of tables ([[network.layers]])")
+    layers = []
+    width = n_in
+    for i, raw in enumerate(raw_layers):
+        layer = _layer(r, raw, i, width, len(raw_layers))
+        layers.append(layer)
+        width = layer.width
+    for i, layer in enumerate(layers[:-1]):
+        if layer.activation == "softmax":
+            raise r.error(f"[[network.layers]] {i + 1}", "softmax is only supported on the output layer")
+
+    loss = _loss(r, r.table(data, "loss", "top level"), layers[-1])
+    n_out = layers[-1].width
+    inputs, targets, target_names = _data(r, r.table(data, "data", "top level"), n_in, n_out, loss)
+    optimizers = _optimizers(r, data.get("optimizer"))
+    steps, loop = _training(r, r.table(data, "training", "top level", required=False))
+    aliases = r.table(data, "aliases", "top level", required=False)
+    for name, text in aliases.items():
+        if not isinstance(text, str):
+            raise r.error(
+                f"[aliases] {name}", f"an alias stands for a quantity written as a string, got {text!r}"
+            )
+    printed = _printed(r, data.get("printed"), {o.name for o in optimizers}, optimizers[0].name)
+    ident = data.get("id", default_id)
+    title = data.get("title", ident)
+    for key, value in (("id", ident), ("title", title)):
+        if not isinstance(value, str) or not value:
+            raise r.error("top level", f"{key} must be a non-empty string, got {value!r}")
+    return WorkedExample(
+        id=ident,
+        title=title,
+        summary=str(data.get("summary", "")),
+        source=str(data.get("source", "")),
+        input_names=input_names,
+        target_names=target_names,
+        layers=layers,
+        inputs=inputs,
+        targets=targets,
+        loss=loss,
+        optimizers=optimizers,
+        steps=steps,
+        loop=loop,
+        aliases=aliases,
+        printed=printed,
+        origin=origin,
+    )
+
+
+_LAYER_KEYS = ("activation", "weights", "bias", "frozen", "weight_names", "bias_names", "z_names", "a_names")
+
+
+def _layer(r: _Reader, raw: Any, i: int, n_in: int, n_layers: int) -> LayerSpec:
+    where = f"[[network.layers]] {i + 1}"
+    if not isinstance(raw, Mapping):
+        raise r.error(where, "expected a table")
+    r.unknown_keys(raw, _LAYER_KEYS, where)
+    activation = r.choice(raw.get("activation", "identity"), ACTIVATIONS, f"{where} activation")
+    rows = raw.get("weights")
+    if not isinstance(rows, list) or not rows:
+        raise r.error(where, "weights must be a list with one row of weights per neuron")
+    weights = [r.vector(row, f"{where} weights[{j}]") for j, row in enumerate(rows)]
+    for j, row in enumerate(weights):
+        if len(row) != n_in:
+            s = "" if n_in == 1 else "s"
+            source = "the network's inputs" if i == 0 else f"layer {i}'s {n_in} neuron{s}"
+            raise r.error(
+                where, f"weights[{j}] has {len(row)} weights, but the layer reads {n_in} value{s} ({source})"
+            )
+    width = len(weights)
+    layer_no = i + 1
+    raw_bias = raw.get("bias")
+    bias: float | list[float] | None
+    if raw_bias is None:
+        bias = None
+        default_bias_names: list[str] = []
+    elif isinstance(raw_bias, list):
+        bias = r.vector(raw_bias, f"{where} bias", width)
+        default_bias_names = [f"b{layer_no}_{j + 1}" for j in range(width)]
+    else:
+        bias = r.number(raw_bias, f"{where} bias")
+        default_bias_names = [f"b{layer_no}"]
+    frozen_raw = raw.get("frozen", False)
+    if frozen_raw is True:
+        frozen = frozenset({"weights", "bias"})
+    elif frozen_raw is False:
+        frozen = frozenset()
+    elif isinstance(frozen_raw, list) and set(frozen_raw) <= {"weights", "bias"}:
+        frozen = frozenset(frozen_raw)
+    else:
+        raise r.error(
+            where, f'frozen must be true, false or a list of "weights" and "bias", got {frozen_raw!r}'
+        )
+    sep = "" if width <= 9 and n_in <= 9 else "_"
+    default_w = [[f"W{layer_no}_{j + 1}{sep}{k + 1}" for k in range(n_in)] for j in range(width)]
+    raw_wn = raw.get("weight_names")
+    if raw_wn is None:
+        weight_names = default_w
+    elif (
+        isinstance(raw_wn, list)
+        and len(raw_wn) == width
+        and all(
+            isinstance(row, list) and len(row) == n_in and all(isinstance(n, str) for n in row)
+            for row in raw_wn
+        )
+    ):
+        weight_names = [list(row) for row in raw_wn]
+    else:
+        raise r.error(where, f"weight_names must be {width} rows of {n_in} names, like weights")
+    raw_bn = raw.get("bias_names")
+    if raw_bn is not None and bias is None:
+        raise r.error(where, "bias_names given for a layer without a bias")
+    if isinstance(raw_bn, str):
+        raw_bn = [raw_bn]
+    bias_names = r.names(raw_bn, len(default_bias_names), f"{where} bias_names", default_bias_names)
+    z_names = r.names(
+        raw.get("z_names"), width, f"{where} z_names", [f"z{layer_no}_{j + 1}" for j in range(width)]
+    )
+    a_names = r.names(
+        raw.get("a_names"), width, f"{where} a_names", [f"a{layer_no}_{j + 1}" for j in range(width)]
+    )
+    return LayerSpec(activation, weights, bias, frozen, weight_names, bias_names, z_names, a_names)
+
+
+def _loss(r: _Reader, raw: dict[str, Any], output: LayerSpec) -> LossSpec:
+    where = "[loss]"
+    r.unknown_keys(raw, ("kind", "half", "outputs", "batch", "name", "term_names"), where)
+    kind = r.choice(raw.get("kind"), LOSSES, f"{where} kind")
+    half = raw.get("half", False)
+    if not isinstance(half, bool):
+        raise r.error(where, f"half must be true or false, got {half!r}")
+    if kind == "cross_entropy":
+        if output.activation != "softmax":
+            raise r.error(where, 'cross_entropy needs a softmax output layer (activation = "softmax")')
+        if half:
+            raise r.error(where, "half applies to squared_error only")
+    outputs = r.choice(raw.get("outputs", "sum"), REDUCTIONS, f"{where} outputs")
+    batch = r.choice(raw.get("batch", "mean"), REDUCTIONS, f"{where} batch")
+    name = raw.get("name", "E")
+    if not isinstance(name, str) or not re.fullmatch(r"[^\W\d]\w*", name):
+        raise r.error(where, f"name must be a plain name such as E or L, got {name!r}")
+    term_names = r.names(
+        raw.get("term_names"),
+        output.width,
+        f"{where} term_names",
+        [f"{name}_{j + 1}" for j in range(output.width)],
+    )
+    return LossSpec(kind, half, outputs, batch, name, term_names)
+
+
+def _data(
+    r: _Reader, raw: dict[str, Any], n_in: int, n_out: int, loss: LossSpec
+) -> tuple[list[list[float]], list[list[float]], list[str]]:
+    where = "[data]"
+    r.unknown_keys(raw, ("inputs", "targets", "target_names"), where)
+    xs, ts = raw.get("inputs"), raw.get("targets")
+    if not isinstance(xs, list) or not xs:
+        raise r.error(
+            where, "inputs must be one sample (a list of numbers) or a batch (a list of such lists)"
+        )
+    batch = isinstance(xs[0], list)
+    samples = xs if batch else [xs]
+    inputs = [
+        r.vector(x, f"{where} inputs[{s}]" if batch else f"{where} inputs", n_in)
+        for s, x in enumerate(samples)
+    ]
+    if not isinstance(ts, list) or not ts:
+        raise r.error(where, "targets must mirror inputs: one list of targets per sample")
+    if batch != isinstance(ts[0], list) or (batch and len(ts) != len(inputs)):
+        raise r.error(
+            where, f"targets must mirror inputs: {len(inputs)} sample(s), each a list of {n_out} targets"
+        )
+    t_samples = ts if batch else [ts]
+    targets = [
+        r.vector(t, f"{where} targets[{s}]" if batch else f"{where} targets", n_out)
+        for s, t in enumerate(t_samples)
+    ]
+    if loss.kind == "cross_entropy":
+        for s, t in enumerate(targets):
+            if any(v < 0 for v in t) or abs(sum(t) - 1.0) > 1e-9:
+                raise r.error(
+                    f"{where} targets[{s}]",
+                    "cross_entropy targets are probabilities that add up to 1 (one-hot)",
+                )
+    names = r.names(
+        raw.get("target_names"), n_out, f"{where} target_names", [f"t{j + 1}" for j in range(n_out)]
+    )
+    return inputs, targets, names
+
+
+def _optimizers(r: _Reader, raw: Any) -> list[OptimizerSpec]:
+    if raw is None:
+        raise r.error("top level", "missing [[optimizer]] (the optimizer the document uses)")
+    entries = [raw] if isinstance(raw, Mapping) else raw
+    if not isinstance(entries, list) or not entries:
+        raise r.error("[[optimizer]]", "expected one or more tables")
+    out = []
+    for i, entry in enumerate(entries):
+        where = f"[[optimizer]] {i + 1}"
+        if not isinstance(entry, Mapping):
+            raise r.error(where, "expected a table")
+        r.unknown_keys(entry, ("name", "kind", "lr", "betas", "eps", "bias_correction"), where)
+        kind = r.choice(entry.get("kind"), OPTIMIZERS, f"{where} kind")
+        name = entry.get("name", kind)
+        if not isinstance(name, str) or not name:
+            raise r.error(where, f"name must be a non-empty string, got {name!r}")
+        lr = r.number(entry.get("lr"), f"{where} lr")
+        if kind == "sgd":
+            extra = sorted(set(entry) & {"betas", "eps", "bias_correction"})
+            if extra:
+                raise r.error(where, f"{extra} apply to adam only")
+            out.append(OptimizerSpec(name, kind, lr))
+            continue
+        betas = r.vector(entry.get("betas", [0.9, 0.999]), f"{where} betas", 2)
+        if not all(0.0 <= b < 1.0 for b in betas):
+            raise r.error(where, f"betas must lie in [0, 1), got {betas}")
+        eps = r.number(entry.get("eps", 1e-8), f"{where} eps")
+        correction = entry.get("bias_correction", True)
+        if not isinstance(correction, bool):
+            raise r.error(where, f"bias_correction must be true or false, got {correction!r}")
+        out.append(OptimizerSpec(name, kind, lr, (betas[0], betas[1]), eps, correction))
+    names = [o.name for o in out]
+    if len(set(names)) != len(names):
+        raise r.error("[[optimizer]]", f"two optimizers share a name: {names}; give each a name")
+    return out
+
+
+def _training(r: _Reader, raw: dict[str, Any]) -> tuple[int, LoopSpec | None]:
+    where = "[training]"
+    r.unknown_keys(raw, ("steps", "stop_below", "max_epochs"), where)
+    steps = raw.get("steps", 1)
+    if isinstance(steps, bool) or not isinstance(steps, int) or not 0 <= steps <= MAX_STEPS:
+        raise r.error(where, f"steps must be a whole number from 0 to {MAX_STEPS}, got {steps!r}")
+    if "stop_below" not in raw and "max_epochs" not in raw:
+        return steps, None
+    stop = r.number(raw.get("stop_below"), f"{where} stop_below")
+    most = raw.get("max_epochs", 10_000)
+    if isinstance(most, bool) or not isinstance(most, int) or not 1 <= most <= 1_000_000:
+        raise r.error(where, f"max_epochs must be a whole number from 1 to 1000000, got {most!r}")
+    return steps, LoopSpec(stop, most)
+
+
+def _printed(r: _Reader, raw: Any, runs: set[str], default_run: str) -> list[PrintedSpec]:
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        raise r.error("printed", "expected an array of tables ([[printed]] or printed = [{...}, ...])")
+    items = []
+    for i, entry in enumerate(raw):
+        where = f"printed[{i}]"
+        if not isinstance(entry, Mapping):
+            raise r.error(where, "expected a table with quantity, where and printed")
+        r.unknown_keys(entry, ("quantity", "where", "printed", "formula", "run"), where)
+        quantity = entry.get("quantity")
+        if not isinstance(quantity, str) or not quantity.strip():
+            raise r.error(where, f"quantity must name what the number claims to be, got {quantity!r}")
+        where = f"printed[{i}] ({quantity})"
+        text = entry.get("printed")
+        if isinstance(text, (int, float)) and not isinstance(text, bool):
+            raise r.error(
+                where, f'write the printed number as a string ("{text}") so that its last digit counts'
+            )
+        if (
+            not isinstance(text, str)
+            or _NUMBER.fullmatch(text.strip().replace("−", "-")) is None
+            or not any(c.isdigit() for c in text)
+        ):
+            raise r.error(where, f'printed must be a number as printed, such as "0.05540", got {text!r}')
+        place = entry.get("where", "")
+        formula = entry.get("formula", "")
+        run = entry.get("run", default_run)
+        for key, value in (("where", place), ("formula", formula), ("run", run)):
+            if not isinstance(value, str):
+                raise r.error(where, f"{key} must be a string, got {value!r}")
+        if run not in runs:
+            raise r.error(where, f"run {run!r} is not an optimizer's name; choose from {sorted(runs)}")
+        items.append(PrintedSpec(i, quantity.strip(), place, text.strip(), formula.strip(), run))
+    return items

@@ -5,11 +5,11 @@ A worked example is a TOML file (``docs/worked-example-format.md``): the network
 optimizer and steps, then every number the document printed, each naming the quantity it claims
 to be. ``check`` replays the setup with chainrule and classifies every printed number.
 
->>> report = check("001")
+>>> report = check("000")
 >>> report.counts["wrong"] > 0, report.first_wrong is not None
 (True, True)
->>> report.items[0].cls
-'exact'
+>>> report.items[0].printed.quantity, report.items[0].cls
+('z_h1[1]', 'exact')
 """
 
 from __future__ import annotations
@@ -125,7 +125,14 @@ def _walk(key: Key) -> list[Key]:
 
 
 def check(source: str | Path | Mapping[str, Any], catalogue: list[Mistake] | None = None) -> Report:
-    """Replay a worked example with chainrule and classify every number it printed."""
+    """Replay a worked example with chainrule and classify every number it printed.
+
+    ``source`` is a TOML file, a shipped example's id, or the file's content as a mapping.
+
+    >>> report = check("000")
+    >>> [(v.printed.quantity, v.mistake.id) for v in report.items if v.cls == "conceptual"]
+    [('dE/db1', 'shared_bias_averaged')]
+    """
     ex = load(source)
     ledgers = {run.name: Ledger(ex, run) for run in ex.optimizers}
     keys: list[Key] = []

@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -159,7 +160,7 @@ class Judge:
         overrides: dict[Key, float] | None = None,
         cut: bool = True,
         use_formula: bool = True,
-        ignore: set[Key] | frozenset[Key] = frozenset(),
+        ignore: AbstractSet[Key] = frozenset(),
     ) -> tuple[float, list[int]]:
         """Item ``i``'s quantity computed by ``ledger`` from the numbers printed before it (by
         the document's formula if it states one and ``use_formula``, else by the textbook rule;
@@ -199,11 +200,25 @@ class Judge:
             v.cls = "repeat"
             if not same:
                 v.explanation = f"right here ({fmt(v.value, v.printed)}), unlike its first printing"
+            elif original.wrong:
+                v.explanation = (
+                    f"repeats a wrong number ({original.cls}; the replay gives {fmt(v.value, v.printed)})"
+                )
             elif v.printed.text != original.printed.text:
                 v.explanation = "the same number, printed to other digits"
             return
         v.cls, v.typo_kind = "typo", "copied wrong"
         v.explanation = f"copied wrong: first printed as {original.printed.text} ({original.printed.where})"
+        # Later steps that read this quantity are judged from what the document meant, unless one
+        # of them used the miscopied number.
+        i, meant = v.printed.index, self.meant.get(original.printed.index, original.printed.number)
+        readers = self._readers(i)
+        if not any(
+            within(self.items[j], self.redo(j, ledger)[0], 1.0)
+            and not within(self.items[j], self.redo(j, ledger, overrides={v.key: meant})[0], 1.0)
+            for j, ledger in readers
+        ):
+            self.meant[i] = meant
 
     def _judge(self, i: int, v: Verdict) -> None:
         p = v.printed
@@ -221,7 +236,14 @@ class Judge:
             return
         if v.used and within(p, v.redo, 1.0):
             v.cls = "inherited"
-            v.inherits_from = [j for j in v.used if not within(self.items[j], self.verdicts[j].value, 1.0)]
+            v.inherits_from = sorted(
+                {
+                    self._first_printing(j)
+                    for j in v.used
+                    if abs(self.meant.get(j, self.items[j].number) - self.verdicts[j].value)
+                    > self.items[j].unit * (1 + 1e-9)
+                }
+            )
             if v.inherits_from:
                 names = ", ".join(f"{self.items[j].quantity} = {self.items[j].text}" for j in v.inherits_from)
                 v.explanation = (
@@ -240,7 +262,9 @@ class Judge:
         variants = self.variants.get(p.run, [])
         touched = {id(ledger): self._touched(i, ledger) for ledger in variants}
         formula = [True, False] if self.formulas[i] else [False]
-        ways = [(f, True, False) for f in formula] + [(f, True, True) for f in formula] + [(False, False, False)]
+        ways = (
+            [(f, True, False) for f in formula] + [(f, True, True) for f in formula] + [(False, False, False)]
+        )
         for use_formula, cut, recompute in ways:
             for ledger in variants:
                 assert ledger.mistake is not None
@@ -261,7 +285,9 @@ class Judge:
         if meant is not None:
             self.meant[i] = meant
             v.cls, v.typo_kind = "typo", kind
-            v.explanation = f"{kind}: later steps use the right value {fmt(v.value, p)}"
+            v.explanation = (
+                f"{kind}: later steps use the right value, {meant:.12g} (the replay: {fmt(v.value, p)})"
+            )
         elif digit_edit(p, v.value):
             v.explanation += f" (it looks like {digit_edit(p, v.value)})"
 
@@ -281,21 +307,49 @@ class Judge:
                 out.add(key)
         return out
 
+    def _first_printing(self, j: int) -> int:
+        """Item ``j``, or the item it repeats when it repeats the same number."""
+        v = self.verdicts[j]
+        return v.repeat_of if v.repeat_of is not None and v.cls == "repeat" else j
+
+    def _readers(self, i: int) -> list[tuple[int, Ledger]]:
+        """The later items computed from item ``i`` (its own later printings excluded), each with
+        its run's ledger."""
+        out = []
+        for j in range(i + 1, len(self.items)):
+            if self.keys[j] == self.keys[i]:
+                continue
+            ledger = self.ledgers[self.items[j].run]
+            if i in self.redo(j, ledger)[1]:
+                out.append((j, ledger))
+        return out
+
+    def _pending_typos(self, i: int, j: int, ledger: Ledger) -> dict[Key, float]:
+        """The other numbers that item ``j`` reads, printed after item ``i`` (not judged yet), that
+        are one digit-level edit away from their replayed value: each replaced by that value, so
+        that two typos feeding one later step are recognised together."""
+        out = {}
+        for k in self.redo(j, ledger)[1]:
+            if k <= i:
+                continue
+            right = self.truth(self.items[k].run, self.keys[k])
+            if not within(self.items[k], right, 1.0) and digit_edit(self.items[k], right):
+                out[self.keys[k]] = right
+        return out
+
     def _value_later_steps_use(self, i: int, v: Verdict) -> float | None:
         """The right value (as the document would have written it, or the replay's) if a later
         number reads this one and needs that value rather than the printed one; else None."""
         key = self.keys[i]
-        readers = []  # (item, ledger) of the later numbers computed from this one
-        again = []  # later printings of the same quantity
-        for j in range(i + 1, len(self.items)):
-            if self.keys[j] == key:
-                again.append(j)
-                continue
-            ledger = self.ledgers[self.items[j].run]
-            if i in self.redo(j, ledger)[1]:
-                readers.append((j, ledger))
+        again = [j for j in range(i + 1, len(self.items)) if self.keys[j] == key]  # later printings
+        readers = [(j, ledger, self._pending_typos(i, j, ledger)) for j, ledger in self._readers(i)]
+        # What the document would have written: as many significant digits as it printed (one more
+        # or fewer for a dropped or doubled digit), or as many decimals.
         n = len(_shown_digits(v.printed.text).rstrip("0"))
         candidates = [float(f"{x:.{d - 1}e}") for x in (v.redo, v.value) for d in (n, n + 1, n - 1) if d > 0]
+        if "e" not in v.printed.text.lower():
+            decimals = len(v.printed.text.split(".")[1]) if "." in v.printed.text else 0
+            candidates += [round(x, d) for x in (v.redo, v.value) for d in (decimals, decimals + 1)]
         best, best_score = None, 0
         for right in [*candidates, v.redo, v.value]:
             if not math.isfinite(right):
@@ -304,8 +358,8 @@ class Judge:
             for j in again:
                 if within(self.items[j], right, 1.0):
                     score, telling = score + 1, True
-            for j, ledger in readers:
-                if within(self.items[j], self.redo(j, ledger, overrides={key: right})[0], 1.0):
+            for j, ledger, others in readers:
+                if within(self.items[j], self.redo(j, ledger, overrides={**others, key: right})[0], 1.0):
                     score += 1
                     telling = telling or not within(self.items[j], self.redo(j, ledger)[0], 1.0)
             if telling and score > best_score:

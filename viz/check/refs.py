@@ -12,10 +12,11 @@ A quantity is a small arithmetic expression over references to the replayed grap
 - numbers, ``+ - * / ^`` (or ``**``, ``·``, ``×``, ``−``), parentheses and the functions
   ``exp ln log sqrt sigmoid tanh relu abs sum``.
 
->>> parse("0.5 * (t1 - a_o1[1])^2", lambda name: True)
+>>> names = {"t1", "a_o1", "E", "w5"}
+>>> parse("0.5 * (t1 - a_o1[1])^2", names.__contains__)
 Op(op='*', args=(Num(value=0.5), Op(op='**', args=(Op(op='-', args=(Ref(name='t1', sample=None, \
 step=None), Ref(name='a_o1', sample=1, step=None))), Num(value=2.0)))))
->>> str(parse("dE/dw5 - 0.5*m(w5')", lambda name: True))
+>>> str(parse("dE/dw5 - 0.5*m(w5')", names.__contains__))
 "dE/dw5 - 0.5 * m(w5')"
 """
 
@@ -188,8 +189,7 @@ class _Parser:
 
     def unary(self) -> Expr:
         if self.take("-") is not None:
-            inner = self.unary()
-            return Num(-inner.value) if isinstance(inner, Num) else Op("neg", (inner,))
+            return Op("neg", (self.unary(),))
         if self.take("+") is not None:
             return self.unary()
         return self.power()

@@ -57,20 +57,28 @@ def test_a_toml_syntax_error_names_file_line_and_column(tmp_path: Path) -> None:
 def test_an_unknown_quantity_names_the_entry_and_the_nearest_names() -> None:
     data = edited(("printed", 0, "quantity"), "dE/dw_1")
     data["network"]["layers"][0]["weight_names"] = [["w1", "w2"]]
-    with pytest.raises(WorkedExampleError, match=r"printed\[0\].*unknown name 'w_1'.*nearest known names: w1"):
+    with pytest.raises(
+        WorkedExampleError, match=r"printed\[0\].*unknown name 'w_1'.*nearest known names: w1"
+    ):
         check(data)
 
 
 def test_a_formula_with_an_unknown_name_is_an_error() -> None:
     data = edited(("printed", 0, "formula"), "sigmoid(zz)")
-    with pytest.raises(WorkedExampleError, match=r"printed\[0\] \('o' at 'forward'\): formula: unknown name 'zz'"):
+    with pytest.raises(
+        WorkedExampleError, match=r"printed\[0\] \('o' at 'forward'\): formula: unknown name 'zz'"
+    ):
         check(data)
 
 
 @pytest.mark.parametrize(
     ("path", "value", "message"),
     [
-        (("network", "layers", 0, "weights"), [[0.1, 0.2, 0.3]], r"layers\]\] 1: weights\[0\] has 3 weights, but"),
+        (
+            ("network", "layers", 0, "weights"),
+            [[0.1, 0.2, 0.3]],
+            r"layers\]\] 1: weights\[0\] has 3 weights, but",
+        ),
         (("network", "layers", 0, "bias"), [0.3, 0.4], r"bias: expected 1 numbers, got 2"),
         (("data", "targets"), [1.0, 0.0], r"\[data\] targets: expected 1 numbers, got 2"),
         (("printed", 0, "printed"), "about 0.6", r"printed\[0\] \(o\): printed must be a number as printed"),
@@ -90,7 +98,10 @@ def test_bad_entries_are_named(path: tuple[Any, ...], value: Any, message: str) 
 def test_a_second_layer_whose_weights_do_not_match_the_first_is_named() -> None:
     data = good()
     data["network"]["layers"].append({"activation": "sigmoid", "weights": [[1.0, 2.0]]})
-    with pytest.raises(WorkedExampleError, match=r"layers\]\] 2: weights\[0\] has 2 weights, but the layer reads 1 value \(layer 1's 1 neuron\)"):
+    with pytest.raises(
+        WorkedExampleError,
+        match=r"layers\]\] 2: weights\[0\] has 2 weights, but the layer reads 1 value \(layer 1's 1 neuron\)",
+    ):
         check(data)
 
 
@@ -124,7 +135,9 @@ def test_the_command_line_writes_nothing_for_a_bad_file(
     assert "not a shipped example (000, 001, 002, 003)" in capsys.readouterr().err
 
 
-def test_the_command_line_reports_json_html_and_markdown(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_command_line_reports_json_html_and_markdown(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     html, md = tmp_path / "r.html", tmp_path / "r.md"
     assert main([str(EXAMPLE), "--json", "--html", str(html), "--md", str(md)]) == 1
     data = json.loads(capsys.readouterr().out)
@@ -142,7 +155,9 @@ def test_the_command_line_reports_json_html_and_markdown(tmp_path: Path, capsys:
         "repeat_of",
         "explanation",
     }
-    assert data["counts"]["wrong"] == sum(i["class"] in ("slip", "typo", "inherited", "conceptual") for i in data["items"])
+    assert data["counts"]["wrong"] == sum(
+        i["class"] in ("slip", "typo", "inherited", "conceptual") for i in data["items"]
+    )
     assert html.read_text(encoding="utf-8").count("<tr class=") >= len(data["items"])
     assert "| # | where | quantity |" in md.read_text(encoding="utf-8")
 
@@ -168,8 +183,10 @@ atoms = (
 )
 expressions = st.recursive(
     atoms,
-    lambda inner: st.builds(Op, st.sampled_from(["+", "-", "*", "/", "**"]), st.tuples(inner, inner))
-    | st.builds(Op, st.sampled_from(["exp", "ln", "neg"]), st.tuples(inner)),
+    lambda inner: (
+        st.builds(Op, st.sampled_from(["+", "-", "*", "/", "**"]), st.tuples(inner, inner))
+        | st.builds(Op, st.sampled_from(["exp", "ln", "neg"]), st.tuples(inner))
+    ),
     max_leaves=6,
 )
 

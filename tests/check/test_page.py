@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import re
-import subprocess
 from pathlib import Path
-
-import pytest
 
 from viz.check import check
 from viz.check.report import page
 
-from ..walkthrough.test_browser import BROWSER, FLAGS
+from ..browser import needs_browser, rendered
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "tanh_neuron_check.toml"
 
@@ -25,29 +22,21 @@ def test_the_page_is_self_contained() -> None:
 
 def test_labels_are_escaped() -> None:
     report = check(EXAMPLE)
-    report.items[0].printed = type(report.items[0].printed)(0, "n", "<img src=x onerror=alert(1)>", "0.8814", "", "sgd")
+    report.items[0].printed = type(report.items[0].printed)(
+        0, "n", "<img src=x onerror=alert(1)>", "0.8814", "", "sgd"
+    )
     html = page(report)
     assert "<img" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
 
 
-@pytest.mark.skipif(BROWSER is None, reason="no chromium installed (CI installs Debian's chromium)")
+@needs_browser
 def test_the_page_renders_in_a_headless_browser(tmp_path: Path) -> None:
     report = check(EXAMPLE)
     path = tmp_path / "check.html"
     path.write_text(page(report), encoding="utf-8")
-    assert BROWSER is not None
-    result = subprocess.run(
-        [BROWSER, *FLAGS, f"--user-data-dir={tmp_path / 'profile'}", "--dump-dom", path.as_uri()],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr[-2000:]
-    dom = result.stdout
+    dom = rendered(path, tmp_path / "profile")
     first = report.first_wrong
     assert first is not None and f"First wrong step: {first.printed.quantity}" in dom
     for cls in ("slip", "conceptual", "inherited"):
         assert f'data-class="{cls}"' in dom
     assert dom.count("<tr class=") == len(report.items) + report.counts["wrong"] + report.counts["rounding"]
-    assert [line for line in result.stderr.splitlines() if "CONSOLE" in line or "Uncaught" in line] == []

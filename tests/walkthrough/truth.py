@@ -130,6 +130,7 @@ def truth_002() -> dict[str, float]:
     delta = 2 * (a - y) * a * (1 - a)
     g = [delta * a1, delta * a2, delta]
     t = {
+        **{f"W1_{j + 1}{k + 1}*x{k + 1}": row[k] * x[k] for j, row in enumerate(W1) for k in range(3)},
         "z1": z1,
         "z2": z2,
         "a1": a1,
@@ -141,6 +142,7 @@ def truth_002() -> dict[str, float]:
         "C": (a - y) ** 2,
         "dC/da": 2 * (a - y),
         "da/dz": a * (1 - a),
+        "dz/db2": 1.0,
         "dC/dW2_1": g[0],
         "dC/dW2_2": g[1],
         "dC/db2": g[2],
@@ -196,6 +198,7 @@ def truth_003() -> dict[str, float]:
         for k in range(2):
             t[f"dW2_{j + 1}{k + 1}"] = d3[j] * a2[k]
             t[f"W2_{j + 1}{k + 1}+"] = W2[j][k] - 0.1 * d3[j] * a2[k]
+            t[f"W2_{j + 1}{k + 1} change"] = -0.1 * d3[j] * a2[k]
     return t
 
 

@@ -2,7 +2,8 @@
 
 ``python -m viz.walkthrough`` replays all four documents on built-in defaults and writes, per
 document, SVG graphs (before and after backward), a Markdown report and a self-contained HTML
-page, each ending with an errata table of the numbers the document gets wrong.
+page. Each report leads with ``viz.check``'s verdict on the numbers the document printed: the
+first wrong step, the wrong numbers, then those off by rounding.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import TextIO
 
 from ..numbers import Format, number_formatter
 from . import example_000, example_001, example_002, example_003
-from .model import Erratum, Printed, Replay
+from .model import Replay
 from .report import markdown, page, text, write
 
 EXAMPLES: dict[str, Callable[[Format], Replay]] = {
@@ -55,4 +56,4 @@ def walkthrough(
     return replays
 
 
-__all__ = ["EXAMPLES", "Erratum", "Printed", "Replay", "markdown", "page", "text", "walkthrough"]
+__all__ = ["EXAMPLES", "Replay", "markdown", "page", "text", "walkthrough"]

@@ -11,7 +11,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
         prog="python -m viz.walkthrough",
         description="Replay the worked examples with chainrule: tables, chain-rule breakdowns, "
-        "SVG graphs and a report with errata per document.",
+        "SVG graphs and a report per document that leads with the numbers the document gets wrong.",
     )
     parser.add_argument("--doc", choices=sorted(EXAMPLES), action="append", help="a document (default: all)")
     parser.add_argument("--out", default="walkthrough", help="output folder (default: walkthrough)")

@@ -9,8 +9,9 @@ from __future__ import annotations
 from autograd import Value, grad
 from nn import MLP, SGD, half_squared_error
 
+from ..check import check
 from ..numbers import Format
-from .model import Printed, Replay
+from .model import Replay
 from .recorder import Recorder, name_half_squared_error, name_layer, name_parameters, textbook_names
 
 TITLE = "A 2-2-1 network on a mini-batch of two, with one shared hidden bias"
@@ -24,66 +25,6 @@ SGD(net.parameters(), lr=0.5).step()"""
 
 X = [[0.05, 0.10], [0.80, 0.20]]
 Y = [0.01, 0.99]
-
-TRUNCATED = "truncated instead of rounded"
-CARRIED = "carries an earlier slip (rounded or wrong inputs)"
-Y2 = "follows from the wrong ŷ2 = 0.75798 (true 0.757954)"
-PRINTED = [
-    Printed("z_h1[1]", "step 1, sample 1", "0.3775"),
-    Printed("a_h1[1]", "step 1, sample 1", "0.59326", TRUNCATED),
-    Printed("z_h2[1]", "step 1, sample 1", "0.3925"),
-    Printed("a_h2[1]", "step 1, sample 1", "0.59688"),
-    Printed("y[1]", "step 1, sample 1", "0.75136", TRUNCATED),
-    Printed("E[1]", "step 1, sample 1", "0.27483", "arithmetic slip: ½·0.74136² is 0.27481"),
-    Printed("y[2]", "step 1, sample 2", "0.75798", "slip in the omitted sample-2 pass (true 0.757954)"),
-    Printed("E[2]", "step 1, sample 2", "0.02692"),
-    Printed("E_total", "step 2", "0.150875", "the mean of the wrong E1; the 6th digit is spurious"),
-    Printed("dE/dy[1]", "A.1, sample 1", "0.74136", TRUNCATED),
-    Printed("dy/dz_o1[1]", "A.1, sample 1", "0.18681", TRUNCATED),
-    Printed("delta_o1[1]", "A.1, sample 1", "0.13849", "product of truncated factors"),
-    Printed("dE/dy[2]", "A.1, sample 2", "-0.23202", Y2),
-    Printed("dy/dz_o1[2]", "A.1, sample 2", "0.18345", Y2),
-    Printed("delta_o1[2]", "A.1, sample 2", "-0.04256", Y2),
-    Printed("dE/dw5[1]", "A.2, sample 1", "0.08217"),
-    Printed("a_h1[1]", "A.2, sample 1 (factor)", "0.59326", TRUNCATED),
-    Printed("dE/dw5[2]", "A.2, sample 2", "-0.02659", CARRIED),
-    Printed(
-        "a_h1[2]", "A.2, sample 2 (factor)", "0.62483", "slip: this is sigmoid(0.5101), not sigmoid(0.51)"
-    ),
-    Printed("dE_total/dw5", "A.2", "0.02779", CARRIED),
-    Printed("dE_total/dw6", "A.3", "0.02757", "slip: its own δ values give 0.02754"),
-    Printed("dE_total/db2", "A.3", "0.04797", CARRIED),
-    Printed("dE/da_h1[1]", "B.1, sample 1 (δ_o1·w5)", "0.05540"),
-    Printed("da_h1/dz_h1[1]", "B.1, sample 1", "0.24128", "slip: 0.59326·0.40674 is 0.24130"),
-    Printed("delta_h1[1]", "B.1, sample 1", "0.01337"),
-    Printed("delta_h1[2]", "B.1", "-0.00401", "slip: its own inputs give -0.00399"),
-    Printed("delta_h2[1]", "B.1", "0.01499", CARRIED),
-    Printed("delta_h2[2]", "B.1", "-0.00440", "slip: its own inputs give -0.00437"),
-    Printed("dE/dw1[1]", "B.2, sample 1", "0.00067"),
-    Printed("dE/dw1[2]", "B.2, sample 2", "-0.00321", "carries the wrong δ_h1 of sample 2"),
-    Printed("dE_total/dw1", "B.2", "-0.00127", CARRIED),
-    Printed("dE_total/dw2", "B.3", "0.000265", "averaged truncated terms and the wrong δ_h1 of sample 2"),
-    Printed("dE_total/dw3", "B.3", "-0.00138", "carries the wrong δ_h2 of sample 2"),
-    Printed("dE_total/dw4", "B.3", "0.00031"),
-    Printed(
-        "dE_total/db1",
-        "B.3",
-        "0.00498",
-        "averaged over the two neurons too: a shared bias gets BOTH neurons' δ (true 0.0100011)",
-    ),
-    Printed("w1+", "step 4", "0.150635", "from the wrong gradient"),
-    Printed("w2+", "step 4", "0.1998675", "from the wrong gradient"),
-    Printed("w3+", "step 4", "0.25069"),
-    Printed("w4+", "step 4", "0.299845", "from the rounded gradient"),
-    Printed("w5+", "step 4", "0.386105", "from the wrong gradient"),
-    Printed("w6+", "step 4", "0.436215", "from the wrong gradient"),
-    Printed("b1+", "step 4", "0.34751", "from the halved shared-bias gradient"),
-    Printed("b2+", "step 4", "0.576015", "from the wrong gradient"),
-    Printed("y_new[1]", "step 5", "0.74363", "computed with the wrong b1 (and truncated)"),
-    Printed("E_new[1]", "step 5", "0.26909", "½(0.01 − 0.74363)² is 0.26911 even with the wrong ŷ"),
-    Printed("E[1]", "conclusion table", "0.27483", "repeats the slip of step 1"),
-    Printed("E_new[1]", "conclusion table", "0.26909", "repeats the slip of step 5"),
-]
 
 
 def replay(fmt: Format = ".6f") -> Replay:
@@ -172,4 +113,4 @@ def replay(fmt: Format = ".6f") -> Replay:
     assert isinstance(e_new, Value)
     r.put(step, "y_new[1]", y_new[0].data, "ŷ[1] after the step")
     r.put(step, "E_new[1]", e_new.data, "E[1] after the step", "lower than before")
-    return Replay("000", TITLE, __doc__ or "", CODE, r.steps, r.values, r.figures, PRINTED)
+    return Replay("000", TITLE, __doc__ or "", CODE, r.steps, r.values, r.figures, check("000"))

@@ -9,8 +9,9 @@ from __future__ import annotations
 from autograd import Value, grad
 from nn import MLP, SGD, half_squared_error
 
+from ..check import check
 from ..numbers import Format
-from .model import Printed, Replay
+from .model import Replay
 from .recorder import Recorder, local, name_half_squared_error, name_layer, name_parameters, textbook_names
 
 TITLE = "The classic 2-2-2 network, one step by hand (biases kept fixed)"
@@ -21,41 +22,6 @@ net = MLP(2, [2, 2], activation="sigmoid", output_activation="sigmoid",
 E_total = half_squared_error(net([0.05, 0.10]), [0.01, 0.99], reduction="sum")
 E_total.backward()
 SGD(net.parameters(), lr=0.5).step()"""
-
-
-TRUNCATED = "truncated instead of rounded"
-PRINTED = [
-    Printed("z_h1", "forward", "0.3775"),
-    Printed("a_h1", "forward", "0.0593269992", "typo: a spurious 0 after the point (used correctly later)"),
-    Printed("z_h2", "forward", "0.3925"),
-    Printed("a_h2", "forward", "0.596884378"),
-    Printed("z_o1", "forward", "1.105905967"),
-    Printed("a_o1", "forward", "0.751365069", TRUNCATED),
-    Printed("z_o2", "forward", "1.2249214"),
-    Printed("a_o2", "forward", "0.77292846", TRUNCATED),
-    Printed("E_o1", "loss", "0.274811083"),
-    Printed("a_o2", "loss, inside the formula for E_o2", "0.72928465", "a digit dropped (0.7729…)"),
-    Printed("E_o2", "loss", "0.023560026"),
-    Printed("E_total", "loss", "0.298371109"),
-    Printed("dE/da_o1", "w5, factor 1", "0.741365069", TRUNCATED),
-    Printed("da_o1/dz_o1", "w5, factor 2", "0.18685062", "garbled digits (not used afterwards)"),
-    Printed("dz_o1/dw5", "w5, factor 3", "0.593269992"),
-    Printed("dE/dw5", "w5", "0.082167041"),
-    Printed("w5+", "update", "0.35891648"),
-    Printed("w6+", "update", "0.408666186"),
-    Printed("w7+", "update", "0.511301270"),
-    Printed("w8+", "update", "0.561370121"),
-    Printed("dE_o1/da_h1", "w1, term 1", "0.0055399425", "decimal point off by one place (10x too small)"),
-    Printed("dE_o2/da_h1", "w1, term 2", "-0.19049119", "decimal point off by one place (10x too large)"),
-    Printed("dE/da_h1", "w1, sum of the terms", "0.036350306"),
-    Printed("da_h1/dz_h1", "w1, factor 3", "0.2413007086"),
-    Printed("dz_h1/dw1", "w1, factor 4", "0.05"),
-    Printed("dE/dw1", "w1", "0.000438568"),
-    Printed("w1+", "update", "0.149780716"),
-    Printed("w2+", "update", "0.19956143"),
-    Printed("w3+", "update", "0.24975114"),
-    Printed("w4+", "update", "0.29950229"),
-]
 
 
 def replay(fmt: Format = ".9f") -> Replay:
@@ -137,4 +103,4 @@ def replay(fmt: Format = ".9f") -> Replay:
     again = half_squared_error(net(x), targets, reduction="sum")
     assert isinstance(again, Value)
     r.put(step, "E_total_new", again.data, "E_total after one step")
-    return Replay("001", TITLE, __doc__ or "", CODE, r.steps, r.values, r.figures, PRINTED)
+    return Replay("001", TITLE, __doc__ or "", CODE, r.steps, r.values, r.figures, check("001"))

@@ -10,8 +10,9 @@ from __future__ import annotations
 from autograd import Value
 from nn import MLP, SGD, Adam, squared_error
 
+from ..check import check
 from ..numbers import Format
-from .model import Printed, Replay
+from .model import Replay
 from .recorder import Recorder, name_layer, name_parameters
 
 TITLE = "A 3-2-1 network: output-layer gradients, SGD and Adam"
@@ -34,55 +35,6 @@ NAMES = {
     "layers.1.neurons.0.w.1": "W2_2",
     "layers.1.neurons.0.b": "b2",
 }
-
-HALF = "half the true gradient: the factor 2 of 2(a − y) was dropped (but kept for b)"
-FROM_HALF = "follows from the halved gradients"
-ROUNDED = "computed from the rounded a1 = 0.57"
-SPURIOUS = "a 3-digit value squared and printed with 6 digits"
-NO_DIVISION = "the division by √v + ε was skipped: this is p − lr·m (the true step is about 0.316)"
-PRINTED = [
-    Printed("z1", "1, hidden", "-0.9"),
-    Printed("z2", "1, hidden", "0.3"),
-    Printed("a1", "1, hidden", "0.29"),
-    Printed("a2", "1, hidden", "0.57"),
-    Printed("W2_1*a1", "2, output", "0.145"),
-    Printed("W2_2*a2", "2, output", "0.114", ROUNDED),
-    Printed("z_out", "2, output", "0.359"),
-    Printed("a_out", "2, output", "0.589"),
-    Printed("dC/da", "4, gradients", "-0.822"),
-    Printed("da/dz", "4, gradients", "0.242"),
-    Printed("a1", "4, gradients (as ∂z/∂W)", "0.289"),
-    Printed("a2", "4, gradients (as ∂z/∂W)", "0.574"),
-    Printed("dC/dW2_1", "4, gradients", "-0.0287", HALF),
-    Printed("dC/dW2_2", "4, gradients", "-0.0572", HALF),
-    Printed("dC/db2", "4, gradients", "-0.199"),
-    Printed("sgd W2_1", "5, SGD", "0.50287", FROM_HALF),
-    Printed("sgd W2_2", "5, SGD", "0.20572", FROM_HALF),
-    Printed("sgd b2", "5, SGD", "0.1199"),
-    Printed("adam m W2_1", "5, Adam", "-0.00287", FROM_HALF),
-    Printed("adam m W2_2", "5, Adam", "-0.00572", FROM_HALF),
-    Printed("adam m b2", "5, Adam", "-0.0199"),
-    Printed("adam v W2_1", "5, Adam", "8.24e-7", FROM_HALF),
-    Printed("adam v W2_2", "5, Adam", "3.27e-6", FROM_HALF),
-    Printed("adam v b2", "5, Adam", "3.96e-5"),
-    Printed("adam W2_1", "5, Adam", "0.5003", NO_DIVISION),
-    Printed("adam W2_2", "5, Adam", "0.2006", NO_DIVISION),
-    Printed("adam b2", "5, Adam", "0.1021", NO_DIVISION + "; 0.10199 is also mis-rounded"),
-    Printed("sgd W2_1", "5, comparison", "0.50287", FROM_HALF),
-    Printed("sgd W2_2", "5, comparison", "0.20572", FROM_HALF),
-    Printed("sgd b2", "5, comparison", "0.1199"),
-    Printed("adam W2_1", "5, comparison", "0.5003", NO_DIVISION),
-    Printed("adam W2_2", "5, comparison", "0.2006", NO_DIVISION),
-    Printed("adam b2", "5, comparison", "0.1021", NO_DIVISION),
-    Printed("a1", "6, second pass", "0.289"),
-    Printed("a2", "6, second pass", "0.574"),
-    Printed("new W2_1*a1", "6, second pass", "0.145329", FROM_HALF),
-    Printed("new W2_2*a2", "6, second pass", "0.118083", FROM_HALF),
-    Printed("new z_out", "6, second pass", "0.383312", FROM_HALF),
-    Printed("new a_out", "6, second pass", "0.595", FROM_HALF),
-    Printed("new C", "6, second pass", "0.164025", FROM_HALF + "; " + SPURIOUS),
-    Printed("C", "6, second pass", "0.168921", SPURIOUS + " (0.411²)"),
-]
 
 
 def _network() -> MLP:
@@ -170,4 +122,4 @@ def replay(fmt: Format = ".6f") -> Replay:
     new_loss = squared_error(out, [Y])
     assert isinstance(new_loss, Value)
     r.put(step, "new C", new_loss.data, "C after the step", "lower than before")
-    return Replay("002", TITLE, __doc__ or "", CODE, r.steps, r.values, r.figures, PRINTED)
+    return Replay("002", TITLE, __doc__ or "", CODE, r.steps, r.values, r.figures, check("002"))

@@ -10,8 +10,9 @@ from __future__ import annotations
 from autograd import Value
 from nn import MLP, SGD, cross_entropy, fit, softmax
 
+from ..check import check
 from ..numbers import Format
-from .model import Printed, Replay
+from .model import Replay
 from .recorder import Recorder, name_layer
 
 TITLE = "A 3-2-3 classifier: softmax, cross-entropy and the training loop"
@@ -30,55 +31,6 @@ W2 = [[0.70, 0.80], [0.90, 1.00], [1.10, 1.20]]
 B2 = [0.20, 0.20, 0.20]
 X = [1.0, 1.0, 1.0]
 TARGET = 0
-
-Z3 = "slip: its own a2 give 1.93342862 (0.9 too small in the 3rd decimal)"
-FROM_Z3 = "follows from the wrong z3[3] = 1.9324"
-PRINTED = [
-    Printed("z2_1", "2.1", "0.70"),
-    Printed("z2_2", "2.1", "1.60"),
-    Printed("a2_1", "2.1", "0.66818777"),
-    Printed("a2_2", "2.1", "0.83201839"),
-    Printed("z3_1", "2.2", "1.33334615"),
-    Printed("z3_2", "2.2", "1.63338738"),
-    Printed("z3_3", "2.2", "1.93240000", Z3),
-    Printed("exp_z3_1", "2.2", "3.793", "truncated (e^1.3333 is 3.7935; e^z3[1] is 3.7937)"),
-    Printed("exp_z3_2", "2.2", "5.120", "slip: e^1.6334 is 5.121"),
-    Printed("exp_z3_3", "2.2", "6.909", FROM_Z3 + ", and e^1.9324 is 6.906 anyway"),
-    Printed("sum_exp", "2.2", "15.822", "the sum of the three wrong exponentials"),
-    Printed("a3_1", "2.2", "0.2397"),
-    Printed("a3_2", "2.2", "0.3236"),
-    Printed("a3_3", "2.2", "0.4367", FROM_Z3 + " (should read 0.4368)"),
-    Printed("L", "3", "1.434", "slip in the logarithm: −ln 0.2397 is 1.4284"),
-    Printed("delta3_1", "4.1", "-0.7603"),
-    Printed("delta3_2", "4.1", "0.3236"),
-    Printed("delta3_3", "4.1", "0.4367", FROM_Z3),
-    Printed("dW2_11", "4.1.1", "-0.508"),
-    Printed("dW2_12", "4.1.1", "-0.633"),
-    Printed("dW2_21", "4.1.1", "0.216"),
-    Printed("dW2_22", "4.1.1", "0.269"),
-    Printed("dW2_31", "4.1.1", "0.292"),
-    Printed("dW2_32", "4.1.1", "0.364", "rounding slip: 0.4367 × 0.83201839 is 0.36334"),
-    Printed("db2_1", "4.1.2", "-0.7603"),
-    Printed("db2_2", "4.1.2", "0.3236"),
-    Printed("db2_3", "4.1.2", "0.4367", FROM_Z3),
-    Printed("W2T_delta3_1", "4.2", "0.2394"),
-    Printed("W2T_delta3_2", "4.2", "0.2394"),
-    Printed("a2_1", "4.2 (rounded)", "0.6682"),
-    Printed("a2_2", "4.2 (rounded)", "0.8320"),
-    Printed("sigma'_1", "4.2", "0.2218", "slip: 0.6682 × 0.3318 is 0.22171"),
-    Printed("1-a2_1", "4.2", "0.3318"),
-    Printed("1-a2_2", "4.2", "0.1680"),
-    Printed("sigma'_2", "4.2", "0.139776", "a 6th digit that the rounded inputs cannot give"),
-    Printed("sigma'_2", "4.2", "0.1398"),
-    Printed("delta2_1", "4.2", "0.0531"),
-    Printed("delta2_2", "4.2", "0.0334", "truncated: 0.2394 × 0.1398 is 0.03347"),
-    Printed("dW1_11", "4.2.1", "0.0531"),
-    Printed("dW1_21", "4.2.1", "0.0334", "truncated, as δ2[2]"),
-    Printed("db1_1", "4.2.2", "0.0531"),
-    Printed("db1_2", "4.2.2", "0.0334", "truncated, as δ2[2]"),
-    Printed("W2_11+", "5", "0.7508"),
-    Printed("W2_12+", "5", "0.8633"),
-]
 
 
 def _network() -> MLP:
@@ -179,6 +131,6 @@ def replay(fmt: Format = ".6f") -> Replay:
     )
     r.put(step, "epochs", history.epochs, "epoch at which L < 0.01 (the loop's printed epoch)", integer=True)
     r.put(step, "final_L", history.loss[-1], "final loss")
-    replay = Replay("003", TITLE, __doc__ or "", CODE, r.steps, r.values, r.figures, PRINTED)
+    replay = Replay("003", TITLE, __doc__ or "", CODE, r.steps, r.values, r.figures, check("003"))
     replay.loss_curve = history.loss
     return replay

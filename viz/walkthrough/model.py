@@ -1,9 +1,11 @@
-"""What a replayed worked example holds: its steps, every value by key, figures, and errata."""
+"""What a replayed worked example holds: its steps, every value by key, figures, and the check of
+the numbers the document printed."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
+
+from ..check import Report
 
 
 @dataclass(frozen=True)
@@ -36,52 +38,10 @@ class Figure:
     svg: str
 
 
-@dataclass(frozen=True)
-class Printed:
-    """A number the document prints: which quantity it claims, where, as printed, and the
-    likely cause when it is wrong."""
-
-    key: str
-    where: str
-    text: str
-    cause: str = ""
-
-    @property
-    def number(self) -> float:
-        return float(self.text.replace("−", "-"))
-
-    @property
-    def tolerance(self) -> float:
-        """Half a unit in the last printed digit."""
-        match = re.fullmatch(r"[-−]?\d*(?:\.(\d*))?(?:[eE]([-+]?\d+))?", self.text)
-        if match is None:
-            raise ValueError(f"cannot read the printed number {self.text!r}")
-        decimals = len(match.group(1) or "")
-        exponent = int(match.group(2) or 0)
-        return 0.5 * 10.0 ** (exponent - decimals)
-
-
-@dataclass(frozen=True)
-class Erratum:
-    """A printed number beside the value the library computes."""
-
-    printed: Printed
-    value: float
-
-    @property
-    def difference(self) -> float:
-        return self.printed.number - self.value
-
-    @property
-    def wrong(self) -> bool:
-        """Differs from the computed value by more than the printed precision allows."""
-        slack = 1e-12 * max(1.0, abs(self.value))  # the printed decimal itself is inexact in binary
-        return abs(self.difference) > self.printed.tolerance + slack
-
-
 @dataclass
 class Replay:
-    """A worked example replayed with the library."""
+    """A worked example replayed with the library, with ``viz.check``'s verdict on every number
+    the document printed."""
 
     doc_id: str
     title: str
@@ -90,12 +50,5 @@ class Replay:
     steps: list[Step]
     values: dict[str, float]
     figures: list[Figure]
-    printed: list[Printed]
+    check: Report
     loss_curve: list[float] = field(default_factory=list)
-
-    def errata(self) -> list[Erratum]:
-        """Every printed number beside the library's value, in document order."""
-        missing = [p.key for p in self.printed if p.key not in self.values]
-        if missing:
-            raise KeyError(f"document {self.doc_id}: printed numbers refer to unknown keys {missing}")
-        return [Erratum(p, self.values[p.key]) for p in self.printed]

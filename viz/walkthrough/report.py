@@ -8,8 +8,9 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+from ..check import report as check_report
 from .chart import line_chart
-from .model import Erratum, Replay, Row
+from .model import Replay, Row
 
 Number = Callable[[float], str]
 
@@ -24,31 +25,26 @@ def _cell(row: Row, value: float, number: Number) -> str:
     return text
 
 
-def _verdict(e: Erratum) -> str:
-    return "WRONG" if e.wrong else "ok"
-
-
-def _errata_rows(replay: Replay, number: Number) -> list[list[str]]:
-    return [
-        [
-            e.printed.where,
-            e.printed.key,
-            e.printed.text,
-            f"{e.value:.10g}",
-            f"{e.difference:+.3g}",
-            _verdict(e),
-            e.printed.cause if e.wrong else "",
-        ]
-        for e in replay.errata()
-    ]
-
-
-ERRATA_HEADER = ["where", "quantity", "printed", "library", "printed − library", "verdict", "likely cause"]
+def _check_lines(replay: Replay) -> list[str]:
+    """The check's verdict first: the headline, the first wrong step, the wrong numbers, then
+    the rounding-level ones."""
+    report = replay.check
+    lines = [check_report.headline(report) + ".", check_report.first_wrong_sentence(report)]
+    for title, items in check_report.sections(report)[:2]:
+        if items:
+            lines.append(f"{title}:")
+            lines += [
+                f"  {v.printed.quantity} ({v.printed.where}): printed {v.printed.text}, "
+                f"library {v.value:.10g} - {v.cls}: {v.explanation}"
+                for v in items
+            ]
+    return lines
 
 
 def text(replay: Replay, number: Number) -> str:
-    """The replay as plain text: one table per step, explanations, then the errata."""
-    lines = [f"=== {replay.doc_id}: {replay.title} ===", ""]
+    """The replay as plain text: the check's verdict, then one table per step and its
+    explanations."""
+    lines = [f"=== {replay.doc_id}: {replay.title} ===", *_check_lines(replay), ""]
     for step in replay.steps:
         lines.append(step.title)
         lines.extend(f"  ({note})" for note in step.notes)
@@ -59,16 +55,6 @@ def text(replay: Replay, number: Number) -> str:
         for _, explanation in step.explanations:
             lines.extend("  " + line for line in explanation.splitlines())
         lines.append("")
-    errata = replay.errata()
-    wrong = [e for e in errata if e.wrong]
-    lines.append(
-        f"Errata: {len(wrong)} of the {len(errata)} printed numbers differ beyond their printed precision"
-    )
-    for e in wrong:
-        lines.append(
-            f"  {e.printed.key} ({e.printed.where}): printed {e.printed.text}, "
-            f"library {e.value:.10g} - {e.printed.cause}"
-        )
     return "\n".join(lines) + "\n"
 
 
@@ -84,7 +70,8 @@ def _md_table(header: list[str], rows: list[list[str]]) -> list[str]:
 def markdown(replay: Replay, number: Number) -> str:
     """The Markdown report; figures are linked as files beside it."""
     out = [f"# Worked example {replay.doc_id}: {replay.title}", "", replay.summary.strip(), ""]
-    out += ["The network in a few lines of the library:", "", "```python", replay.code, "```", ""]
+    out += ["## What the document gets wrong", "", check_report.markdown_body(replay.check, level=3)]
+    out += ["## The network in a few lines of the library", "", "```python", replay.code, "```", ""]
     for step in replay.steps:
         out += [f"## {step.title}", ""]
         out += [f"*{note}*" for note in step.notes]
@@ -101,17 +88,7 @@ def markdown(replay: Replay, number: Number) -> str:
             out += [f"![{figure.caption}]({figure.name})", "", f"*{figure.caption}*", ""]
     if replay.loss_curve:
         out += ["## Training loss", "", f"![training loss]({replay.doc_id}-loss.svg)", ""]
-    out += ["## Errata", "", _errata_intro(replay), ""]
-    out += _md_table(ERRATA_HEADER, _errata_rows(replay, number))
     return "\n".join(out) + "\n"
-
-
-def _errata_intro(replay: Replay) -> str:
-    wrong = sum(e.wrong for e in replay.errata())
-    return (
-        f"Every number the document prints, beside the value the library computes. {wrong} of "
-        f"{len(replay.printed)} differ by more than half a unit in their last printed digit."
-    )
 
 
 def _inline_svg(svg: str) -> str:
@@ -120,12 +97,9 @@ def _inline_svg(svg: str) -> str:
     return re.sub(r"<!--.*?-->", "", svg, flags=re.DOTALL).strip()
 
 
-def _html_table(header: list[str], rows: list[list[str]], flag_column: int | None = None) -> str:
+def _html_table(header: list[str], rows: list[list[str]]) -> str:
     head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
-    body = []
-    for row in rows:
-        attrs = ' class="wrong"' if flag_column is not None and row[flag_column] == "WRONG" else ""
-        body.append(f"<tr{attrs}>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>")
+    body = ["<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>" for row in rows]
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
 
@@ -134,7 +108,6 @@ body { font-family: system-ui, sans-serif; max-width: 72rem; margin: 2rem auto; 
 table { border-collapse: collapse; margin: 0.5rem 0 1rem; }
 th, td { border: 1px solid #ccc; padding: 0.2rem 0.5rem; text-align: left; }
 td { font-variant-numeric: tabular-nums; }
-tr.wrong td { background: #fde2e2; }
 pre { background: #f6f8fa; padding: 0.75rem; white-space: pre-wrap; }
 figure { margin: 1rem 0; overflow-x: auto; }
 figcaption { color: #555; font-style: italic; }
@@ -148,9 +121,12 @@ def page(replay: Replay, number: Number) -> str:
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
         f"<title>Worked example {e(replay.doc_id)}: {e(replay.title)}</title>",
-        f"<style>{STYLE}</style></head><body>",
+        f"<style>{STYLE}{check_report.STYLE}</style></head><body>",
         f"<h1>Worked example {e(replay.doc_id)}: {e(replay.title)}</h1>",
         f"<p>{e(replay.summary.strip())}</p>",
+        "<h2>What the document gets wrong</h2>",
+        check_report.html_body(replay.check, level=3),
+        "<h2>The network in a few lines of the library</h2>",
         f"<pre><code>{e(replay.code)}</code></pre>",
     ]
     for step in replay.steps:
@@ -169,9 +145,6 @@ def page(replay: Replay, number: Number) -> str:
     if replay.loss_curve:
         parts.append("<h2>Training loss</h2>")
         parts.append(f"<figure>{line_chart(replay.loss_curve, 'epoch', 'loss')}</figure>")
-    parts.append("<h2>Errata</h2>")
-    parts.append(f"<p>{e(_errata_intro(replay))}</p>")
-    parts.append(_html_table(ERRATA_HEADER, _errata_rows(replay, number), flag_column=5))
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"
 

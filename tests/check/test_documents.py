@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
 from viz.check import WRONG, Report, check
 
-from ..walkthrough.truth import TRUTH
+from ..walkthrough.truth import TRUTH, training_loop_003
 
 Truth = dict[str, float]
 Source = str | Callable[[Truth], float]
@@ -232,3 +233,21 @@ def test_counts_add_up(reports: dict[str, Report]) -> None:
         assert c["wrong"] == sum(c[k] for k in WRONG)
         assert c["exact"] + c["rounding"] + c["wrong"] + c["repeat"] == len(r.items)
         assert all(math.isfinite(v.value) for v in r.items)
+
+
+def test_where_003s_training_loop_stops_is_checked_against_the_independent_loop() -> None:
+    from viz.check.spec import tomllib
+
+    data = tomllib.loads(
+        (Path(__file__).resolve().parents[2] / "viz/check/examples/003.toml").read_text("utf-8")
+    )
+    epoch, loss = training_loop_003()
+    data["printed"] = [
+        {"quantity": "epoch@stop", "where": "loop", "printed": str(epoch)},
+        {"quantity": "L@stop", "where": "loop", "printed": f"{loss:.6f}"},
+        {"quantity": "epoch@stop", "where": "loop, misread", "printed": str(epoch + 40)},
+        {"quantity": "L@stop", "where": "loop, misread", "printed": f"{loss + 0.001:.6f}"},
+    ]
+    report = check(data)
+    assert [v.value for v in report.items] == pytest.approx([epoch, loss, epoch, loss], rel=1e-9)
+    assert [v.cls for v in report.items] == ["exact", "exact", "typo", "typo"]  # repeats that disagree

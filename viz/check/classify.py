@@ -327,7 +327,7 @@ class Judge:
     def _pending_typos(self, i: int, j: int, ledger: Ledger) -> dict[Key, float]:
         """The other numbers that item ``j`` reads, printed after item ``i`` (not judged yet), that
         are one digit-level edit away from their replayed value: each replaced by that value, so
-        that two typos feeding one later step are recognised together."""
+        that two typos feeding one later step can be recognised together."""
         out = {}
         for k in self.redo(j, ledger)[1]:
             if k <= i:
@@ -359,7 +359,11 @@ class Judge:
                 if within(self.items[j], right, 1.0):
                     score, telling = score + 1, True
             for j, ledger, others in readers:
-                if within(self.items[j], self.redo(j, ledger, overrides={**others, key: right})[0], 1.0):
+                alone = {key: right}
+                if any(
+                    within(self.items[j], self.redo(j, ledger, overrides=o)[0], 1.0)
+                    for o in ([alone, {**others, **alone}] if others else [alone])
+                ):
                     score += 1
                     telling = telling or not within(self.items[j], self.redo(j, ledger)[0], 1.0)
             if telling and score > best_score:

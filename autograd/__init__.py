@@ -10,6 +10,7 @@ False
 ('tanh', 1, 2.5e-05)
 """
 
+from .collector import fast_build
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .graph import backward, grad, topological_order, zero_grad
 from .mode import enable_grad, is_recording, no_grad
@@ -27,6 +28,7 @@ __all__ = [
     "Value",
     "backward",
     "enable_grad",
+    "fast_build",
     "grad",
     "gradcheck",
     "gradgradcheck",

@@ -1,67 +1,76 @@
 """Walking a graph: topological order, ``backward``, ``grad`` and ``zero_grad``.
 
-Every walk is a loop over an explicit stack, never recursion, so a chain of a million nodes
-is as fine as a chain of ten.
+Every walk starts the same way: collect the nodes the roots depend on (a loop over an explicit
+stack, never recursion, so a chain of a million nodes is as fine as a chain of ten), then order
+them by creation index. A node is always created after its parents, so creation order is a
+topological order, and it is the order the graph was built in: the forward pass as it happened.
+Backward runs it in reverse.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from operator import attrgetter
 from typing import Literal, overload
 
 from .mode import enable_grad
 from .value import Value, _as_float
 
 _isfinite = math.isfinite
+_by_index = attrgetter("_index")
 
 
 def topological_order(*roots: Value) -> list[Value]:
-    """Every node the roots depend on, each after all of its parents (roots come last).
+    """Every node the roots depend on, in creation order: each after all of its parents.
 
     >>> from autograd import Value
     >>> a = Value(1.0, label="a"); b = a * 2; c = b + a
     >>> [n.label or n.op for n in topological_order(c)]
     ['a', '', 'mul', 'add']
     """
-    return _walk(roots, reset=False)[0]
+    inner, leaves = _collect(roots, reset=False)
+    order = inner + leaves
+    order.sort(key=_by_index)
+    return order
 
 
-def _walk(roots: Sequence[Value], reset: bool) -> tuple[list[Value], list[Value]]:
-    """(topological order, the leaves in it); with ``reset``, zero each non-leaf's grad."""
-    order: list[Value] = []
-    leaves: list[Value] = []
-    done: dict[Value, bool] = {}  # False: parents pushed; True: emitted
+def _collect(roots: Sequence[Value], reset: bool) -> tuple[list[Value], list[Value]]:
+    """(the non-leaf nodes the roots depend on in creation order, the leaves among them, in no
+    particular order); with ``reset``, zero each non-leaf's grad on the way."""
     for root in roots:
         if not isinstance(root, Value):
             raise TypeError(f"topological_order: expected a Value, got {type(root).__name__} {root!r}")
-        # Depth first with an explicit stack. A node stays on the stack while its parents are
-        # processed above it; seen again on top, all of them are done and it is emitted.
-        # Leaves need no second visit: they are emitted as soon as they are met.
-        stack = [root]
-        while stack:
-            node = stack[-1]
-            state = done.get(node)
-            if state is None:
-                done[node] = False
-                for parent in node.parents:
-                    if parent not in done:
-                        if parent.parents:
-                            stack.append(parent)
-                        else:
-                            done[parent] = True
-                            order.append(parent)
-                            leaves.append(parent)
-                continue
-            stack.pop()
-            if state is False:
-                done[node] = True
-                order.append(node)
-                if not node.parents:
-                    leaves.append(node)
-                elif reset:
-                    node.grad = 0.0
-    return order, leaves
+    inner: list[Value] = []
+    leaves: list[Value] = []
+    seen = set(roots)
+    stack = list(seen)
+    push, mark = stack.append, seen.add
+    while stack:
+        node = stack.pop()
+        a = node._p0
+        if a is not None:  # unary or binary
+            inner.append(node)
+            if a not in seen:
+                mark(a)
+                push(a)
+            b = node._p1
+            if b is not None and b not in seen:
+                mark(b)  # type: ignore[arg-type]
+                push(b)  # type: ignore[arg-type]
+        elif node._p1 is not None:  # n-ary
+            inner.append(node)
+            for parent in node._p1:  # type: ignore[union-attr]
+                if parent not in seen:
+                    mark(parent)
+                    push(parent)
+        else:
+            leaves.append(node)
+            continue
+        if reset:
+            node.grad = 0.0
+    inner.sort(key=_by_index)
+    return inner, leaves
 
 
 def backward(root: Value, grad: float = 1.0) -> None:
@@ -76,22 +85,31 @@ def backward(root: Value, grad: float = 1.0) -> None:
     12.0
     """
     seed = _as_float(grad, "backward")
-    order, leaves = _walk((root,), reset=True)
+    inner, leaves = _collect((root,), reset=True)
     before = [leaf.grad for leaf in leaves]
     root.grad += seed
-    for node in reversed(order):
+    # parent.grad += local * node.grad, for every edge, children before parents.
+    for node in reversed(inner):
         g = node.grad
         if g:
-            for parent, local in zip(node.parents, node.local_grads):
-                parent.grad += local * g
+            a = node._p0
+            if a is not None:
+                a.grad += node._d0 * g
+                b = node._p1
+                if b is not None:
+                    b.grad += node._d1 * g  # type: ignore[operator, union-attr]
+            else:
+                for parent, local in zip(node._p1, node._d1):  # type: ignore[arg-type]
+                    parent.grad += local * g
     # An overflow anywhere reaches the leaves as inf or nan, so they are enough to check.
     if not all(map(_isfinite, [leaf.grad for leaf in leaves])):
-        _raise_overflow(order, leaves, before)
+        _raise_overflow(inner, leaves, before)
 
 
-def _raise_overflow(order: list[Value], leaves: list[Value], before: list[float]) -> None:
+def _raise_overflow(inner: list[Value], leaves: list[Value], before: list[float]) -> None:
     """Name the node where the overflow began, after putting the leaves' gradients back."""
-    first = next(node for node in reversed(order) if not _isfinite(node.grad))
+    backward_order = sorted(inner + leaves, key=_by_index, reverse=True)
+    first = next(node for node in backward_order if not _isfinite(node.grad))
     message = (
         f"backward: the gradient of {first!r} (op {first.op or 'leaf'!r}) overflowed to "
         f"{first.grad!r}; the graph's derivatives are too large for a float. "
@@ -99,9 +117,8 @@ def _raise_overflow(order: list[Value], leaves: list[Value], before: list[float]
     )
     for leaf, grad in zip(leaves, before):
         leaf.grad = grad
-    for node in order:
-        if node.parents:
-            node.grad = 0.0
+    for node in inner:
+        node.grad = 0.0
     raise OverflowError(message)
 
 

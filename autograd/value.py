@@ -1,14 +1,22 @@
 """``Value``: a number that remembers how it was computed.
 
-Each node stores its ``parents`` (the ordered inputs of the op that produced it, duplicates
-kept: ``a * a`` has two edges) and ``local_grads``, the local derivative d(node)/d(parent) for
-each of them, as plain floats. Backpropagation then needs no closures at all:
+Each node has ``parents`` (the ordered inputs of the op that produced it, duplicates kept:
+``a * a`` has two edges) and ``local_grads``, the local derivative d(node)/d(parent) for each of
+them, as plain floats. Backpropagation then needs no closures at all:
 ``parent.grad += local * node.grad``. Nodes point only at their parents, never back, so a graph
 holds no reference cycles and is freed as soon as the last reference to its output goes.
+
+The layout is kept small for speed: a unary or binary node holds its parents and local
+derivatives in four slots (``_p0``, ``_p1``, ``_d0``, ``_d1``) rather than in two tuples, so
+the garbage collector has one object per node to track instead of three; an n-ary node keeps
+them as two tuples in ``_p1`` and ``_d1`` (its ``_p0`` is None). ``parents`` and
+``local_grads`` are read-only views of the same values. Every node also records its creation
+index, and graph walks order nodes by it: a node is always created after its parents.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 import numbers
 from collections.abc import Iterable, Sequence
@@ -19,6 +27,7 @@ from .ops import OPS, Op
 
 _isfinite = math.isfinite
 _new = object.__new__
+_next_index = itertools.count().__next__  # creation order: parents always come first
 
 Number = int | float
 
@@ -33,13 +42,18 @@ class Value:
     (-3.0, 2.0)
     """
 
-    __slots__ = ("_op", "_param", "data", "grad", "label", "local_grads", "parents")
+    __slots__ = ("_d0", "_d1", "_index", "_op", "_p0", "_p1", "_param", "data", "grad", "label")
 
     data: float
     grad: float
     label: str
-    parents: tuple[Value, ...]
-    local_grads: tuple[float, ...]
+    # Unary: _p0, _d0 (and _p1 None). Binary: _p0, _p1, _d0, _d1. N-ary: _p0 None, _p1 and _d1
+    # tuples. Leaf: _p0 and _p1 None. _d0/_d1 are set only where a parent is.
+    _p0: Value | None
+    _p1: Value | tuple[Value, ...] | None
+    _d0: float
+    _d1: float | tuple[float, ...]
+    _index: int
 
     def __init__(self, data: Number, label: str = "") -> None:
         if not isinstance(label, str):
@@ -47,10 +61,31 @@ class Value:
         self.data = _as_float(data, "Value")
         self.grad = 0.0
         self.label = label
-        self.parents = ()
-        self.local_grads = ()
+        self._index = _next_index()
         self._op: Op | None = None
         self._param: float | None = None
+        self._p0 = self._p1 = None
+
+    @property
+    def parents(self) -> tuple[Value, ...]:
+        """The inputs of the op that produced this node, in order (``()`` for a leaf)."""
+        a, b = self._p0, self._p1
+        if a is None:
+            return () if b is None else b  # type: ignore[return-value]
+        return (a,) if b is None else (a, b)  # type: ignore[return-value]
+
+    @property
+    def local_grads(self) -> tuple[float, ...]:
+        """d(self)/d(parent) for each parent, in the order of ``parents``."""
+        a, b = self._p0, self._p1
+        if a is None:
+            return () if b is None else self._d1  # type: ignore[return-value]
+        return (self._d0,) if b is None else (self._d0, self._d1)  # type: ignore[return-value]
+
+    @property
+    def index(self) -> int:
+        """The node's creation index: larger than that of every node it depends on."""
+        return self._index
 
     # --- what produced this node --------------------------------------------------------------
     @property
@@ -97,23 +132,26 @@ class Value:
         return float(self.data)
 
     # --- arithmetic ---------------------------------------------------------------------------
+    # +, - and * are the engine's hottest ops: their rows' forward and local derivatives are
+    # written out inline (tests/autograd/test_layout.py proves them equal to the op table's
+    # rows, bit for bit); every other op goes through the table's generic appliers below.
     def __add__(self, other: Operand) -> Value:
-        return _binary(_ADD, self, other)
+        return _add(self, other if other.__class__ is Value else _lift(other, "add"))
 
     def __radd__(self, other: Operand) -> Value:
-        return _binary(_ADD, _lift(other, "add"), self)
+        return _add(_lift(other, "add"), self)
 
     def __sub__(self, other: Operand) -> Value:
-        return _binary(_SUB, self, other)
+        return _sub(self, other if other.__class__ is Value else _lift(other, "sub"))
 
     def __rsub__(self, other: Operand) -> Value:
-        return _binary(_SUB, _lift(other, "sub"), self)
+        return _sub(_lift(other, "sub"), self)
 
     def __mul__(self, other: Operand) -> Value:
-        return _binary(_MUL, self, other)
+        return _mul(self, other if other.__class__ is Value else _lift(other, "mul"))
 
     def __rmul__(self, other: Operand) -> Value:
-        return _binary(_MUL, _lift(other, "mul"), self)
+        return _mul(_lift(other, "mul"), self)
 
     def __truediv__(self, other: Operand) -> Value:
         return _binary(_DIV, self, other)
@@ -303,10 +341,8 @@ def _leaf(data: float) -> Value:
     node.data = data
     node.grad = 0.0
     node.label = ""
-    node.parents = ()
-    node.local_grads = ()
-    node._op = None
-    node._param = None
+    node._index = _next_index()
+    node._op = node._param = node._p0 = node._p1 = None
     return node
 
 
@@ -331,9 +367,88 @@ def _check_pairs(where: str, weights: Sequence[Any], inputs: Sequence[Any]) -> N
 
 
 # --- applying an op ------------------------------------------------------------------------------
-# The three appliers below are one mechanism, unrolled by arity because they are the engine's hot
-# path: check the domain, run the row's forward on floats, and (when recording) store the parents
-# and the row's local derivatives on the new node.
+# One mechanism, unrolled by arity because it is the engine's hot path: check the domain, run the
+# row's forward on floats, and (when recording) store the parents and the row's local derivatives
+# on the new node. A node made while not recording is a leaf.
+
+
+def _node(out: float, op: Op | None) -> Value:
+    """A new node holding ``out``; a leaf unless the caller fills in its parents."""
+    node = _new(Value)
+    node.data = out
+    node.grad = 0.0
+    node.label = ""
+    node._index = _next_index()
+    node._op = op
+    node._param = None
+    return node
+
+
+def _add(a: Value, b: Value) -> Value:
+    """``a + b``: the add row (forward ``a + b``, local derivatives 1 and 1), inline."""
+    out = a.data + b.data
+    if not _isfinite(out):
+        raise _overflow_error(_ADD, (a.data, b.data), None, out)
+    node = _new(Value)
+    node.data = out
+    node.grad = 0.0
+    node.label = ""
+    node._index = _next_index()
+    node._param = None
+    if _recording.get():
+        node._op = _ADD
+        node._p0 = a
+        node._p1 = b
+        node._d0 = node._d1 = 1.0
+    else:
+        node._op = node._p0 = node._p1 = None
+    return node
+
+
+def _sub(a: Value, b: Value) -> Value:
+    """``a - b``: the sub row (forward ``a - b``, local derivatives 1 and -1), inline."""
+    out = a.data - b.data
+    if not _isfinite(out):
+        raise _overflow_error(_SUB, (a.data, b.data), None, out)
+    node = _new(Value)
+    node.data = out
+    node.grad = 0.0
+    node.label = ""
+    node._index = _next_index()
+    node._param = None
+    if _recording.get():
+        node._op = _SUB
+        node._p0 = a
+        node._p1 = b
+        node._d0 = 1.0
+        node._d1 = -1.0
+    else:
+        node._op = node._p0 = node._p1 = None
+    return node
+
+
+def _mul(a: Value, b: Value) -> Value:
+    """``a * b``: the mul row (forward ``a * b``, local derivatives b and a), inline."""
+    x = a.data
+    y = b.data
+    out = x * y
+    if not _isfinite(out):
+        raise _overflow_error(_MUL, (x, y), None, out)
+    node = _new(Value)
+    node.data = out
+    node.grad = 0.0
+    node.label = ""
+    node._index = _next_index()
+    node._param = None
+    if _recording.get():
+        node._op = _MUL
+        node._p0 = a
+        node._p1 = b
+        node._d0 = y
+        node._d1 = x
+    else:
+        node._op = node._p0 = node._p1 = None
+    return node
 
 
 def _unary(op: Op, a: Value, param: float | None = None) -> Value:
@@ -347,22 +462,19 @@ def _unary(op: Op, a: Value, param: float | None = None) -> Value:
         raise _overflow_error(op, xs, param, exc) from None
     if not _isfinite(out):
         raise _overflow_error(op, xs, param, out)
-    node = _new(Value)
-    node.data = out
-    node.grad = 0.0
-    node.label = ""
-    if _recording.get():
-        node.parents = (a,)
-        rule = op.derivative
-        if op.risky_locals or param is not None or isinstance(rule, tuple):
-            node.local_grads = _local_grads(op, xs, out, param)
-        else:
-            node.local_grads = rule(x, out)
-        node._op = op
-        node._param = param
+    if not _recording.get():
+        node = _node(out, None)
+        node._p0 = node._p1 = None
+        return node
+    node = _node(out, op)
+    rule = op.derivative
+    if op.risky_locals or param is not None or isinstance(rule, tuple):
+        (node._d0,) = _local_grads(op, xs, out, param)
     else:
-        node.parents = node.local_grads = ()
-        node._op = node._param = None
+        (node._d0,) = rule(x, out)
+    node._p0 = a
+    node._p1 = None
+    node._param = param
     return node
 
 
@@ -379,24 +491,20 @@ def _binary(op: Op, a: Value, b: Any) -> Value:
         raise _overflow_error(op, (x, y), None, exc) from None
     if not _isfinite(out):
         raise _overflow_error(op, (x, y), None, out)
-    node = _new(Value)
-    node.data = out
-    node.grad = 0.0
-    node.label = ""
-    node._param = None
-    if _recording.get():
-        node.parents = (a, b)
-        rule = op.derivative
-        if isinstance(rule, tuple):
-            node.local_grads = rule
-        elif op.risky_locals:
-            node.local_grads = _local_grads(op, (x, y), out, None)
-        else:
-            node.local_grads = rule(x, y, out)
-        node._op = op
+    if not _recording.get():
+        node = _node(out, None)
+        node._p0 = node._p1 = None
+        return node
+    node = _node(out, op)
+    rule = op.derivative
+    if isinstance(rule, tuple):
+        node._d0, node._d1 = rule
+    elif op.risky_locals:
+        node._d0, node._d1 = _local_grads(op, (x, y), out, None)
     else:
-        node.parents = node.local_grads = ()
-        node._op = None
+        node._d0, node._d1 = rule(x, y, out)
+    node._p0 = a
+    node._p1 = b
     return node
 
 
@@ -413,18 +521,14 @@ def _nary(op: Op, parents: tuple[Any, ...]) -> Value:
         raise _overflow_error(op, tuple(xs), None, exc) from None
     if not _isfinite(out):
         raise _overflow_error(op, tuple(xs), None, out)
-    node = _new(Value)
-    node.data = out
-    node.grad = 0.0
-    node.label = ""
-    node._param = None
-    if _recording.get():
-        node.parents = parents
-        node.local_grads = op.run_derivative(xs, out, None)
-        node._op = op
-    else:
-        node.parents = node.local_grads = ()
-        node._op = None
+    if not _recording.get():
+        node = _node(out, None)
+        node._p0 = node._p1 = None
+        return node
+    node = _node(out, op)
+    node._p0 = None
+    node._p1 = parents
+    node._d1 = op.run_derivative(xs, out, None)
     return node
 
 

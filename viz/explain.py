@@ -235,7 +235,7 @@ def _explain(
             down[node].append(factor)
         paths_to[node] = sum(paths_to[node.parents[i]] for i in edges)
     chain = [node for node in reversed(order) if node in on]  # from root down to wrt
-    for node in chain:
+    for node in reversed(chain):  # each node's children in creation order: δ's terms read left to right
         for factor in down.get(node, ()):
             up[order[factor.parent_id]].append(factor)
 

@@ -1,8 +1,10 @@
-"""``no_grad``: nothing recorded inside, per thread."""
+"""``no_grad``: nothing recorded inside, per thread; ``fast_build``: the collector paused inside."""
 
 from __future__ import annotations
 
 import threading
+
+import pytest
 
 from autograd import Value, enable_grad, is_recording, no_grad
 
@@ -51,3 +53,27 @@ def test_no_grad_in_one_thread_does_not_affect_another() -> None:
     release.set()
     thread.join(5)
     assert y.op == "mul" and seen == [False]
+
+
+def test_fast_build_pauses_the_collector_and_restores_the_users_setting() -> None:
+    import gc
+
+    from autograd import fast_build
+
+    assert gc.isenabled()
+    with fast_build():
+        assert not gc.isenabled()
+        with fast_build():  # nested: the inner block restores what it found (paused)
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    with pytest.raises(ZeroDivisionError), fast_build():
+        Value(1.0) / 0
+    assert gc.isenabled()  # restored on an exception too
+    gc.disable()
+    try:
+        with fast_build():
+            pass
+        assert not gc.isenabled()  # a user who had it off keeps it off
+    finally:
+        gc.enable()

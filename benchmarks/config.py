@@ -21,8 +21,8 @@ class Config:
     # full trainings per engine (each of `steps` steps); fewer for the slow peers
     mlp_repeats: dict[str, int] = field(default_factory=dict)
     # chain: node counts and repeats for each
-    chain_sizes: tuple[int, ...] = (10_000, 100_000, 1_000_000)
-    chain_repeats: tuple[int, ...] = (15, 5, 3)
+    chain_sizes: tuple[int, ...] = (10_000, 100_000, 1_000_000, 3_000_000)
+    chain_repeats: tuple[int, ...] = (15, 5, 3, 2)
     depth_probe_cap: int = 1 << 17  # stop searching micrograd's deepest chain here
     # wide: terms of the sum of products
     wide_terms: int = 100_000
@@ -32,6 +32,9 @@ class Config:
     memory_nodes: int = 100_000
     # inference: forward passes timed per mode
     inference_repeats: int = 21
+    # versions: micrograd's demo op by op under each of these Pythons (those installed)
+    pythons: tuple[str, ...] = ("3.10", "3.11", "3.12", "3.13")
+    version_steps: int = 5
     tolerance: float = 1e-9  # same-work checks
 
     def repeats_for(self, engine: str) -> int:
@@ -65,4 +68,5 @@ QUICK = Config(
     wide_repeats=2,
     memory_nodes=5_000,
     inference_repeats=5,
+    version_steps=2,
 )

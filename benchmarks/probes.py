@@ -5,6 +5,9 @@
   full stack a user script has.
 * ``rss --engine ours|micrograd --nodes N``: peak resident memory of one process that builds
   an N-node chain (and backpropagates it, for ours).
+* ``demo --config full|quick --steps N``: micrograd's demo trained op by op on our ``Value``
+  and by micrograd itself (gc on and off), in whatever interpreter runs the probe: the
+  ``versions`` suite runs it under every Python it finds.
 
 Each prints one JSON object on its last line of stdout; :func:`run_probe` runs one and parses it.
 """
@@ -49,13 +52,16 @@ def own_peak_rss_bytes() -> tuple[int, str]:
     return max_rss_bytes(), "getrusage ru_maxrss"
 
 
-def run_probe(*args: str, timeout: float = 300.0) -> dict[str, Any]:
-    """Run one probe in a fresh interpreter; its JSON result, or a ``failed`` status and why."""
+def run_probe(
+    *args: str, timeout: float = 300.0, python: str = sys.executable, path: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    """Run one probe in a fresh interpreter (``python``, with ``path`` added to its module
+    path); its JSON result, or a ``failed`` status and why."""
     env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH", "")]))
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), *path, env.get("PYTHONPATH", "")]))
     try:
         done = subprocess.run(
-            [sys.executable, "-m", "benchmarks.probes", *args],
+            [python, "-m", "benchmarks.probes", *args],
             cwd=ROOT,
             env=env,
             capture_output=True,
@@ -143,6 +149,39 @@ def rss_of_chain(engine: str, nodes: int) -> dict[str, Any]:
     }
 
 
+DEMO_ENGINES = ("ours_ops", "micrograd", "micrograd_nogc")
+
+
+def demo_step_times(config_name: str, steps: int) -> dict[str, Any]:
+    """Median step of micrograd's demo op by op on our ``Value`` and on micrograd: each engine
+    trains on its own, from a collected heap, as in ``mlp_train``."""
+    import gc
+    import platform
+
+    from .config import FULL, QUICK
+    from .engines import ENGINES
+    from .timing import clock, gc_mode, median
+    from .workload import make_workload
+
+    config = {"full": FULL, "quick": QUICK}[config_name]
+    workload = make_workload(config)
+    engines: dict[str, Any] = {}
+    for spec in ENGINES:
+        if spec.key not in DEMO_ENGINES:
+            continue
+        gc.collect()
+        trainer = spec.make(workload)
+        times = []
+        with gc_mode(spec.gc_enabled):
+            for k in range(steps):
+                start = clock()
+                trainer.step(workload.lr(k))
+                times.append(clock() - start)
+        engines[spec.key] = {"median_s": median(times), "final_loss": trainer.loss()}
+        del trainer
+    return {"status": "ok", "python": platform.python_version(), "steps": steps, "engines": engines}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.probes")
     sub = parser.add_subparsers(dest="probe", required=True)
@@ -151,10 +190,16 @@ def main(argv: list[str] | None = None) -> int:
     rss = sub.add_parser("rss", help="peak RSS of an N-node chain")
     rss.add_argument("--engine", choices=("ours", "micrograd"), required=True)
     rss.add_argument("--nodes", type=int, default=100_000)
+    demo = sub.add_parser("demo", help="micrograd's demo op by op, ours and micrograd's")
+    demo.add_argument("--config", choices=("full", "quick"), default="full")
+    demo.add_argument("--steps", type=int, default=5)
     args = parser.parse_args(argv)
-    result = (
-        deepest_micrograd_chain(args.cap) if args.probe == "depth" else rss_of_chain(args.engine, args.nodes)
-    )
+    if args.probe == "depth":
+        result = deepest_micrograd_chain(args.cap)
+    elif args.probe == "rss":
+        result = rss_of_chain(args.engine, args.nodes)
+    else:
+        result = demo_step_times(args.config, args.steps)
     print(json.dumps(result))
     return 0
 

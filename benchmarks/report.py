@@ -105,6 +105,34 @@ def mlp_train(r: dict[str, Any]) -> str:
     )
 
 
+def versions(r: dict[str, Any]) -> str:
+    if r.get("status") == "skipped":
+        return f"versions: skipped: {r['reason']}"
+    rows: list[list[Any]] = []
+    notes: list[str] = []
+    for version, p in r["pythons"].items():
+        if p.get("status") != "ok":
+            _not_run(rows, notes, f"Python {version}", p, 6)
+            continue
+        e = p["engines"]
+        rows.append(
+            [
+                f"Python {p['python']}",
+                ms(e["ours_ops"]["median_s"]),
+                ms(e["micrograd"]["median_s"]),
+                ms(e["micrograd_nogc"]["median_s"]),
+                times(p["speedup"]["micrograd"]),
+                times(p["speedup"]["micrograd_nogc"]),
+            ]
+        )
+    headers = ["interpreter", "ours op by op", "micrograd", "micrograd gc off", "vs micrograd", "vs gc off"]
+    return (
+        f"versions: {r['workload']}, median of {r['steps']} steps each\n"
+        + _with_notes(table(headers, rows), notes)
+        + f"\n{_same_work(r['same_work'])}"
+    )
+
+
 def chain(r: dict[str, Any]) -> str:
     rows = [
         [
@@ -132,7 +160,8 @@ def chain(r: dict[str, Any]) -> str:
         f"chain: forward + backward of {r['graph']}, gc on (gc off as a diagnostic)\n"
         + table(["nodes", "forward", "backward", "total", "ns/node", "ns/node gc off", "runs"], rows)
         + f"\nper-node time, {large:,} vs {small:,} nodes: {times(r['per_node_ratio'])} "
-        f"(gc off: {times(r['gc_off_per_node_ratio'])})\n{deep}\n{_same_work(r['same_work'])}"
+        f"(gc off: {times(r['gc_off_per_node_ratio'])}; gc off, 1,000,000 vs 10,000 nodes: "
+        f"{times(r.get('gc_off_ratio_1e6_vs_1e4'))})\n{deep}\n{_same_work(r['same_work'])}"
     )
 
 
@@ -209,7 +238,14 @@ def inference(r: dict[str, Any]) -> str:
     )
 
 
-RENDER = {"mlp_train": mlp_train, "chain": chain, "wide": wide, "memory": memory, "inference": inference}
+RENDER = {
+    "mlp_train": mlp_train,
+    "versions": versions,
+    "chain": chain,
+    "wide": wide,
+    "memory": memory,
+    "inference": inference,
+}
 
 
 def targets(verdicts: list[dict[str, Any]]) -> str:

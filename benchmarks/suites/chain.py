@@ -68,6 +68,12 @@ def run(config: Config, peers: dict[str, Peer], log: Log) -> dict[str, Any]:
         "gc_off": gc_off,
         "gc_off_per_node_ratio": gc_off[str(large["nodes"])]["ns_per_node"]
         / gc_off[str(small["nodes"])]["ns_per_node"],
+        # the target's pair, when both sizes ran: 10^6 vs 10^4 nodes, gc off
+        "gc_off_ratio_1e6_vs_1e4": (
+            gc_off["1000000"]["ns_per_node"] / gc_off["10000"]["ns_per_node"]
+            if {"1000000", "10000"} <= gc_off.keys()
+            else None
+        ),
         "same_work": {
             "ok": all(s["correct"] for s in (*sizes.values(), *gc_off.values())),
             "tolerance": config.tolerance,

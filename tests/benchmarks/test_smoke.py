@@ -93,6 +93,24 @@ def test_chain_and_memory_facts(results: dict[str, Any]) -> None:
     assert ours["retained_after_del_per_node"] < ours["bytes_per_node"] / 2  # no reference cycles
 
 
+def test_the_demo_runs_under_every_python_found(results: dict[str, Any]) -> None:
+    versions = results["benchmarks"]["versions"]
+    if not results["peers"]["micrograd"]["available"]:
+        assert versions["status"] == "skipped"
+        return
+    assert list(versions["pythons"]) == list(QUICK.pythons)
+    here = f"{sys.version_info.major}.{sys.version_info.minor}"
+    ran = {v: p for v, p in versions["pythons"].items() if p["status"] == "ok"}
+    assert here in ran  # at least this interpreter, found the way any other is
+    for version, p in ran.items():
+        assert p["python"].startswith(version + ".")
+        assert set(p["engines"]) == {"ours_ops", "micrograd", "micrograd_nogc"}
+        assert p["speedup"]["micrograd"] > 0
+    for p in versions["pythons"].values():
+        assert p["status"] in ("ok", "skipped"), p  # a Python that is found must run the demo
+    assert versions["same_work"]["ok"] and len(versions["same_work"]["compared"]) == 3 * len(ran)
+
+
 def test_the_same_work_check_can_fail() -> None:
     assert doctest.testmod(benchmarks.workload).failed == 0
     assert not same_work({"a": 0.5, "b": 0.5 + 1e-6}, TOL)["ok"]

@@ -12,7 +12,7 @@ False
 
 from .collector import fast_build
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
-from .graph import backward, grad, topological_order, zero_grad
+from .graph import BackwardEvent, backward, backward_events, grad, topological_order, zero_grad
 from .mode import enable_grad, is_recording, no_grad
 from .ops import OPS, Op
 from .value import Value
@@ -23,10 +23,12 @@ same import name, and ``nn`` and ``viz`` check for this marker."""
 
 __all__ = [
     "OPS",
+    "BackwardEvent",
     "GradcheckError",
     "Op",
     "Value",
     "backward",
+    "backward_events",
     "enable_grad",
     "fast_build",
     "grad",

@@ -10,7 +10,8 @@ Backward runs it in reverse.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from operator import attrgetter
 from typing import Literal, overload
 
@@ -104,6 +105,45 @@ def backward(root: Value, grad: float = 1.0) -> None:
     # An overflow anywhere reaches the leaves as inf or nan, so they are enough to check.
     if not all(map(_isfinite, [leaf.grad for leaf in leaves])):
         _raise_overflow(inner, leaves, before)
+
+
+@dataclass(frozen=True)
+class BackwardEvent:
+    """One step of backward: ``parent.grad += local * child.grad`` along one edge."""
+
+    child: Value
+    parent: Value
+    index: int  # which of the child's parents: ``child.parents[index] is parent``
+    local: float  # d(child)/d(parent)
+    child_grad: float
+    before: float  # the parent's gradient before this addition
+    after: float  # ... and after it: ``before + local * child_grad``
+
+
+def backward_events(root: Value, grad: float = 1.0) -> Iterator[BackwardEvent]:
+    """The backward pass from ``root``, edge by edge, as ``backward`` runs it on a graph whose
+    gradients were zeroed: the same nodes, in the same order, with the same arithmetic (so the
+    last ``after`` of each node is, bit for bit, the ``.grad`` that ``backward`` leaves). Nothing
+    of the graph is changed: the running sums are kept aside. A node whose gradient is 0 passes
+    nothing on, as in ``backward``.
+
+    >>> from autograd import Value
+    >>> a = Value(3.0, label="a"); y = a * a
+    >>> [(e.parent.label, e.local, e.before, e.after) for e in backward_events(y)]
+    [('a', 3.0, 0.0, 3.0), ('a', 3.0, 3.0, 6.0)]
+    """
+    seed = _as_float(grad, "backward_events")
+    inner, _ = _collect((root,), reset=False)
+    grads: dict[Value, float] = {root: seed}
+    for node in reversed(inner):
+        g = grads.get(node, 0.0)
+        if not g:
+            continue
+        for index, (parent, local) in enumerate(zip(node.parents, node.local_grads)):
+            before = grads.get(parent, 0.0)
+            after = before + local * g
+            grads[parent] = after
+            yield BackwardEvent(node, parent, index, local, g, before, after)
 
 
 def _raise_overflow(inner: list[Value], leaves: list[Value], before: list[float]) -> None:

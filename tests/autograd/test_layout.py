@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from autograd import OPS, Value, backward, grad, no_grad, topological_order, zero_grad
+from autograd import OPS, Value, backward, backward_events, grad, no_grad, topological_order, zero_grad
 from autograd.value import _binary
 
 from .strategies import reals
@@ -158,3 +158,25 @@ def test_creation_order_is_a_topological_order_that_every_walk_uses(graph: tuple
         for parent, local in zip(node.parents, node.local_grads):
             naive[parent] = naive.get(parent, 0.0) + local * naive.get(node, 0.0)
     assert [naive.get(leaf, 0.0) for leaf in leaves] == pytest.approx(expected, rel=1e-12, abs=1e-12)
+
+
+@given(graphs())
+def test_backward_events_are_backward_edge_by_edge(graph: tuple[list[Value], Value]) -> None:
+    _, root = graph
+    zero_grad(root)
+    before = {n: n.grad for n in topological_order(root)}
+    events = list(backward_events(root))
+    assert {n: n.grad for n in topological_order(root)} == before  # the graph is left alone
+    backward(root)
+    last: dict[Value, float] = {root: 1.0}
+    for e in events:
+        assert e.child.parents[e.index] is e.parent and e.local == e.child.local_grads[e.index]
+        assert e.before == last.get(e.parent, 0.0) and e.after == e.before + e.local * e.child_grad
+        last[e.parent] = e.after
+    for node in topological_order(root):
+        assert bits(last.get(node, 0.0)) == bits(node.grad)  # bit for bit what backward leaves
+    # a node passes its gradient on only after every addition to it
+    passed_on: set[Value] = set()
+    for e in events:
+        passed_on.add(e.child)
+        assert e.parent not in passed_on

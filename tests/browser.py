@@ -30,11 +30,13 @@ needs_browser = pytest.mark.skipif(
 )
 
 
-def rendered(page: Path, profile: Path) -> str:
-    """The DOM of ``page`` after the browser rendered it; fails on a browser or console error."""
+def rendered(page: Path | str, profile: Path) -> str:
+    """The DOM of ``page`` (a file, or a ``file:`` URL with a fragment) after the browser rendered
+    it; fails on a browser or console error."""
     assert BROWSER is not None
+    url = page if isinstance(page, str) else page.as_uri()
     result = subprocess.run(
-        [BROWSER, *FLAGS, f"--user-data-dir={profile}", "--dump-dom", page.as_uri()],
+        [BROWSER, *FLAGS, f"--user-data-dir={profile}", "--dump-dom", url],
         capture_output=True,
         text=True,
         timeout=120,

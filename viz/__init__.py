@@ -20,6 +20,7 @@ from .dot import draw, render, to_svg
 from .engine import Engine, EngineNotFoundError, find_engine
 from .explain import ChainPath, Delta, Explanation, Factor, explain
 from .jupyter import DISPLAY_MAX_NODES, display_svg
+from .replay import Replay, replay
 
 set_renderer(display_svg)
 
@@ -31,11 +32,13 @@ __all__ = [
     "EngineNotFoundError",
     "Explanation",
     "Factor",
+    "Replay",
     "check",
     "display_svg",
     "draw",
     "explain",
     "find_engine",
     "render",
+    "replay",
     "to_svg",
 ]

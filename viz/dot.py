@@ -85,7 +85,7 @@ def draw(
     _check_size(order, max_nodes)
     number = number_formatter(fmt, 4)
     names = node_names(order)
-    ids = {node: f"n{i}" for i, node in enumerate(order)}
+    ids, edge_ids = element_ids(order)
     inputs = set(inputs)
     chain = _chain(order, highlight) if highlight is not None else set()
 
@@ -107,7 +107,6 @@ def draw(
             id=ids[node],
             **attrs,
         )
-    edge = 0
     for node in order:
         for i, (parent, local) in enumerate(zip(node.parents, node.local_grads)):
             value = number(local)
@@ -120,8 +119,7 @@ def draw(
             if parent in chain and node in chain:
                 attrs.update(color=_HIGHLIGHT, fontcolor=_HIGHLIGHT, penwidth="2.5")
             label = _html(text) if formulas else _html(value)
-            graph.edge(ids[parent], ids[node], label=f"<{label}>", id=f"e{edge}", **attrs)
-            edge += 1
+            graph.edge(ids[parent], ids[node], label=f"<{label}>", id=edge_ids[node, i], **attrs)
     use_for_graphviz()
     return graph
 
@@ -197,6 +195,21 @@ def render(
     else:
         target.write_bytes(run_dot(source, kind, dot))
     return target
+
+
+def element_ids(order: Sequence[Value]) -> tuple[dict[Value, str], dict[tuple[Value, int], str]]:
+    """The ids the picture gives its elements: ``n<i>`` for the i-th node of ``order`` and
+    ``e<k>`` for the k-th edge, keyed by (child, which parent); the SVG keeps them as the ids of
+    its groups, so a page can find a node or an edge.
+
+    >>> from autograd import Value, topological_order
+    >>> x = Value(2.0); y = x * x
+    >>> element_ids(topological_order(y))[1]
+    {(Value(data=4.0, grad=0.0), 0): 'e0', (Value(data=4.0, grad=0.0), 1): 'e1'}
+    """
+    nodes = {node: f"n{i}" for i, node in enumerate(order)}
+    edges = [(node, i) for node in order for i in range(len(node.parents))]
+    return nodes, {edge: f"e{k}" for k, edge in enumerate(edges)}
 
 
 def _check_size(order: list[Value], max_nodes: int | None) -> None:

@@ -1,0 +1,336 @@
+"""Watch backprop happen: one self-contained HTML page that steps through a graph's forward pass
+node by node and its backward pass edge by edge, ``parent.grad += local × node.grad`` with the
+three numbers and the parent's running sum.
+
+The backward steps are ``autograd.backward_events``: the engine's own walk, in its real order, so
+what the page shows is what ``backward`` does. The page is the picture of ``viz.draw`` with a
+small script of our own (no network); its state is readable by tests and scripts:
+``document.body.dataset.step`` and ``.steps``, and on each node's element ``data-node``,
+``data-value`` and ``data-grad`` (``repr`` of the float shown, empty before there is one).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from autograd import Value, backward_events, topological_order
+
+from .dot import element_ids, to_svg
+from .naming import node_names, printable
+from .numbers import Format, number_formatter
+
+MAX_NODES = 150
+PARTS = ("forward", "backward")
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of the page: its sentence, the node and edge it lights, and what it changes."""
+
+    text: str
+    node: str | None = None  # element id of the node it changes (n<i>)
+    edge: str | None = None  # element id of the edge it lights (e<k>)
+    value: float | None = None  # the node's value appears
+    grad: float | None = None  # the node's gradient becomes this
+
+
+class Replay:
+    """The steps of one graph, ready to be saved as a page or shown in Jupyter."""
+
+    def __init__(
+        self, title: str, svg: str, nodes: dict[str, dict[str, Any]], steps: list[Step], fmt: Format
+    ):
+        self.title = title
+        self.svg = svg
+        self.nodes = nodes  # element id -> name, and the value shown before any step
+        self.steps = steps
+        self._number = number_formatter(fmt, 4)
+
+    def __len__(self) -> int:
+        return len(self.steps)
+
+    def html(self) -> str:
+        """The whole page: inline SVG, styles and script, nothing fetched."""
+        number = self._number
+        data = {
+            "nodes": self.nodes,
+            "steps": [
+                {
+                    "text": s.text,
+                    "node": s.node,
+                    "edge": s.edge,
+                    "value": None if s.value is None else [repr(s.value), number(s.value)],
+                    "grad": None if s.grad is None else [repr(s.grad), number(s.grad)],
+                }
+                for s in self.steps
+            ],
+        }
+        # No "<" at all inside the script element: a label cannot close it or open a tag.
+        payload = json.dumps(data, ensure_ascii=False).replace("<", "\\u003c")
+        return _PAGE.format(
+            title=html.escape(self.title),
+            svg=_inline_svg(self.svg),
+            payload=payload,
+            style=_STYLE,
+            script=_SCRIPT,
+        )
+
+    def save(self, path: str | os.PathLike[str]) -> Path:
+        """Write the page to ``path`` (one HTML file); returns the path."""
+        target = Path(path)
+        target.write_text(self.html(), encoding="utf-8")
+        return target
+
+    def _repr_html_(self) -> str:
+        """In Jupyter: the page in a sandboxed frame, so its script runs and its ids stay apart."""
+        page = html.escape(self.html(), quote=True)
+        return (
+            f'<iframe srcdoc="{page}" sandbox="allow-scripts" '
+            'style="width: 100%; height: 560px; border: 1px solid #ddd"></iframe>'
+        )
+
+
+def replay(
+    root: Value,
+    *,
+    include: Sequence[str] = PARTS,
+    max_nodes: int | None = MAX_NODES,
+    fmt: Format = None,
+    inputs: Iterable[Value] = (),
+    rankdir: str = "LR",
+    title: str | None = None,
+    dot: str | os.PathLike[str] | None = None,
+) -> Replay:
+    """The forward and backward pass of ``root``'s graph as a page to step through.
+
+    ``include`` picks the parts: ``"forward"`` (each node's value appears, in creation order)
+    and ``"backward"`` (the seed ``root.grad = 1``, then every edge in the engine's order). The
+    page starts with only the leaves' values shown; the graph's ``.grad`` fields are not
+    touched. ``fmt``, ``inputs`` and ``rankdir`` are ``viz.draw``'s.
+
+    >>> from autograd import Value
+    >>> a = Value(3.0, label="a"); y = a * a; y.label = "y"
+    >>> page = replay(y)
+    >>> print(page.steps[-1].text)
+    a.grad += ∂y/∂a × y.grad = 3.0000 × 1.0000, so 3.0000 + 3.0000 = 6.0000 (addition 2 of 2 to a)
+    """
+    if not isinstance(root, Value):
+        raise TypeError(f"replay: root must be a Value, got {type(root).__name__} {root!r}")
+    unknown = [part for part in include if part not in PARTS]
+    if unknown or not include:
+        raise ValueError(f"replay: include must name some of {PARTS}, got {tuple(include)!r}")
+    order = topological_order(root)
+    if max_nodes is not None and len(order) > max_nodes:
+        raise ValueError(
+            f"replay: the graph has {len(order)} nodes, more than max_nodes={max_nodes}; stepping "
+            "through every node and edge of it is not watchable. Replay a part of it (pass an "
+            "intermediate node as the root), draw it whole with viz.draw(root), or raise the "
+            f"limit: replay(root, max_nodes={len(order)})"
+        )
+    number = number_formatter(fmt, 4)
+    names = node_names(order)
+    ids, edge_ids = element_ids(order)
+    forward = "forward" in include
+    nodes = {
+        ids[n]: {
+            "name": printable(names[n]),
+            "value": [repr(n.data), number(n.data)] if n.is_leaf or not forward else None,
+        }
+        for n in order
+    }
+    steps = [Step(_opening(root, names, forward, "backward" in include))]
+    if forward:
+        for node in order:
+            if not node.is_leaf:
+                steps.append(Step(_forward_text(node, names, number), node=ids[node], value=node.data))
+    if "backward" in include:
+        steps += _backward_steps(root, names, ids, edge_ids, number)
+    svg = to_svg(root, fmt=fmt, inputs=inputs, rankdir=rankdir, max_nodes=None, dot=dot)
+    return Replay(title or f"Backpropagation through {printable(names[root])}", svg, nodes, steps, fmt)
+
+
+def _opening(root: Value, names: dict[Value, str], forward: bool, backward: bool) -> str:
+    parts = (["forward: each node's value, in the order the graph was built"] if forward else []) + (
+        [f"backward: from {printable(names[root])} back to the leaves, edge by edge"] if backward else []
+    )
+    return "The graph before anything is computed. Then " + "; ".join(parts) + "."
+
+
+def _forward_text(node: Value, names: dict[Value, str], number: Any) -> str:
+    rule = node.rule
+    assert rule is not None
+    args = ", ".join(f"{printable(names[p])} = {number(p.data)}" for p in node.parents)
+    return f"{printable(names[node])} = {rule.describe(node.param)} = {number(node.data)}, from {args}"
+
+
+def _backward_steps(
+    root: Value,
+    names: dict[Value, str],
+    ids: dict[Value, str],
+    edge_ids: dict[tuple[Value, int], str],
+    number: Any,
+) -> list[Step]:
+    events = list(backward_events(root))
+    additions = Counter(e.parent for e in events)
+    seen: Counter[Value] = Counter()
+    name = {node: printable(n) for node, n in names.items()}
+    steps = [
+        Step(
+            f"{name[root]}.grad = 1: the output's gradient with respect to itself",
+            node=ids[root],
+            grad=1.0,
+        )
+    ]
+    for e in events:
+        seen[e.parent] += 1
+        p, c = name[e.parent], name[e.child]
+        text = (
+            f"{p}.grad += ∂{c}/∂{p} × {c}.grad = {number(e.local)} × {number(e.child_grad)}, "
+            f"so {number(e.before)} + {number(e.local * e.child_grad)} = {number(e.after)}"
+        )
+        if additions[e.parent] > 1:
+            text += f" (addition {seen[e.parent]} of {additions[e.parent]} to {p})"
+        steps.append(Step(text, node=ids[e.parent], edge=edge_ids[e.child, e.index], grad=e.after))
+    return steps
+
+
+def _inline_svg(svg: str) -> str:
+    svg = re.sub(r"<\?xml[^>]*\?>", "", svg)
+    svg = re.sub(r"<!DOCTYPE[^>]*>", "", svg, flags=re.DOTALL)
+    return re.sub(r"<!--.*?-->", "", svg, flags=re.DOTALL).strip()
+
+
+_STYLE = """
+body { font-family: system-ui, sans-serif; margin: 1rem; color: #222; }
+h1 { font-size: 1.2rem; margin: 0 0 0.5rem; }
+#controls { display: flex; gap: 0.4rem; align-items: center; flex-wrap: wrap; margin-bottom: 0.5rem; }
+#controls button { font-size: 1rem; min-width: 2.4rem; }
+#slider { flex: 1; min-width: 10rem; }
+#main { display: flex; gap: 1rem; align-items: flex-start; flex-wrap: wrap; }
+#graph { flex: 3; min-width: 20rem; overflow: auto; }
+#graph svg { max-width: 100%; height: auto; }
+#panel { flex: 1; min-width: 16rem; }
+#text { font-size: 1.05rem; line-height: 1.5; background: #f6f8fa; padding: 0.75rem; border-radius: 4px; }
+.muted { color: #666; font-size: 0.9rem; }
+g.node.current polygon, g.node.current path { stroke: #d62728; stroke-width: 3; }
+g.edge.current path, g.edge.current polygon { stroke: #d62728; stroke-width: 3; }
+g.edge.current polygon { fill: #d62728; }
+g.edge.current text { fill: #d62728; font-weight: bold; }
+g.node text.changed { fill: #d62728; font-weight: bold; }
+"""
+
+_SCRIPT = """
+(function () {
+  const data = JSON.parse(document.getElementById("replay-data").textContent);
+  const steps = data.steps, last = steps.length - 1;
+  const body = document.body, slider = document.getElementById("slider");
+  const shown = document.getElementById("text"), counter = document.getElementById("counter");
+  const play = document.getElementById("play");
+  const blank = "\\u00b7";
+  // Each node's value is the third text from the end of its label, its gradient the last one.
+  const cells = {};
+  for (const id of Object.keys(data.nodes)) {
+    const g = document.getElementById(id);
+    const texts = g.querySelectorAll("text");
+    cells[id] = { g: g, value: texts[texts.length - 3], grad: texts[texts.length - 1] };
+    g.dataset.node = data.nodes[id].name;
+  }
+  body.dataset.steps = String(steps.length);
+  slider.max = String(last);
+  let current = 0, timer = null;
+
+  function show(n) {
+    n = Math.max(0, Math.min(last, Number.isFinite(n) ? Math.floor(n) : 0));
+    const state = {};
+    for (const [id, node] of Object.entries(data.nodes)) state[id] = { value: node.value, grad: null };
+    for (let i = 1; i <= n; i++) {
+      const s = steps[i];
+      if (s.value) state[s.node].value = s.value;
+      if (s.grad) state[s.node].grad = s.grad;
+    }
+    for (const [id, c] of Object.entries(cells)) {
+      const v = state[id].value, g = state[id].grad;
+      c.g.dataset.value = v ? v[0] : "";
+      c.g.dataset.grad = g ? g[0] : "";
+      c.value.textContent = v ? v[1] : blank;
+      c.grad.textContent = g ? g[1] : blank;
+      c.g.classList.remove("current");
+      c.value.classList.remove("changed");
+      c.grad.classList.remove("changed");
+    }
+    document.querySelectorAll("g.edge.current").forEach((e) => e.classList.remove("current"));
+    const s = steps[n];
+    if (s.node) {
+      cells[s.node].g.classList.add("current");
+      if (s.value) cells[s.node].value.classList.add("changed");
+      if (s.grad) cells[s.node].grad.classList.add("changed");
+    }
+    if (s.edge) document.getElementById(s.edge).classList.add("current");
+    shown.textContent = s.text;
+    counter.textContent = "step " + n + " of " + last;
+    slider.value = String(n);
+    body.dataset.step = String(n);
+    current = n;
+    try { history.replaceState(null, "", "#step=" + n); } catch (e) { /* a sandboxed frame */ }
+  }
+
+  function fromHash() {
+    const m = /step=(\\d+)/.exec(location.hash);
+    return m ? Number(m[1]) : 0;
+  }
+  function stop() { if (timer) { clearInterval(timer); timer = null; play.textContent = "play"; } }
+  function toggle() {
+    if (timer) return stop();
+    if (current >= last) show(0);
+    play.textContent = "pause";
+    timer = setInterval(function () { if (current >= last) stop(); else show(current + 1); }, 700);
+  }
+  document.getElementById("first").onclick = function () { stop(); show(0); };
+  document.getElementById("prev").onclick = function () { stop(); show(current - 1); };
+  document.getElementById("next").onclick = function () { stop(); show(current + 1); };
+  document.getElementById("last").onclick = function () { stop(); show(last); };
+  play.onclick = toggle;
+  slider.oninput = function () { stop(); show(Number(slider.value)); };
+  document.addEventListener("keydown", function (e) {
+    const moves = { ArrowRight: current + 1, ArrowLeft: current - 1, Home: 0, End: last };
+    if (e.key in moves) { stop(); show(moves[e.key]); e.preventDefault(); }
+    else if (e.key === " ") { toggle(); e.preventDefault(); }
+  });
+  window.addEventListener("hashchange", function () { if (fromHash() !== current) show(fromHash()); });
+  show(fromHash());
+})();
+"""
+
+_PAGE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>{title}</title>
+<style>{style}</style></head>
+<body data-step="0" data-steps="0">
+<h1>{title}</h1>
+<div id="controls">
+<button id="first" title="first step (Home)">|\u25c0</button>
+<button id="prev" title="previous step (\u2190)">\u25c0</button>
+<button id="play" title="play / pause (space)">play</button>
+<button id="next" title="next step (\u2192)">\u25b6</button>
+<button id="last" title="last step (End)">\u25b6|</button>
+<input id="slider" type="range" min="0" max="0" value="0" aria-label="step">
+<span id="counter" class="muted"></span>
+</div>
+<div id="main">
+<div id="graph">{svg}</div>
+<div id="panel"><div id="text"></div>
+<p class="muted">Forward: each node's value appears in the order the graph was built. Backward:
+every edge passes on <code>parent.grad += local \u00d7 node.grad</code>; a node used twice
+receives two additions. Keys: \u2190 \u2192 Home End, space to play.</p></div>
+</div>
+<script id="replay-data" type="application/json">{payload}</script>
+<script>{script}</script>
+</body></html>
+"""

@@ -21,7 +21,7 @@ def python_blocks() -> list[str]:
 
 def test_readme_examples_run_in_order(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     blocks = python_blocks()
-    assert len(blocks) == 4
+    assert len(blocks) == 5
     namespace: dict[str, object] = {}
     cwd = os.getcwd()
     shutil.copytree(README.parent / "examples", tmp_path / "examples")
@@ -37,6 +37,10 @@ def test_readme_examples_run_in_order(tmp_path: Path, capsys: pytest.CaptureFixt
     assert (tmp_path / "graph.svg").read_text().startswith("<?xml")
     out = capsys.readouterr().out
     assert "∂E_total/∂w5 = " in out and "check: autograd.grad(E_total, [w5]) gives 0.082167" in out
+    assert (
+        "so 3.0000 + 3.0000 = 6.0000 (addition 2 of 2 to x)\n" in out
+        and "<script>" in (tmp_path / "replay.html").read_text()
+    )
     report = namespace["report"]
     assert (report.counts["wrong"], report.first_wrong.printed.quantity) == (3, "E")  # type: ignore[attr-defined]
     wrong = [(v.printed.quantity, v.cls) for v in report.items if v.wrong]  # type: ignore[attr-defined]

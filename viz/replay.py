@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from autograd import Value, backward_events, topological_order
+from autograd import BackwardEvent, Value, backward_events, topological_order
+from nn.optim import Optimizer
 
 from .dot import element_ids, to_svg
 from .naming import node_names, printable
@@ -33,13 +34,13 @@ PARTS = ("forward", "backward")
 
 @dataclass(frozen=True)
 class Step:
-    """One step of the page: its sentence, the node and edge it lights, and what it changes."""
+    """One step of the page: its sentence, the node and edge it lights, and what it changes:
+    ``(element id, "value" or "grad", the new number)``."""
 
     text: str
-    node: str | None = None  # element id of the node it changes (n<i>)
+    node: str | None = None  # element id of the node it lights (n<i>)
     edge: str | None = None  # element id of the edge it lights (e<k>)
-    value: float | None = None  # the node's value appears
-    grad: float | None = None  # the node's gradient becomes this
+    changes: tuple[tuple[str, str, float], ...] = ()
 
 
 class Replay:
@@ -67,8 +68,7 @@ class Replay:
                     "text": s.text,
                     "node": s.node,
                     "edge": s.edge,
-                    "value": None if s.value is None else [repr(s.value), number(s.value)],
-                    "grad": None if s.grad is None else [repr(s.grad), number(s.grad)],
+                    "changes": [[id_, field, repr(x), number(x)] for id_, field, x in s.changes],
                 }
                 for s in self.steps
             ],
@@ -102,6 +102,7 @@ def replay(
     root: Value,
     *,
     include: Sequence[str] = PARTS,
+    optimizer: Optimizer | None = None,
     max_nodes: int | None = MAX_NODES,
     fmt: Format = None,
     inputs: Iterable[Value] = (),
@@ -114,7 +115,11 @@ def replay(
     ``include`` picks the parts: ``"forward"`` (each node's value appears, in creation order)
     and ``"backward"`` (the seed ``root.grad = 1``, then every edge in the engine's order). The
     page starts with only the leaves' values shown; the graph's ``.grad`` fields are not
-    touched. ``fmt``, ``inputs`` and ``rankdir`` are ``viz.draw``'s.
+    touched. With an ``optimizer`` (``nn.SGD``, ``nn.Adam``, ...) the backward pass starts with
+    its ``zero_grad()`` and ends with its ``step()``, one parameter at a time: the new values
+    are what that optimizer's own ``step`` gives from these gradients (tried on the side: the
+    parameters and the optimizer's state are left as they were). ``fmt``, ``inputs`` and
+    ``rankdir`` are ``viz.draw``'s.
 
     >>> from autograd import Value
     >>> a = Value(3.0, label="a"); y = a * a; y.label = "y"
@@ -150,9 +155,19 @@ def replay(
     if forward:
         for node in order:
             if not node.is_leaf:
-                steps.append(Step(_forward_text(node, names, number), node=ids[node], value=node.data))
+                text = _forward_text(node, names, number)
+                steps.append(Step(text, node=ids[node], changes=((ids[node], "value", node.data),)))
     if "backward" in include:
-        steps += _backward_steps(root, names, ids, edge_ids, number)
+        events = list(backward_events(root))
+        if optimizer is not None:
+            steps.append(_zero_grad_step(optimizer, names, ids))
+        steps += _backward_steps(root, events, names, ids, edge_ids, number)
+        if optimizer is not None:
+            final = {e.parent: e.after for e in events}
+            final[root] = final.get(root, 1.0)
+            steps += _update_steps(optimizer, final, names, ids, number)
+    elif optimizer is not None:
+        raise ValueError("replay: an optimizer step needs the backward pass: include 'backward'")
     svg = to_svg(root, fmt=fmt, inputs=inputs, rankdir=rankdir, max_nodes=None, dot=dot)
     return Replay(title or f"Backpropagation through {printable(names[root])}", svg, nodes, steps, fmt)
 
@@ -171,24 +186,65 @@ def _forward_text(node: Value, names: dict[Value, str], number: Any) -> str:
     return f"{printable(names[node])} = {rule.describe(node.param)} = {number(node.data)}, from {args}"
 
 
+def _zero_grad_step(optimizer: Optimizer, names: dict[Value, str], ids: dict[Value, str]) -> Step:
+    params = [p for p in optimizer.params if p in ids]
+    listed = ", ".join(printable(names[p]) for p in params)
+    text = f"optimizer.zero_grad(): the gradient of every parameter ({listed}) is set to 0"
+    return Step(text, changes=tuple((ids[p], "grad", 0.0) for p in params))
+
+
+def _update_steps(
+    optimizer: Optimizer,
+    grads: dict[Value, float],
+    names: dict[Value, str],
+    ids: dict[Value, str],
+    number: Any,
+) -> list[Step]:
+    """One step per parameter: the value the optimizer's own ``step`` gives it from ``grads``,
+    tried on the side and undone."""
+    params = optimizer.params
+    saved = [(p.data, p.grad) for p in params]
+    state = optimizer.state_dict()
+    try:
+        for p in params:
+            p.grad = grads.get(p, 0.0)
+        optimizer.step()
+        new = [p.data for p in params]
+    finally:
+        for p, (data, grad) in zip(params, saved):
+            p.data, p.grad = data, grad
+        optimizer.load_state_dict(state)
+    plain_sgd = (
+        type(optimizer).__name__ == "SGD" and not state.get("momentum") and not state.get("weight_decay")
+    )
+    steps = []
+    for p, (old, _), value in zip(params, saved, new):
+        if p not in ids:
+            continue
+        name, g = printable(names[p]), grads.get(p, 0.0)
+        if plain_sgd:
+            rule = f"{name} - lr·{name}.grad = {number(old)} - {number(optimizer.lr)} × {number(g)}"
+        else:
+            rule = f"{type(optimizer).__name__}'s step from {number(old)} with {name}.grad = {number(g)}"
+        steps.append(
+            Step(f"{name} ← {rule} = {number(value)}", node=ids[p], changes=((ids[p], "value", value),))
+        )
+    return steps
+
+
 def _backward_steps(
     root: Value,
+    events: list[BackwardEvent],
     names: dict[Value, str],
     ids: dict[Value, str],
     edge_ids: dict[tuple[Value, int], str],
     number: Any,
 ) -> list[Step]:
-    events = list(backward_events(root))
     additions = Counter(e.parent for e in events)
     seen: Counter[Value] = Counter()
     name = {node: printable(n) for node, n in names.items()}
-    steps = [
-        Step(
-            f"{name[root]}.grad = 1: the output's gradient with respect to itself",
-            node=ids[root],
-            grad=1.0,
-        )
-    ]
+    seed = f"{name[root]}.grad = 1: the output's gradient with respect to itself"
+    steps = [Step(seed, node=ids[root], changes=((ids[root], "grad", 1.0),))]
     for e in events:
         seen[e.parent] += 1
         p, c = name[e.parent], name[e.child]
@@ -198,7 +254,8 @@ def _backward_steps(
         )
         if additions[e.parent] > 1:
             text += f" (addition {seen[e.parent]} of {additions[e.parent]} to {p})"
-        steps.append(Step(text, node=ids[e.parent], edge=edge_ids[e.child, e.index], grad=e.after))
+        edge = edge_ids[e.child, e.index]
+        steps.append(Step(text, node=ids[e.parent], edge=edge, changes=((ids[e.parent], "grad", e.after),)))
     return steps
 
 
@@ -252,9 +309,7 @@ _SCRIPT = """
     const state = {};
     for (const [id, node] of Object.entries(data.nodes)) state[id] = { value: node.value, grad: null };
     for (let i = 1; i <= n; i++) {
-      const s = steps[i];
-      if (s.value) state[s.node].value = s.value;
-      if (s.grad) state[s.node].grad = s.grad;
+      for (const [id, field, exact, text] of steps[i].changes) state[id][field] = [exact, text];
     }
     for (const [id, c] of Object.entries(cells)) {
       const v = state[id].value, g = state[id].grad;
@@ -268,11 +323,8 @@ _SCRIPT = """
     }
     document.querySelectorAll("g.edge.current").forEach((e) => e.classList.remove("current"));
     const s = steps[n];
-    if (s.node) {
-      cells[s.node].g.classList.add("current");
-      if (s.value) cells[s.node].value.classList.add("changed");
-      if (s.grad) cells[s.node].grad.classList.add("changed");
-    }
+    if (s.node) cells[s.node].g.classList.add("current");
+    for (const [id, field] of s.changes) cells[id][field].classList.add("changed");
     if (s.edge) document.getElementById(s.edge).classList.add("current");
     shown.textContent = s.text;
     counter.textContent = "step " + n + " of " + last;

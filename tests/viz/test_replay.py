@@ -4,13 +4,16 @@ against sums computed here, independently of the engine's event stream)."""
 
 from __future__ import annotations
 
+import html
 import html.parser
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from autograd import Value, backward, topological_order, zero_grad
+from nn import SGD, Adam
 from viz import Replay, replay
 from viz.dot import element_ids
 
@@ -76,10 +79,10 @@ def test_steps_are_the_forward_nodes_then_the_seed_then_every_edge() -> None:
     assert len(page) == 1 + len(inner) + 1 + len(running_sums(loss))
     forward = page.steps[1 : 1 + len(inner)]
     ids, _ = element_ids(order)
-    assert [s.node for s in forward] == [ids[n] for n in inner]
-    assert [s.value for s in forward] == [n.data for n in inner]
+    assert [s.changes for s in forward] == [((ids[n], "value", n.data),) for n in inner]
     backward_steps = page.steps[2 + len(inner) :]
-    assert [(s.node, s.grad) for s in backward_steps] == [(ids[p], g) for p, g in running_sums(loss)]
+    expected = [((ids[p], "grad", g),) for p, g in running_sums(loss)]
+    assert [s.changes for s in backward_steps] == expected
     assert all(s.edge is not None for s in backward_steps)
     assert all(n.grad == 0.0 for n in order)  # the graph itself is left alone
 
@@ -175,3 +178,38 @@ document.getElementById("log").textContent = log.join(",");
     log = re.search(r'<pre id="log">([^<]*)</pre>', dom)
     assert log is not None
     assert log.group(1).split(",") == ["1", "2", "1", str(last), "0", "1", str(last), str(last - 1), "0"]
+
+
+@pytest.mark.parametrize(
+    "make", [lambda ps: SGD(ps, lr=0.5), lambda ps: Adam(ps, lr=0.1, bias_correction=False)]
+)
+def test_an_optimizer_adds_zero_grad_and_its_own_step_tried_on_the_side(make: Any) -> None:
+    loss, leaves = network()
+    params = leaves[:5]  # the weights and the shared bias; the inputs are not trained
+    optimizer = make(params)
+    for p in params:
+        p.grad = 7.0  # stale gradients, which zero_grad clears
+    before = ([p.data for p in params], [p.grad for p in params], optimizer.state_dict())
+    page = replay(loss, optimizer=optimizer)
+    assert ([p.data for p in params], [p.grad for p in params], optimizer.state_dict()) == before
+    ids, _ = element_ids(topological_order(loss))
+    zero = next(s for s in page.steps if s.text.startswith("optimizer.zero_grad()"))
+    assert zero.changes == tuple((ids[p], "grad", 0.0) for p in params)
+    # the same step, for real: zero_grad, backward, step
+    optimizer.zero_grad()
+    backward(loss)
+    optimizer.step()
+    updates = page.steps[-len(params) :]
+    assert [s.changes for s in updates] == [((ids[p], "value", p.data),) for p in params]
+    if isinstance(optimizer, SGD):
+        assert updates[0].text.startswith("w1 ← w1 - lr·w1.grad = 0.1500 - 0.5000 × ")
+    with pytest.raises(ValueError, match="needs the backward pass"):
+        replay(loss, include=("forward",), optimizer=optimizer)
+
+
+def test_in_jupyter_the_page_displays_in_a_sandboxed_frame() -> None:
+    x = Value(2.0, label="x")
+    page = replay(x * x)
+    frame = page._repr_html_()
+    srcdoc = re.fullmatch(r'<iframe srcdoc="([^"]*)" sandbox="allow-scripts" style="[^"]*"></iframe>', frame)
+    assert srcdoc is not None and html.unescape(srcdoc.group(1)) == page.html()

@@ -78,6 +78,7 @@ def test_walkthrough_options(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "001-backward.svg",
         "001-forward.svg",
+        "001-replay.html",
         "001-report.html",
         "001-report.md",
     ]

@@ -1,9 +1,10 @@
 """The worked-example walkthrough: each document replayed with the library, step by step.
 
 ``python -m viz.walkthrough`` replays all four documents on built-in defaults and writes, per
-document, SVG graphs (before and after backward), a Markdown report and a self-contained HTML
-page. Each report leads with ``viz.check``'s verdict on the numbers the document printed: the
-first wrong step, the wrong numbers, then those off by rounding.
+document, SVG graphs (before and after backward), a Markdown report, a self-contained HTML page
+and the document's training step as a ``viz.replay`` page to step through (embedded in the HTML
+report too). Each report leads with ``viz.check``'s verdict on the numbers the document
+printed: the first wrong step, the wrong numbers, then those off by rounding.
 """
 
 from __future__ import annotations

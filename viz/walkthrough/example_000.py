@@ -70,6 +70,7 @@ def replay(fmt: Format = ".6f") -> Replay:
     step = r.step("Step 2: the batch loss", ["E_total = (E[1] + E[2]) / 2: the mean over the batch."])
     r.put(step, "E_total", total.data, formula="(E[1] + E[2]) / 2")
     r.figure("000-forward.svg", "The batch graph after the forward pass.", total, inputs=inputs)
+    r.watch(total, SGD(net.parameters(), lr=0.5), inputs=inputs)
 
     total.backward()
     step = r.step("Step 3 (A): the output layer's responsibility δ_o1 = ∂E[s]/∂z_o1, per sample")
@@ -113,4 +114,4 @@ def replay(fmt: Format = ".6f") -> Replay:
     assert isinstance(e_new, Value)
     r.put(step, "y_new[1]", y_new[0].data, "ŷ[1] after the step")
     r.put(step, "E_new[1]", e_new.data, "E[1] after the step", "lower than before")
-    return Replay("000", TITLE, __doc__ or "", CODE, r.steps, r.values, r.figures, check("000"))
+    return Replay("000", TITLE, __doc__ or "", CODE, r.steps, r.values, r.figures, check("000"), page=r.page)

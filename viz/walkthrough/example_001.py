@@ -73,6 +73,7 @@ def replay(fmt: Format = ".9f") -> Replay:
     r.put(step, "E_o2", e_o2.data, formula="½(0.99 − a_o2)²")
     r.put(step, "E_total", total.data, formula="E_o1 + E_o2")
     r.figure("001-forward.svg", "The graph after the forward pass (gradients still 0).", total, inputs=x)
+    r.watch(total, SGD(net.parameters(), lr=0.5), inputs=x)
 
     total.backward()
     step = r.step("Step 3: output layer, w5 by the chain rule")
@@ -103,4 +104,4 @@ def replay(fmt: Format = ".9f") -> Replay:
     again = half_squared_error(net(x), targets, reduction="sum")
     assert isinstance(again, Value)
     r.put(step, "E_total_new", again.data, "E_total after one step")
-    return Replay("001", TITLE, __doc__ or "", CODE, r.steps, r.values, r.figures, check("001"))
+    return Replay("001", TITLE, __doc__ or "", CODE, r.steps, r.values, r.figures, check("001"), page=r.page)

@@ -77,6 +77,7 @@ def replay(fmt: Format = ".6f") -> Replay:
     loss.parents[0].label = "a − y"
     r.put(step, "C", loss.data)
     r.figure("002-forward.svg", "The graph after the forward pass.", loss, inputs=x)
+    r.watch(loss, SGD(net.parameters(), lr=0.1), inputs=x)
 
     loss.backward()
     step = r.step("Step 4: output-layer gradients", ["The hidden layer is frozen: it is not updated."])
@@ -122,4 +123,4 @@ def replay(fmt: Format = ".6f") -> Replay:
     new_loss = squared_error(out, [Y])
     assert isinstance(new_loss, Value)
     r.put(step, "new C", new_loss.data, "C after the step", "lower than before")
-    return Replay("002", TITLE, __doc__ or "", CODE, r.steps, r.values, r.figures, check("002"))
+    return Replay("002", TITLE, __doc__ or "", CODE, r.steps, r.values, r.figures, check("002"), page=r.page)

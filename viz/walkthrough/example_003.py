@@ -75,6 +75,7 @@ def replay(fmt: Format = ".6f") -> Replay:
     loss.parents[0].label = "logsumexp(z3)"
     r.put(step, "L", loss.data, formula="−ln a3_1")
     r.figure("003-forward.svg", "The graph after the forward pass.", loss, inputs=x)
+    r.watch(loss, SGD(net.parameters(), lr=0.1), inputs=x)
 
     loss.backward()
     step = r.step("Step 4: backward", ["δ3 = ∂L/∂z3 = a3 − t, the 'golden formula'."])
@@ -131,6 +132,8 @@ def replay(fmt: Format = ".6f") -> Replay:
     )
     r.put(step, "epochs", history.epochs, "epoch at which L < 0.01 (the loop's printed epoch)", integer=True)
     r.put(step, "final_L", history.loss[-1], "final loss")
-    replay = Replay("003", TITLE, __doc__ or "", CODE, r.steps, r.values, r.figures, check("003"))
+    replay = Replay(
+        "003", TITLE, __doc__ or "", CODE, r.steps, r.values, r.figures, check("003"), page=r.page
+    )
     replay.loss_curve = history.loss
     return replay

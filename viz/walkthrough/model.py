@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..check import Report
+from ..replay import Replay as Page
 
 
 @dataclass(frozen=True)
@@ -52,3 +53,4 @@ class Replay:
     figures: list[Figure]
     check: Report
     loss_curve: list[float] = field(default_factory=list)
+    page: Page | None = None  # the step (forward, backward, update) to watch, edge by edge

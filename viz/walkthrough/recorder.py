@@ -7,10 +7,13 @@ from typing import Literal
 
 from autograd import Value
 from nn import Module
+from nn.optim import Optimizer
 
 from ..dot import to_svg
 from ..explain import explain
 from ..numbers import Format
+from ..replay import Replay as Page
+from ..replay import replay
 from .model import Figure, Row, Step
 
 
@@ -75,6 +78,7 @@ class Recorder:
         self.values: dict[str, float] = {}
         self.steps: list[Step] = []
         self.figures: list[Figure] = []
+        self.page: Page | None = None
 
     def step(self, title: str, notes: Iterable[str] = ()) -> Step:
         step = Step(title, notes=list(notes))
@@ -103,6 +107,10 @@ class Recorder:
         if not result.matches:
             raise AssertionError(f"the chain rule for {wrt.label} does not match grad: {result}")
         step.explanations.append((result.to_markdown(), result.to_text()))
+
+    def watch(self, root: Value, optimizer: Optimizer, inputs: Iterable[Value] = ()) -> None:
+        """Record the step to watch: forward, zero_grad, backward edge by edge, update."""
+        self.page = replay(root, optimizer=optimizer, inputs=inputs)
 
     def figure(
         self,

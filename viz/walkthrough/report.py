@@ -72,6 +72,13 @@ def markdown(replay: Replay, number: Number) -> str:
     out = [f"# Worked example {replay.doc_id}: {replay.title}", "", replay.summary.strip(), ""]
     out += ["## What the document gets wrong", "", check_report.markdown_body(replay.check, level=3)]
     out += ["## The network in a few lines of the library", "", "```python", replay.code, "```", ""]
+    if replay.page is not None:
+        out += [
+            "## Watch the step happen",
+            "",
+            f"{WATCH} Open [{_page_name(replay)}]({_page_name(replay)}).",
+            "",
+        ]
     for step in replay.steps:
         out += [f"## {step.title}", ""]
         out += [f"*{note}*" for note in step.notes]
@@ -89,6 +96,17 @@ def markdown(replay: Replay, number: Number) -> str:
     if replay.loss_curve:
         out += ["## Training loss", "", f"![training loss]({replay.doc_id}-loss.svg)", ""]
     return "\n".join(out) + "\n"
+
+
+WATCH = (
+    "The forward pass node by node, the optimizer's zero_grad, the backward pass edge by edge "
+    "(parent.grad += local × node.grad, with each running sum) and the update, one step at a "
+    "time: use the buttons, the slider or the arrow keys."
+)
+
+
+def _page_name(replay: Replay) -> str:
+    return f"{replay.doc_id}-replay.html"
 
 
 def _inline_svg(svg: str) -> str:
@@ -129,6 +147,10 @@ def page(replay: Replay, number: Number) -> str:
         "<h2>The network in a few lines of the library</h2>",
         f"<pre><code>{e(replay.code)}</code></pre>",
     ]
+    if replay.page is not None:
+        parts.append("<h2>Watch the step happen</h2>")
+        parts.append(f"<p>{e(WATCH)}</p>")
+        parts.append(replay.page._repr_html_())
     for step in replay.steps:
         parts.append(f"<h2>{e(step.title)}</h2>")
         parts += [f"<p><em>{e(note)}</em></p>" for note in step.notes]
@@ -161,7 +183,9 @@ def write(replay: Replay, folder: Path, number: Number) -> list[Path]:
         path = folder / f"{replay.doc_id}-loss.svg"
         path.write_text(line_chart(replay.loss_curve, "epoch", "loss"), encoding="utf-8")
         written.append(path)
+    pages = [(_page_name(replay), replay.page.html())] if replay.page is not None else []
     for name, content in (
+        *pages,
         (f"{replay.doc_id}-report.md", markdown(replay, number)),
         (f"{replay.doc_id}-report.html", page(replay, number)),
     ):

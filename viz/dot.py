@@ -14,7 +14,7 @@ import graphviz  # type: ignore[import-untyped]
 from autograd import Value, topological_order
 
 from .engine import run_dot, use_for_graphviz
-from .naming import named_formula, node_kind, node_names, printable, with_value
+from .naming import derivative, named_formula, node_kind, node_names, printable, with_value
 from .numbers import Format, number_formatter
 
 MAX_NODES = 500
@@ -50,7 +50,7 @@ def draw(
     """The graph behind ``root`` (a Value, or a list of them, such as a layer's outputs) as a
     ``graphviz.Digraph`` (it displays inline in Jupyter).
 
-    Each node shows its name (the label; unlabelled: op and number, e.g. ``mul_3``), its op,
+    Each node shows its name (the label; unlabelled: ``u1``, ``u2``, ...; constants ``c1``, ...), its op,
     ``data`` and ``grad``. Each edge runs from a parent to the node computed from it and is
     labelled with the local derivative d(child)/d(parent); hover over it for the formula, or pass
     ``formulas=True`` to print the formula on the label too.
@@ -111,7 +111,7 @@ def draw(
         for i, (parent, local) in enumerate(zip(node.parents, node.local_grads)):
             value = number(local)
             text = with_value(named_formula(node, i, names, number), value, local)
-            tip = _tooltip(f"∂{names[node]}/∂{names[parent]} = {text}")
+            tip = _tooltip(f"{derivative(names[node], names[parent])} = {text}")
             attrs = {"tooltip": tip, "labeltooltip": tip}
             small = node_kind(parent, outputs, inputs) == "constant"
             if small:

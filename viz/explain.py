@@ -16,7 +16,7 @@ from typing import Literal, TypeAlias, overload
 from autograd import Value, grad, topological_order
 
 from . import explain_formats
-from .naming import formula_arguments, node_names, printable, substitute
+from .naming import derivative, formula_arguments, node_names, printable, substitute
 from .numbers import Format, number_formatter
 
 MAX_PATHS = 100
@@ -49,7 +49,7 @@ class Factor:
     def symbol(self) -> str:
         """``∂child/∂parent``, with the input's number when the parent is used twice."""
         suffix = f" (input {self.argument + 1})" if self.repeated else ""
-        return f"∂{self.child}/∂{self.parent}{suffix}"
+        return f"{derivative(self.child, self.parent)}{suffix}"
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from .naming import with_value
+from .naming import derivative, with_value
 
 if TYPE_CHECKING:
     from .explain import ChainPath, Delta, Explanation, Factor
@@ -23,7 +23,7 @@ Namer = Callable[[str], str]  # writes a node's name in LaTeX
 def text(e: Explanation) -> str:
     """The plain-text form, one equation per line (``str(explanation)``)."""
     n = e.number
-    d = f"∂{e.output}/∂{e.wrt}"
+    d = derivative(e.output, e.wrt)
     lines = []
     single = _single_factor(e)
     if e.n_paths == 0:
@@ -288,7 +288,7 @@ def _latex_tokens(tokens: list[str], bound: dict[str, str], mathjax: bool) -> st
 def markdown(e: Explanation) -> str:
     """Markdown with the equations as ``$$`` math (how Jupyter displays an ``Explanation``)."""
     n = e.number
-    d = _code(f"∂{e.output}/∂{e.wrt}")
+    d = _code(derivative(e.output, e.wrt))
     if e.n_paths == 0:
         intro = f"{_code(e.output)} does not depend on {_code(e.wrt)}, so {d} = 0."
     elif e.method == "paths":

@@ -1,9 +1,11 @@
 """Names, kinds and formulas of the nodes of one graph, shared by pictures and explanations.
 
-Nodes are numbered by their place in ``topological_order(root)``, never by ``id()``, so the
-same graph always gets the same names. A node is called by its label; an unlabelled node by
-its op and number (``mul_3``), an unlabelled leaf ``const_<n>``; a label used by several nodes
-gets its number too (``x#0``, ``x#4``).
+Nodes are named in their graph's order (``topological_order(root)``), never by ``id()`` or a
+counter of the whole process, so the same graph always gets the same names. A node is called by
+its label; an unlabelled op result ``u1``, ``u2``, ...; an unlabelled leaf (a constant such as
+the 2 of ``2 * x``) ``c1``, ``c2``, ...; a label used by several nodes gets a number too
+(``x#1``, ``x#2``). Inside ∂ a name that is not a plain identifier is parenthesised:
+``∂n/∂(x1*w1 + x2*w2)``.
 """
 
 from __future__ import annotations
@@ -41,22 +43,48 @@ def node_names(order: Sequence[Value]) -> dict[Value, str]:
     >>> from autograd import topological_order
     >>> a = Value(2.0, label="a"); c = a * 3 + a
     >>> list(node_names(topological_order(c)).values())
-    ['a', 'const_1', 'mul_2', 'add_3']
+    ['a', 'c1', 'u1', 'u2']
     """
     counts: dict[str, int] = {}
     for node in order:
         if node.label:
             counts[node.label] = counts.get(node.label, 0) + 1
+    taken = {printable(label) for label in counts}
     names: dict[Value, str] = {}
-    for i, node in enumerate(order):
+    numbered: dict[str, int] = {}  # per prefix (u, c, or a repeated label): the last number used
+    for node in order:
         label = printable(node.label)
         if node.label and counts[node.label] == 1:
             names[node] = label
-        elif node.label:
-            names[node] = f"{label}#{i}"
-        else:
-            names[node] = f"{node.op or 'const'}_{i}"
+            continue
+        prefix = f"{label}#" if node.label else "c" if node.is_leaf else "u"
+        k = numbered.get(prefix, 0) + 1
+        while f"{prefix}{k}" in taken:  # never the same as a label
+            k += 1
+        numbered[prefix] = k
+        names[node] = f"{prefix}{k}"
     return names
+
+
+_PLAIN = re.compile(r"[^\W\d][\w.]*(\[\d+\])?'*(#\d+)?")
+
+
+def in_derivative(name: str) -> str:
+    """``name`` as it reads inside ∂: in parentheses unless it is a plain identifier.
+
+    >>> in_derivative("w5"), in_derivative("z_h1[2]"), in_derivative("x1*w1 + x2*w2")
+    ('w5', 'z_h1[2]', '(x1*w1 + x2*w2)')
+    """
+    return name if _PLAIN.fullmatch(name) else f"({name})"
+
+
+def derivative(top: str, bottom: str) -> str:
+    """``∂top/∂bottom`` with both names as they read inside ∂.
+
+    >>> derivative("C", "a - y")
+    '∂C/∂(a - y)'
+    """
+    return f"∂{in_derivative(top)}/∂{in_derivative(bottom)}"
 
 
 def argument_names(node: Value) -> list[str]:

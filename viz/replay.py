@@ -25,7 +25,7 @@ from autograd import BackwardEvent, Value, backward_events, topological_order
 from nn.optim import Optimizer
 
 from .dot import element_ids, to_svg
-from .naming import node_names, printable
+from .naming import derivative, node_names, printable
 from .numbers import Format, number_formatter
 
 MAX_NODES = 150
@@ -249,7 +249,7 @@ def _backward_steps(
         seen[e.parent] += 1
         p, c = name[e.parent], name[e.child]
         text = (
-            f"{p}.grad += ∂{c}/∂{p} × {c}.grad = {number(e.local)} × {number(e.child_grad)}, "
+            f"{p}.grad += {derivative(c, p)} × {c}.grad = {number(e.local)} × {number(e.child_grad)}, "
             f"so {number(e.before)} + {number(e.local * e.child_grad)} = {number(e.after)}"
         )
         if additions[e.parent] > 1:

@@ -115,7 +115,7 @@ def test_too_many_paths_is_a_clear_error_offering_the_responsibility_form() -> N
     y = x
     for _ in range(20):
         y = y + y  # doubles the number of paths
-    message = r"1048576 paths from x to add_20.*method='deltas'.*max_paths=1048576"
+    message = r"1048576 paths from x to u20.*method='deltas'.*max_paths=1048576"
     with pytest.raises(ValueError, match=message):
         explain(y, x)
     d = explain(y, x, method="deltas")
@@ -142,16 +142,27 @@ def test_a_long_chain_is_explained_without_recursion() -> None:
     assert e.n_paths == 1 and len(e.paths[0].factors) == 5000 and e.total == 1.0
 
 
-def test_unlabelled_nodes_get_op_and_number_and_duplicate_labels_their_number() -> None:
+def test_unlabelled_nodes_get_short_names_and_duplicate_labels_a_number() -> None:
     a = Value(2.0)
     h1 = a.tanh()
     h1.label = "h"
     h2 = h1 * 3
     h2.label = "h"
-    e = explain(h2, a)
-    i = topological_order(h2).index
-    expected = [f"∂h#{i(h2)}/∂h#{i(h1)}", f"∂h#{i(h1)}/∂const_{i(a)}"]
-    assert [f.symbol for f in e.paths[0].factors] == expected
+    e = explain(h2 + 1, a)
+    assert [f.symbol for f in e.paths[0].factors] == ["∂u1/∂h#2", "∂h#2/∂h#1", "∂h#1/∂c1"]
+    assert e.output == "u1"  # the unlabelled sum; c2 and c3 are the constants 3 and 1
+
+
+def test_generated_names_never_repeat_a_label_and_odd_names_are_parenthesised() -> None:
+    x = Value(2.0, label="u1")
+    n = x * 3 + x  # u1 is taken by the label: the unlabelled results are u2, u3
+    e = explain(n, x)
+    assert e.output == "u3" and {f.child for f in e.factors} == {"u2", "u3"}
+    z = Value.linear([Value(0.5, label="w1")], [Value(2.0, label="x1")], 0.0)
+    z.label = "x1*w1 + b"
+    out = z.tanh()
+    out.label = "n"
+    assert explain(out, z).paths[0].factors[0].symbol == "∂n/∂(x1*w1 + b)"
 
 
 @settings(max_examples=150)

@@ -133,7 +133,11 @@ class Neuron(Module):
         self.b: Value | None = (
             bias if isinstance(bias, Value) or bias is None else Value(_number(bias, "Neuron bias"))
         )
-        self.label_parameters()
+        self.label_nodes = True
+        for k, w in enumerate(self.w):
+            w.label = f"w{k + 1}"
+        if self.b is not None:
+            self.b.label = "b"
 
     @property
     def n_in(self) -> int:
@@ -143,7 +147,13 @@ class Neuron(Module):
     def __call__(self, x: Sequence[Input]) -> Value:
         if len(x) != len(self.w):
             raise ValueError(f"Neuron: expected {len(self.w)} inputs, got {len(x)}")
-        return self._act(self.preactivation(x))
+        z = self.preactivation(x)
+        a = self._act(z)
+        if self.label_nodes:
+            z.label = "z"
+            if a is not z:
+                a.label = "a"
+        return a
 
     def preactivation(self, x: Sequence[Input]) -> Value:
         """The single node ``w·x + b`` (``w·x`` without a bias), before the activation."""
@@ -198,7 +208,36 @@ class Layer(Module):
             for i in range(n_out)
         ]
         self.squeeze = squeeze
-        self.label_parameters()
+        self.label_nodes = True
+        self.number_as(1)
+
+    def number_as(self, number: int) -> Layer:
+        """Name this layer's parameters and the nodes it builds as layer ``number`` of a network,
+        in textbook form: weights ``w{l}_{j},{k}`` (neuron j, input k), biases ``b{l}_{j}``
+        (``b{l}`` when shared), pre-activations ``z{l}_{j}`` and activations ``a{l}_{j}``.
+
+        A layer is numbered 1 on its own; an ``MLP`` numbers its layers 1, 2, .... Labels are
+        only names: relabel any parameter or output as you like, set ``label_nodes = False``
+        to leave the nodes unlabelled, or ``label_parameters()`` for the dotted names.
+
+        >>> layer = Layer(2, 2, "tanh", weights=[[1, 2], [3, 4]]).number_as(2)
+        >>> [p.label for p in layer.parameters()]
+        ['w2_1,1', 'w2_1,2', 'b2_1', 'w2_2,1', 'w2_2,2', 'b2_2']
+        >>> out = layer([0.5, -0.5]); out[0].label, out[0].parents[0].label
+        ('a2_1', 'z2_1')
+        """
+        shared = getattr(self, "b", None)
+        for j, neuron in enumerate(self.neurons, start=1):
+            for k, w in enumerate(neuron.w, start=1):
+                w.label = f"w{number}_{j},{k}"
+            if neuron.b is not None and neuron.b is not shared:
+                neuron.b.label = f"b{number}_{j}"
+        if shared is not None:
+            shared.label = f"b{number}"
+        n = len(self.neurons)
+        self._z_names = [f"z{number}_{j}" for j in range(1, n + 1)]
+        self._a_names = [f"a{number}_{j}" for j in range(1, n + 1)]
+        return self
 
     def _neuron_biases(
         self, n_out: int, biases: Sequence[float] | float | None, bias: bool, shared_bias: bool
@@ -245,6 +284,12 @@ class Layer(Module):
         else:
             act = self._elementwise
             out = Outputs([act(z) for z in zs])
+        if self.label_nodes:
+            for z, name in zip(zs, self._z_names):
+                z.label = name
+            if out[0] is not zs[0]:  # a linear layer's outputs are its z's
+                for a, name in zip(out, self._a_names):
+                    a.label = name
         return out[0] if self.squeeze and len(out) == 1 else out
 
     def forward_floats(self, x: list[float] | None) -> list[float] | None:
@@ -338,7 +383,8 @@ class MLP(Module):
             for i in range(n)
         ]
         self.squeeze = squeeze
-        self.label_parameters()
+        for number, layer in enumerate(self.layers, start=1):
+            layer.number_as(number)
 
     def __call__(self, x: Sequence[Input]) -> list[Value] | Value:
         if not is_recording() and len(x) == self.layers[0].n_in:  # no graph: floats throughout

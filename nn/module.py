@@ -99,7 +99,8 @@ class Module:
             param.grad = 0.0
 
     def label_parameters(self, prefix: str = "") -> None:
-        """Label every parameter with its dotted name, so graphs and explanations show it."""
+        """Label every parameter with its dotted name (``layers.0.neurons.1.w.0``), instead of
+        the textbook labels layers give their parameters (``w1_2,1``)."""
         for name, param in self.named_parameters():
             param.label = prefix + name
 

@@ -22,8 +22,29 @@ def test_named_parameters_have_stable_dotted_names_and_labels() -> None:
     ]
     assert names[-1] == "layers.1.neurons.0.b"
     assert len(names) == 3 * 3 + 4 == len(net.parameters())
-    assert all(p.label == name for name, p in net.named_parameters())
     assert names == [name for name, _ in MLP(2, [3, 1], seed=1).named_parameters()]
+    # labels: textbook names (layer, neuron, input); the dotted names on request
+    labels = [p.label for p in net.parameters()]
+    assert labels[:4] == ["w1_1,1", "w1_1,2", "b1_1", "w1_2,1"] and labels[-1] == "b2_1"
+    net.label_parameters()
+    assert all(p.label == name for name, p in net.named_parameters())
+
+
+def test_networks_name_the_nodes_they_build_textbook_style() -> None:
+    net = MLP(2, [2, 1], activation="sigmoid", seed=0)
+    (out,) = net([0.5, -1.0])
+    assert out.label == "z2_1" and out.op == "linear"  # a linear output: z is the output
+    a = [p for p in out.parents if p.label.startswith("a1_")]
+    assert [n.label for n in a] == ["a1_1", "a1_2"] and [n.parents[0].label for n in a] == ["z1_1", "z1_2"]
+    shared = Layer(2, 2, "tanh", shared_bias=True, biases=0.1).number_as(3)
+    assert [p.label for p in shared.parameters()] == ["b3", "w3_1,1", "w3_1,2", "w3_2,1", "w3_2,2"]
+    quiet = Layer(2, 1, "relu")
+    quiet.label_nodes = False
+    assert [n.label for n in quiet([1.0, 2.0])] == [""]
+    single = Neuron(2, "tanh")
+    y = single([1.0, 2.0])
+    labels = (y.label, y.parents[0].label, [p.label for p in single.parameters()])
+    assert labels == ("a", "z", ["w1", "w2", "b"])
 
 
 def test_pre_activation_is_one_linear_node() -> None:

@@ -16,8 +16,11 @@ Where the local derivatives are constants (``a + b``: 1 and 1), ``derivative`` i
 tuple.
 
 ``formula`` and ``local_formulas`` are the human text that explanations and pictures show;
-``{p}`` stands for the constant parameter (``{p-1}`` for one less). Sums run left to right, as a
-hand calculation (and micrograd, and PyTorch's scalar ops) would.
+``{p}`` stands for the constant parameter (``{p-1}`` for one less). ``readings`` are the same
+local derivatives as a learner writes them, where a shorter form exists: in terms of the node's
+own output ``y`` (sigmoid: ``y*(1 - y)``, tanh: ``1 - y^2``), and ``x^2``'s as ``2*x``; a test
+evaluates every reading against its row's derivative. Sums run left to right, as a hand
+calculation (and micrograd, and PyTorch's scalar ops) would.
 """
 
 from __future__ import annotations
@@ -117,6 +120,7 @@ class Op:
         "forward",
         "local_formulas",
         "name",
+        "readings",
         "risky_locals",
     )
 
@@ -132,6 +136,7 @@ class Op:
         domain_text: str = "",
         risky_locals: bool = False,
         domain_error: type[Exception] = ValueError,
+        readings: tuple[str, ...] | Callable[[int, int, float | None], str] | None = None,
     ) -> None:
         self.name = name
         self.arity = arity  # 1, 2, or None for n-ary
@@ -145,6 +150,7 @@ class Op:
         # (1/x near 0, say); only those rows pay for the finiteness check.
         self.risky_locals = risky_locals
         self.domain_error = domain_error  # the exception raised for inputs outside the domain
+        self.readings = readings  # None: the local formulas read well as they are
 
     def run_derivative(self, xs: Sequence[Any], out: Any, param: float | None) -> tuple[Any, ...]:
         """Apply ``derivative`` to inputs and output (floats or Values), whatever the arity."""
@@ -169,6 +175,21 @@ class Op:
         if param is None:
             return text
         return text.replace("{p-1}", _fmt(param - 1)).replace("{p}", _fmt(param))
+
+    def reading(self, index: int, n_inputs: int, param: float | None = None) -> str:
+        """d(out)/d(input number ``index``) as a learner writes it, e.g. ``'y*(1 - y)'`` for the
+        sigmoid (``y`` is the node's own output), ``'2*x'`` for ``x ** 2``.
+
+        >>> OPS["sigmoid"].reading(0, 1), OPS["pow"].reading(0, 1, 2.0), OPS["mul"].reading(1, 2)
+        ('y*(1 - y)', '2*x', 'a')
+        """
+        readings = self.readings
+        if readings is None:
+            return self.local_formula(index, n_inputs, param)
+        if callable(readings):
+            return readings(index, n_inputs, param)
+        text = readings[index]
+        return text if param is None else text.replace("{p}", _fmt(param))
 
     def describe(self, param: float | None = None) -> str:
         """The forward formula, with the constant parameter filled in."""
@@ -196,20 +217,34 @@ def _dot_formula(i: int, n: int) -> str:
     return f"x{i + 1}" if i < k else f"w{i - k + 1}"
 
 
+def _pow_reading(index: int, n: int, p: float | None) -> str:
+    """d(x^p)/dx as written by hand: 2*x for p = 2, 1 for p = 1, p*x^(p - 1) otherwise."""
+    assert p is not None
+    if p == 0:
+        return "0"
+    if p == 1:
+        return "1"
+    if p == 2:
+        return "2*x"
+    power = _fmt(p - 1)
+    return f"{_fmt(p)}*x^{power if p - 1 > 0 else f'({power})'}"
+
+
 # fmt: off
 _ROWS = (
     # --- unary ------------------------------------------------------------------------------
     Op("neg", 1, operator.neg, (-1.0,), "-x", ("-1",)),
     Op("exp", 1, math.exp, lambda x, out: (out,), "exp(x)", ("exp(x)",),
        domain=lambda x: x <= EXP_LIMIT, domain_text=f"x <= {EXP_LIMIT} (exp overflows beyond)",
-       domain_error=OverflowError),
+       domain_error=OverflowError, readings=("y",)),
     Op("log", 1, math.log, lambda x, out: (1.0 / x,), "log(x)", ("1/x",),
        domain=lambda x: x > 0.0, domain_text="x > 0", risky_locals=True),
     Op("sqrt", 1, math.sqrt, lambda x, out: (0.5 / out,), "sqrt(x)", ("1/(2*sqrt(x))",),
-       domain=lambda x: x >= 0.0, domain_text="x >= 0", risky_locals=True),
-    Op("tanh", 1, math.tanh, lambda x, out: (1.0 - out * out,), "tanh(x)", ("1 - tanh(x)^2",)),
+       domain=lambda x: x >= 0.0, domain_text="x >= 0", risky_locals=True, readings=("1/(2*y)",)),
+    Op("tanh", 1, math.tanh, lambda x, out: (1.0 - out * out,), "tanh(x)", ("1 - tanh(x)^2",),
+       readings=("1 - y^2",)),
     Op("sigmoid", 1, _sigmoid_float, lambda x, out: (out * (1.0 - out),), "sigmoid(x)",
-       ("sigmoid(x)*(1 - sigmoid(x))",)),
+       ("sigmoid(x)*(1 - sigmoid(x))",), readings=("y*(1 - y)",)),
     Op("relu", 1, lambda x: x if x > 0.0 else 0.0,
        lambda x, out: _ONE if _data(x) > 0.0 else _ZERO, "relu(x)", ("1 if x > 0 else 0",)),
     Op("leaky_relu", 1, lambda x, p: x if x > 0.0 else p * x,
@@ -223,10 +258,11 @@ _ROWS = (
        ("{p}*x^{p-1}",),
        domain=lambda x, p: (x > 0.0 or (x == 0.0 and p >= 0.0) or (x < 0.0 and _is_integer(p))),
        domain_text="x > 0, or x = 0 with p >= 0, or x < 0 with an integer exponent p",
-       risky_locals=True),
+       risky_locals=True, readings=_pow_reading),
     Op("rpow", 1, lambda x, p: p**x, lambda x, out, p: (out * math.log(p),), "{p}^x",
        ("{p}^x * log({p})",),
-       domain=lambda x, p: p > 0.0, domain_text="a base > 0 (the derivative needs log(base))"),
+       domain=lambda x, p: p > 0.0, domain_text="a base > 0 (the derivative needs log(base))",
+       readings=("y*log({p})",)),
     # --- binary -----------------------------------------------------------------------------
     Op("add", 2, operator.add, (1.0, 1.0), "a + b", ("1", "1")),
     Op("sub", 2, operator.sub, (1.0, -1.0), "a - b", ("1", "-1")),
@@ -235,7 +271,7 @@ _ROWS = (
        ("1/b", "-a/b^2"), domain=lambda a, b: b != 0.0, domain_text="b != 0 (division by zero)",
        risky_locals=True, domain_error=ZeroDivisionError),
     Op("vpow", 2, lambda a, b: a**b, lambda a, b, out: (b * a ** (b - 1.0), out * _log(a)),
-       "a^b", ("b*a^(b - 1)", "a^b * log(a)"),
+       "a^b", ("b*a^(b - 1)", "a^b * log(a)"), readings=("b*a^(b - 1)", "y*log(a)"),
        domain=lambda a, b: a > 0.0,
        domain_text="a base > 0 when the exponent is a Value (use a number exponent for a base <= 0)",
        risky_locals=True),
@@ -246,7 +282,8 @@ _ROWS = (
     Op("linear", None, _linear_float, _linear_locals, "w1*x1 + ... + wn*xn + b", _linear_formula),
     Op("logsumexp", None, _logsumexp_float,
        lambda xs, out: tuple(_exp(x - out) for x in xs), "log(exp(x1) + ... + exp(xn))",
-       lambda i, n: f"softmax(x)[{i + 1}] = exp(x{i + 1} - logsumexp(x))"),
+       lambda i, n: f"softmax(x)[{i + 1}] = exp(x{i + 1} - logsumexp(x))",
+       readings=lambda i, n, p: f"exp(x{i + 1} - y)"),
 )
 
 # fmt: on

@@ -16,7 +16,7 @@ from typing import Literal, TypeAlias, overload
 from autograd import Value, grad, topological_order
 
 from . import explain_formats
-from .naming import derivative, formula_arguments, node_names, printable, substitute
+from .naming import derivative, formula_arguments, node_names, printable, readable, substitute
 from .numbers import Format, number_formatter
 
 MAX_PATHS = 100
@@ -219,14 +219,14 @@ def _explain(
         up[node] = []
         for i in edges:
             parent = node.parents[i]
-            rule = node.local_formula(i)
+            rule = node.rule.reading(i, len(node.parents), node.param)  # type: ignore[union-attr]
             factor = Factor(
                 child=names[node],
                 parent=names[parent],
                 value=node.local_grads[i],
                 rule=rule,
                 arguments=arguments,
-                formula=substitute(rule, dict(arguments)),
+                formula=substitute(readable(rule), dict(arguments)),
                 child_id=index[node],
                 parent_id=index[parent],
                 argument=i,

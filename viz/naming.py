@@ -117,8 +117,8 @@ def formula_arguments(node: Value, names: dict[Value, str], number: Callable[[fl
     or for a constant its value.
 
     >>> w = Value(0.4, label="w5"); z = w * 2
-    >>> formula_arguments(z, {w: "w5", z.parents[1]: "const_1"}, "{:g}".format)
-    {'a': 'w5', 'b': '2'}
+    >>> formula_arguments(z, {w: "w5", z.parents[1]: "c1", z: "u1"}, "{:g}".format)
+    {'a': 'w5', 'b': '2', 'y': 'u1'}
     """
     arguments = {}
     for arg, parent in zip(argument_names(node), node.parents):
@@ -126,6 +126,8 @@ def formula_arguments(node: Value, names: dict[Value, str], number: Callable[[fl
             arguments[arg] = number(parent.data)
         elif parent in names:
             arguments[arg] = names[parent]
+    if node in names:
+        arguments["y"] = names[node]  # the node's own output, as the readings call it
     return arguments
 
 
@@ -141,14 +143,34 @@ def substitute(rule: str, arguments: dict[str, str]) -> str:
 
 
 def named_formula(node: Value, index: int, names: dict[Value, str], number: Callable[[float], str]) -> str:
-    """The op table's formula of d(node)/d(parents[index]), written with the graph's names.
+    """d(node)/d(parents[index]) as a learner writes it (the op table's reading, made
+    readable), with the graph's names.
 
-    >>> w = Value(0.4, label="w5"); a = Value(0.6, label="a_h1"); z = w * a
-    >>> names = {w: "w5", a: "a_h1", z: "z"}
-    >>> named_formula(z, 0, names, str), named_formula(z.tanh(), 0, names, str)
-    ('a_h1', '1 - tanh(z)^2')
+    >>> w = Value(0.4, label="w5"); a = Value(0.6, label="a_h1"); z = w * a; o = z.sigmoid()
+    >>> names = {w: "w5", a: "a_h1", z: "z", o: "o"}
+    >>> named_formula(z, 0, names, str), named_formula(o, 0, names, str)
+    ('a_h1', 'o·(1 − o)')
     """
-    return substitute(node.local_formula(index), formula_arguments(node, names, number))
+    rule = node.rule
+    if rule is None:
+        raise ValueError(f"{node!r} is a leaf: it has no local derivatives")
+    reading = readable(rule.reading(index, len(node.parents), node.param))
+    return substitute(reading, formula_arguments(node, names, number))
+
+
+_SUPERSCRIPTS = {"2": "²", "3": "³"}
+
+
+def readable(formula: str) -> str:
+    """An op-table formula as it is written by hand: ``·`` for ``*``, ``−`` for minus, ``²``
+    and ``³`` for small powers, ``σ`` for the sigmoid. Argument names are left as they are.
+
+    >>> readable("y*(1 - y)"), readable("1 - y^2"), readable("-a/b^2"), readable("sigmoid(x)")
+    ('y·(1 − y)', '1 − y²', '−a/b²', 'σ(x)')
+    """
+    text = re.sub(r"\^([23])(?![\d.])", lambda m: _SUPERSCRIPTS[m.group(1)], formula)
+    text = text.replace("*", "·").replace(" - ", " − ").replace("sigmoid(", "σ(")
+    return re.sub(r"(^|[(\s])-", r"\1−", text)
 
 
 def with_value(formula: str, value: str, local: float) -> str:
@@ -158,7 +180,7 @@ def with_value(formula: str, value: str, local: float) -> str:
     ('x1 = 0.05', '1.0000')
     """
     try:
-        same = formula == value or float(formula) == local
+        same = formula == value or float(formula.replace("−", "-")) == local
     except ValueError:
         same = False
     return value if same else f"{formula} = {value}"

@@ -204,3 +204,41 @@ def test_second_derivative_matches_finite_differences(name: str, case: Case, dat
     points = data.draw(case.points, label="points")
     p = data.draw(case.param, label="param")
     assert gradgradcheck(lambda *xs: case.build(p, *xs), points)
+
+
+def _evaluate(text: str, namespace: dict[str, object]) -> float:
+    """A formula of the op table as Python: ``^`` is a power; a ``name = value`` keeps the value."""
+    expression = text.split(" = ")[-1].replace("^", "**")
+    return float(eval(expression, {"__builtins__": {}}, namespace))  # our own table's text
+
+
+@pytest.mark.parametrize(("name", "case"), CASES, ids=IDS)
+@given(data=st.data())
+def test_every_formula_and_reading_evaluates_to_the_local_derivative(
+    name: str, case: Case, data: st.DataObject
+) -> None:
+    from viz.naming import argument_names
+
+    points = data.draw(case.points, label="points")
+    p = data.draw(case.param, label="param")
+    node = case.build(p, *[Value(x) for x in points])
+    rule = node.rule
+    assert rule is not None
+    namespace: dict[str, object] = {
+        **dict(zip(argument_names(node), points)),
+        "y": node.data,
+        "x": points if rule.arity is None else points[0],
+        "exp": math.exp,
+        "log": math.log,
+        "sqrt": math.sqrt,
+        "tanh": math.tanh,
+        "sigmoid": lambda v: 1 / (1 + math.exp(-v)),
+        "sign": lambda v: (v > 0) - (v < 0),
+        "logsumexp": lambda vs: math.log(sum(math.exp(v) for v in vs)),
+    }
+    if rule.arity == 2:
+        namespace.update(a=points[0], b=points[1])
+    n = len(points)
+    for i, local in enumerate(node.local_grads):
+        for text in (node.local_formula(i), rule.reading(i, n, node.param)):
+            assert _evaluate(text, namespace) == pytest.approx(local, rel=1e-9, abs=1e-9), text

@@ -54,7 +54,7 @@ def test_the_worked_example_for_w5_one_path() -> None:
     text = str(e)
     assert text.startswith("∂E_total/∂w5 = ∂E_total/∂E_o1 · ")
     assert "× 0.186816 × 0.593270 = 0.082167\n" in text
-    assert "∂a_o1/∂z_o1 = sigmoid(z_o1)*(1 - sigmoid(z_o1)) = 0.186816" in text
+    assert "∂a_o1/∂z_o1 = a_o1·(1 − a_o1) = 0.186816" in text
     assert "∂z_o1/∂w5 = a_h1 = 0.593270" in text
     assert text.endswith("check: autograd.grad(E_total, [w5]) gives 0.082167, the same as above ✓")
 

@@ -39,7 +39,7 @@ def test_latex_writes_fractions_and_subscripts_like_the_worked_examples() -> Non
         r"\frac{\partial a_{o1}}{\partial z_{o1}} \cdot"
     )
     assert first in tex
-    assert r"\operatorname{sigmoid}(z_{o1}) \cdot (1 - \operatorname{sigmoid}(z_{o1}))" in tex
+    assert r"a_{o1} \cdot (1 - a_{o1})" in tex
     # w5 * a_h1 is the graph's first unlabelled op result: u1
     assert r"\frac{\partial u_{1}}{\partial w_{5}} &= a_{h1} = 0.593270" in tex
     assert tex.count(r"\begin{aligned}") == tex.count(r"\end{aligned}") == 2
@@ -51,7 +51,7 @@ def test_markdown_has_math_a_factor_table_and_the_check() -> None:
     md = explain(out, w).to_markdown()
     assert md.startswith("**Chain rule** for `∂a_o1/∂w5`, 1 path from `w5` up to `a_o1`.")
     assert "$$\n\\begin{aligned}\n" in md
-    assert "| `∂a_o1/∂z_o1` | `sigmoid(z_o1)*(1 - sigmoid(z_o1))` | 0.210836 |" in md
+    assert "| `∂a_o1/∂z_o1` | `a_o1·(1 − a_o1)` | 0.210836 |" in md
     assert "&= 0.210836 \\times 1.000000 \\times 0.593270 \\\\\n&= 0.125083" in md
     assert md.endswith("the same as above ✓")
 

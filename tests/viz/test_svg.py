@@ -68,14 +68,14 @@ def test_edge_tooltips_hold_the_formula_with_the_graphs_names(dot: str) -> None:
     _, edges = parse(viz.to_svg(loss, dot=dot))
     tips = {tip for edge in edges.values() for tip in edge.tooltips}
     assert "∂z_h1/∂w1 = i1 = 0.0500" in tips
-    assert "∂a_h1/∂z_h1 = sigmoid(z_h1)*(1 - sigmoid(z_h1)) = 0.2413" in tips
+    assert "∂a_h1/∂z_h1 = a_h1·(1 − a_h1) = 0.2413" in tips  # the textbook reading
 
 
 def test_formulas_on_request_appear_on_the_edge_labels(dot: str) -> None:
     loss, _ = neuron()
     _, edges = parse(viz.to_svg(loss, dot=dot, formulas=True))
     texts = {squash(t) for edge in edges.values() for t in edge.texts}
-    assert "sigmoid(z_h1)*(1 - sigmoid(z_h1)) = 0.2413" in texts
+    assert "a_h1·(1 − a_h1) = 0.2413" in texts
     _, plain = parse(viz.to_svg(loss, dot=dot))
     assert not any("sigmoid" in t for edge in plain.values() for t in edge.texts)
 

@@ -15,13 +15,13 @@ from typing import Literal, TypeAlias, overload
 
 from autograd import Value, grad, topological_order
 
-from . import explain_formats
+from . import explain_formats, mathml
 from .naming import derivative, formula_arguments, node_names, printable, readable, substitute
 from .numbers import Format, number_formatter
 
 MAX_PATHS = 100
 Method = Literal["paths", "deltas"]
-OutputFormat = Literal["text", "markdown", "latex"]
+OutputFormat = Literal["text", "markdown", "latex", "html"]
 
 
 @dataclass(frozen=True)
@@ -93,14 +93,15 @@ class Explanation:
     number: Callable[[float], str] = field(repr=False, compare=False, default=str)
 
     def render(self, format: OutputFormat = "text") -> str:
-        """The explanation as ``"text"``, ``"markdown"`` or ``"latex"``."""
+        """The explanation as ``"text"``, ``"markdown"``, ``"latex"`` or ``"html"`` (MathML)."""
         writers = {
             "text": explain_formats.text,
             "markdown": explain_formats.markdown,
             "latex": explain_formats.latex,
+            "html": mathml.explanation,
         }
         if format not in writers:
-            raise ValueError(f"explain: format must be 'text', 'markdown' or 'latex', got {format!r}")
+            raise ValueError(f"explain: format must be 'text', 'markdown', 'latex' or 'html', got {format!r}")
         return writers[format](self)
 
     def to_text(self) -> str:
@@ -114,6 +115,10 @@ class Explanation:
     def to_latex(self) -> str:
         """The explanation as LaTeX display math (``aligned`` blocks, from amsmath)."""
         return self.render("latex")
+
+    def to_html(self) -> str:
+        """The explanation as an HTML fragment with the math in MathML (no JavaScript needed)."""
+        return self.render("html")
 
     def __str__(self) -> str:
         return self.render("text")
@@ -161,7 +166,8 @@ def explain(
     local derivatives, then sums them; more than ``max_paths`` paths raise ``ValueError``.
     ``method="deltas"`` computes the responsibilities δ node by node instead (linear time).
     ``fmt`` writes the numbers (default: 6 decimals). Returns an ``Explanation``, or its text in
-    ``format`` ("text", "markdown" or "latex") when one is given. ``.grad`` is not used.
+    ``format`` ("text", "markdown", "latex", or "html": MathML that browsers typeset without
+    any script) when one is given. ``.grad`` is not used.
 
     >>> from autograd import Value
     >>> x = Value(3.0, label="x"); u = x * x; u.label = "u"; y = u + x; y.label = "y"

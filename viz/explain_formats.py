@@ -58,7 +58,7 @@ def text(e: Explanation) -> str:
         for f in e.factors:
             lines.append(f"  {f.symbol} = {with_value(f.formula, n(f.value), f.value)}")
     check = f"autograd.grad({e.output}, [{e.wrt}]) gives {n(e.gradient)}"
-    lines.append(f"check: {check}, {_verdict(e)}")
+    lines.append(f"check: {check}, {verdict(e)}")
     return "\n".join(lines)
 
 
@@ -85,7 +85,8 @@ def _delta_text(delta: Delta, n: Num) -> str:
     return f"δ_{delta.node} = {symbols} = {numbers} = {n(delta.value)}"
 
 
-def _verdict(e: Explanation) -> str:
+def verdict(e: Explanation) -> str:
+    """Whether the chain rule's sum matches ``autograd.grad``, in words."""
     what = "the sum" if len(e.paths) > 1 else "above"
     if e.matches:
         return f"the same as {what} ✓"
@@ -311,7 +312,7 @@ def markdown(e: Explanation) -> str:
             rows.append(f"| {_code(f.symbol, True)} | {_code(f.formula, True)} | {value} |")
         parts.append("\n".join(rows))
     parts.append(
-        f"Check: {_code(f'autograd.grad({e.output}, [{e.wrt}])')} gives {n(e.gradient)}, {_verdict(e)}"
+        f"Check: {_code(f'autograd.grad({e.output}, [{e.wrt}])')} gives {n(e.gradient)}, {verdict(e)}"
     )
     return "\n\n".join(parts)
 

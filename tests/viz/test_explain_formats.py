@@ -1,14 +1,17 @@
-"""The text, Markdown and LaTeX forms of an explanation, and escaping of labels in each."""
+"""The text, Markdown, LaTeX and HTML (MathML) forms of an explanation, and escaping of labels in each."""
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
 from autograd import Value
 from viz import explain
 from viz.explain_formats import latex_formula, latex_name
+
+from ..browser import needs_browser, rendered
 
 
 def neuron() -> tuple[Value, Value]:
@@ -21,14 +24,42 @@ def neuron() -> tuple[Value, Value]:
     return out, w
 
 
-def test_format_picks_the_form_and_the_object_has_all_three() -> None:
+def test_format_picks_the_form_and_the_object_has_all_four() -> None:
     out, w = neuron()
     e = explain(out, w)
     assert str(e) == e.to_text() == explain(out, w, format="text")
     assert e.to_markdown() == explain(out, w, format="markdown") == e._repr_markdown_()
     assert e.to_latex() == explain(out, w, format="latex")
+    assert e.to_html() == explain(out, w, format="html")
     with pytest.raises(ValueError, match="format must be"):
-        explain(out, w, format="html")  # type: ignore[call-overload]
+        explain(out, w, format="pdf")  # type: ignore[call-overload]
+
+
+def test_html_typesets_the_chain_rule_in_mathml() -> None:
+    out, w = neuron()
+    page = explain(out, w).to_html()
+    # ∂a_o1/∂w5 as a fraction of ∂-prefixed names with subscripts, = the chain, = numbers
+    first = page.split("\n")[1]
+    assert first.startswith(
+        '<div class="equation" style="margin: 0.35em 0"><math style="math-style: normal">'
+    )
+    assert first.split('normal">')[1].startswith("<mrow><mfrac><mrow><mo>∂</mo><msub><mi>a</mi><mi>o1</mi>")
+    assert first.count("<mfrac>") == 1 + 3 and first.count("<mo>×</mo>") == 2
+    # each local derivative's reading, typeset: a_o1·(1 − a_o1)
+    reading = "<msub><mi>a</mi><mi>o1</mi></msub><mo>·</mo><mo>(</mo><mn>1</mn><mo>−</mo>"
+    assert reading in page
+    assert "Check: <code>autograd.grad(a_o1, [w5])</code> gives 0.125083, the same as above ✓" in page
+    assert "<script" not in page
+    deltas = explain(out, w, method="deltas").to_html()
+    assert deltas.count("<mi>δ</mi>") >= 4
+
+
+def test_html_escapes_every_name() -> None:
+    x = Value(0.3, label="<img src=x onerror=alert(1)>")
+    y = (x * x).tanh()
+    y.label = "y"
+    page = explain(y, x).to_html() + explain(y, x, method="deltas").to_html()
+    assert "<img" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
 
 
 def test_latex_writes_fractions_and_subscripts_like_the_worked_examples() -> None:
@@ -104,3 +135,18 @@ def test_latex_helpers() -> None:
     assert latex_name("layers.0.w") == r"\mathrm{layers.0.w}"
     assert latex_formula("1/(2*sqrt(x))", (("x", "u"),)) == r"1/(2 \cdot \operatorname{sqrt}(u))"
     assert latex_formula("1 if x > 0 else 0", (("x", "h"),)) == (r"1\text{ if }h > 0\text{ else }0")
+
+
+@needs_browser
+def test_html_is_typeset_by_a_real_browser(tmp_path: Path) -> None:
+    out, w = neuron()
+    probe = """<script>
+const frac = document.querySelector("mfrac").getBoundingClientRect();
+const op = document.querySelector("mo").getBoundingClientRect();
+document.body.dataset.stacked = String(frac.height > 1.5 * op.height);  // numerator over denominator
+</script>"""
+    page = tmp_path / "explain.html"
+    body = explain(out, w).to_html() + probe
+    page.write_text(f'<!DOCTYPE html><html><head><meta charset="utf-8"></head><body>{body}</body></html>')
+    dom = rendered(page, tmp_path / "profile")
+    assert 'data-stacked="true"' in dom

@@ -26,7 +26,7 @@ class Step:
 
     title: str
     rows: list[Row] = field(default_factory=list)
-    explanations: list[tuple[str, str]] = field(default_factory=list)  # (markdown, text)
+    explanations: list[tuple[str, str, str]] = field(default_factory=list)  # (markdown, text, html)
     notes: list[str] = field(default_factory=list)
 
 

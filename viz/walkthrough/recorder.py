@@ -106,7 +106,7 @@ class Recorder:
         result = explain(root, wrt, method=method, fmt=self.fmt)
         if not result.matches:
             raise AssertionError(f"the chain rule for {wrt.label} does not match grad: {result}")
-        step.explanations.append((result.to_markdown(), result.to_text()))
+        step.explanations.append((result.to_markdown(), result.to_text(), result.to_html()))
 
     def watch(self, root: Value, optimizer: Optimizer, inputs: Iterable[Value] = ()) -> None:
         """Record the step to watch: forward, zero_grad, backward edge by edge, update."""

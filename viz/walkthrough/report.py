@@ -52,7 +52,7 @@ def text(replay: Replay, number: Number) -> str:
         for row in step.rows:
             formula = f"   = {row.formula}" if row.formula else ""
             lines.append(f"  {row.name:<{width}}  {_cell(row, replay.values[row.key], number):>16}{formula}")
-        for _, explanation in step.explanations:
+        for _, explanation, _ in step.explanations:
             lines.extend("  " + line for line in explanation.splitlines())
         lines.append("")
     return "\n".join(lines) + "\n"
@@ -87,7 +87,7 @@ def markdown(replay: Replay, number: Number) -> str:
         if step.rows:
             rows = [[row.name, _cell(row, replay.values[row.key], number), row.formula] for row in step.rows]
             out += [*_md_table(["quantity", "value", "how"], rows), ""]
-        for explanation, _ in step.explanations:
+        for explanation, _, _ in step.explanations:
             out += [explanation, ""]
     if replay.figures:
         out += ["## Graphs", ""]
@@ -129,6 +129,9 @@ td { font-variant-numeric: tabular-nums; }
 pre { background: #f6f8fa; padding: 0.75rem; white-space: pre-wrap; }
 figure { margin: 1rem 0; overflow-x: auto; }
 figcaption { color: #555; font-style: italic; }
+.chain-rule { background: #f6f8fa; padding: 0.5rem 0.75rem; margin: 0.75rem 0; overflow-x: auto; }
+.chain-rule .equation math { font-size: 1.1rem; }
+.chain-rule table.factors td { border: none; border-bottom: 1px solid #e1e4e8; }
 """
 
 
@@ -157,7 +160,7 @@ def page(replay: Replay, number: Number) -> str:
         if step.rows:
             rows = [[row.name, _cell(row, replay.values[row.key], number), row.formula] for row in step.rows]
             parts.append(_html_table(["quantity", "value", "how"], rows))
-        parts += [f"<pre>{e(explanation)}</pre>" for _, explanation in step.explanations]
+        parts += [mathml for _, _, mathml in step.explanations]  # typeset, escaped by viz.mathml
     if replay.figures:
         parts.append("<h2>Graphs</h2>")
         for figure in replay.figures:

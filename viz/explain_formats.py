@@ -244,23 +244,30 @@ def latex_formula(rule: str, arguments: tuple[tuple[str, str], ...], mathjax: bo
     while i < len(tokens):
         token = tokens[i]
         if token == "^" and i + 1 < len(tokens):
-            if tokens[i + 1] == "(":
-                depth, j = 0, i + 1
-                while j < len(tokens):
-                    depth += {"(": 1, ")": -1}.get(tokens[j], 0)
-                    if depth == 0:
-                        break
-                    j += 1
-                inner = tokens[i + 2 : j]
-                out.append("^{" + _latex_tokens(inner, bound, mathjax) + "}")
-                i = j + 1
-            else:
-                out.append("^{" + _latex_tokens([tokens[i + 1]], bound, mathjax) + "}")
-                i += 2
+            exponent, i = power_operand(tokens, i)
+            out.append("^{" + _latex_tokens(exponent, bound, mathjax) + "}")
             continue
         out.append(_latex_tokens([token], bound, mathjax))
         i += 1
     return "".join(out).strip()
+
+
+def power_operand(tokens: list[str], caret: int) -> tuple[list[str], int]:
+    """The exponent after the ``^`` at ``tokens[caret]`` (one token, or a parenthesised group
+    without its parentheses) and the index after it.
+
+    >>> power_operand(["x", "^", "(", "p", "-", "1", ")", "+", "1"], 1)
+    (['p', '-', '1'], 7)
+    """
+    if tokens[caret + 1] != "(":
+        return [tokens[caret + 1]], caret + 2
+    depth, j = 0, caret + 1
+    while j < len(tokens):
+        depth += {"(": 1, ")": -1}.get(tokens[j], 0)
+        if depth == 0:
+            break
+        j += 1
+    return tokens[caret + 2 : j], j + 1
 
 
 def _latex_tokens(tokens: list[str], bound: dict[str, str], mathjax: bool) -> str:

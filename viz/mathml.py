@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from .explain_formats import verdict
+from .explain_formats import power_operand, verdict
 from .naming import with_value
 
 if TYPE_CHECKING:
@@ -70,6 +70,8 @@ def formula(rule: str, arguments: tuple[tuple[str, str], ...]) -> str:
 
     >>> formula("2*x", (("x", "e"),))
     '<mn>2</mn><mo>·</mo><mi>e</mi>'
+    >>> formula("-a/b^2", (("a", "u1"), ("b", "-2")))
+    '<mo>−</mo><msub><mi>u</mi><mn>1</mn></msub><mo>/</mo><msup><mrow><mo>(</mo><mo>−</mo><mn>2</mn><mo>)</mo></mrow><mrow><mn>2</mn></mrow></msup>'
     """
     bound = dict(arguments)
     tokens = [t for t in _TOKEN.findall(rule) if not t.isspace()]
@@ -82,19 +84,8 @@ def _pieces(tokens: list[str], bound: dict[str, str]) -> list[str]:
     while i < len(tokens):
         token = tokens[i]
         if token == "^" and out and i + 1 < len(tokens):
-            if tokens[i + 1] == "(":
-                depth, j = 0, i + 1
-                while j < len(tokens):
-                    depth += {"(": 1, ")": -1}.get(tokens[j], 0)
-                    if depth == 0:
-                        break
-                    j += 1
-                exponent = "".join(_pieces(tokens[i + 2 : j], bound))
-                i = j + 1
-            else:
-                exponent = "".join(_pieces([tokens[i + 1]], bound))
-                i += 2
-            out.append(f"<msup>{out.pop()}<mrow>{exponent}</mrow></msup>")
+            exponent, i = power_operand(tokens, i)
+            out.append(f"<msup>{out.pop()}<mrow>{''.join(_pieces(exponent, bound))}</mrow></msup>")
             continue
         out.append(_piece(token, bound))
         i += 1

@@ -20,3 +20,5 @@ E.backward()
 
 render(E, "docs/neuron.svg", inputs=[i1, i2], highlight=w1, fmt=".4f")
 print(explain(E, w1))
+print()
+print(explain(E, w1, group=True))  # ½(t − a)² as one node: ∂E/∂a_h1 = a_h1 − t

@@ -16,6 +16,7 @@ from typing import Literal, TypeAlias, overload
 from autograd import Value, grad, topological_order
 
 from . import explain_formats, mathml
+from .groups import Group, find_groups
 from .naming import derivative, formula_arguments, node_names, printable, readable, substitute
 from .numbers import Format, number_formatter
 
@@ -135,6 +136,7 @@ def explain(
     method: Method = ...,
     max_paths: int = ...,
     fmt: Format = ...,
+    group: bool = ...,
     format: None = ...,
 ) -> Explanation: ...
 
@@ -147,6 +149,7 @@ def explain(
     method: Method = ...,
     max_paths: int = ...,
     fmt: Format = ...,
+    group: bool = ...,
     format: OutputFormat,
 ) -> str: ...
 
@@ -158,6 +161,7 @@ def explain(
     method: Method = "paths",
     max_paths: int = MAX_PATHS,
     fmt: Format = None,
+    group: bool = False,
     format: OutputFormat | None = None,
 ) -> Explanation | str:
     """∂root/∂wrt by the chain rule, written out and checked against ``autograd.grad``.
@@ -167,7 +171,14 @@ def explain(
     ``method="deltas"`` computes the responsibilities δ node by node instead (linear time).
     ``fmt`` writes the numbers (default: 6 decimals). Returns an ``Explanation``, or its text in
     ``format`` ("text", "markdown", "latex", or "html": MathML that browsers typeset without
-    any script) when one is given. ``.grad`` is not used.
+    any script) when one is given. ``.grad`` is not used. With ``group=True`` a loss such as
+    ½(t − o)² shows as ONE node with its textbook derivative (∂E/∂o = o − t) instead of the
+    mul, pow and sub nodes the engine recorded (``viz.groups``).
+
+    >>> o = Value(0.75, label="o"); E = 0.5 * (0.01 - o) ** 2; E.label = "E"
+    >>> print(explain(E, o, group=True))
+    ∂E/∂o = o − 0.010000 = 0.740000
+    check: autograd.grad(E, [o]) gives 0.740000, the same as above ✓
 
     >>> from autograd import Value
     >>> x = Value(3.0, label="x"); u = x * x; u.label = "u"; y = u + x; y.label = "y"
@@ -184,17 +195,19 @@ def explain(
     if method not in ("paths", "deltas"):
         raise ValueError(f"explain: method must be 'paths' or 'deltas', got {method!r}")
     number = number_formatter(fmt, 6)
-    result = _explain(root, wrt, method, max_paths, number)
+    result = _explain(root, wrt, method, max_paths, number, group)
     return result if format is None else result.render(format)
 
 
 def _explain(
-    root: Value, wrt: Value, method: Method, max_paths: int, number: Callable[[float], str]
+    root: Value, wrt: Value, method: Method, max_paths: int, number: Callable[[float], str], group: bool
 ) -> Explanation:
     order = topological_order(root)
     names = node_names(order)
     index = {node: i for i, node in enumerate(order)}
     gradient = grad(root, [wrt])[0]
+    groups = {r: g for r, g in find_groups(order).items() if wrt not in g.interior} if group else {}
+    hidden = {node for g in groups.values() for node in g.interior}
     if wrt not in index:  # root does not depend on wrt: no path, gradient 0
         return Explanation(
             names[root],
@@ -216,30 +229,31 @@ def _explain(
     up: dict[Value, list[Factor]] = {wrt: []}  # node -> the factors of its children
     paths_to = {wrt: 1}  # number of paths from wrt to the node (an exact int)
     for node in order[index[wrt] + 1 :]:
-        edges = [i for i, parent in enumerate(node.parents) if parent in on]
+        if node in hidden:
+            continue
+        parents, values, rules, arguments = _edges(node, groups.get(node), names, number)
+        edges = [i for i, parent in enumerate(parents) if parent in on]
         if not edges:
             continue
         on.add(node)
-        arguments = tuple(formula_arguments(node, names, number).items())
         down[node] = []
         up[node] = []
         for i in edges:
-            parent = node.parents[i]
-            rule = node.rule.reading(i, len(node.parents), node.param)  # type: ignore[union-attr]
+            parent = parents[i]
             factor = Factor(
                 child=names[node],
                 parent=names[parent],
-                value=node.local_grads[i],
-                rule=rule,
+                value=values[i],
+                rule=rules[i],
                 arguments=arguments,
-                formula=substitute(readable(rule), dict(arguments)),
+                formula=substitute(readable(rules[i]), dict(arguments)),
                 child_id=index[node],
                 parent_id=index[parent],
                 argument=i,
-                repeated=sum(p is parent for p in node.parents) > 1,
+                repeated=sum(p is parent for p in parents) > 1,
             )
             down[node].append(factor)
-        paths_to[node] = sum(paths_to[node.parents[i]] for i in edges)
+        paths_to[node] = sum(paths_to[parents[i]] for i in edges)
     chain = [node for node in reversed(order) if node in on]  # from root down to wrt
     for node in reversed(chain):  # each node's children in creation order: δ's terms read left to right
         for factor in down.get(node, ()):
@@ -276,6 +290,22 @@ def _explain(
         matches,
         number,
     )
+
+
+def _edges(
+    node: Value, group: Group | None, names: dict[Value, str], number: Callable[[float], str]
+) -> tuple[tuple[Value, ...], tuple[float, ...], tuple[str, ...], tuple[tuple[str, str], ...]]:
+    """A node's parents, local derivatives, their readings and what the readings' letters
+    stand for: the recorded ones, or a group's collapsed ones."""
+    if group is not None:
+        return group.inputs, group.values, group.readings, tuple(group.arguments(names, number).items())
+    rule = node.rule
+    if rule is None:  # a leaf
+        return (), (), (), ()
+    n = len(node.parents)
+    readings = tuple(rule.reading(i, n, node.param) for i in range(n))
+    arguments = tuple(formula_arguments(node, names, number).items())
+    return node.parents, node.local_grads, readings, arguments
 
 
 def _deltas(

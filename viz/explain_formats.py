@@ -54,7 +54,7 @@ def text(e: Explanation) -> str:
             lines.append(f"  {_delta_text(delta, n)}")
         lines.append(f"{d} = δ_{e.wrt} = {n(e.total)}")
     if e.factors and single is None:
-        lines.append("where the local derivatives (op table rules, with this graph's names) are")
+        lines.append("where the local derivatives, with this graph's names, are")
         for f in e.factors:
             lines.append(f"  {f.symbol} = {with_value(f.formula, n(f.value), f.value)}")
     check = f"autograd.grad({e.output}, [{e.wrt}]) gives {n(e.gradient)}"
@@ -313,7 +313,7 @@ def markdown(e: Explanation) -> str:
         f"$$\n\\begin{{aligned}}\n{blocks[0]}\n\\end{{aligned}}\n$$",
     ]
     if e.factors:
-        rows = ["| local derivative | formula (op table, with this graph's names) | value |", "|:--|:--|--:|"]
+        rows = ["| local derivative | formula, with this graph's names | value |", "|:--|:--|--:|"]
         for f in e.factors:
             value = n(f.value).replace("|", "\\|")
             rows.append(f"| {_code(f.symbol, True)} | {_code(f.formula, True)} | {value} |")

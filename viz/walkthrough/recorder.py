@@ -103,7 +103,7 @@ class Recorder:
     def explain(
         self, step: Step, root: Value, wrt: Value, method: Literal["paths", "deltas"] = "paths"
     ) -> None:
-        result = explain(root, wrt, method=method, fmt=self.fmt)
+        result = explain(root, wrt, method=method, fmt=self.fmt, group=True)
         if not result.matches:
             raise AssertionError(f"the chain rule for {wrt.label} does not match grad: {result}")
         step.explanations.append((result.to_markdown(), result.to_text(), result.to_html()))

@@ -1,0 +1,83 @@
+"""Grouped nodes: a squared-error loss is explained as ONE node with its textbook derivative,
+and a grouped explanation still sums to ``autograd.grad`` on random graphs."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from autograd import Value, grad, topological_order
+from nn import half_squared_error, squared_error
+from viz import explain
+from viz.groups import find_groups
+from viz.naming import node_names
+
+from ..autograd.strategies import reals
+from .dags import Graph, graphs
+
+
+def neuron() -> tuple[Value, Value, Value]:
+    w5 = Value(0.40, label="w5")
+    a_h1 = Value(0.593269992, label="a_h1")
+    z = Value.linear([w5], [a_h1], 0.6)
+    z.label = "z_o1"
+    o = z.sigmoid()
+    o.label = "a_o1"
+    return o, w5, z
+
+
+def test_half_squared_error_reads_as_o_minus_t() -> None:
+    o, w5, _ = neuron()
+    e = half_squared_error(o, 0.01)
+    assert isinstance(e, Value)
+    e.label = "E"
+    plain = explain(e, w5)
+    grouped = explain(e, w5, group=True)
+    assert [f.symbol for f in grouped.paths[0].factors] == ["∂E/∂a_o1", "∂a_o1/∂z_o1", "∂z_o1/∂w5"]
+    assert len(plain.paths[0].factors) == 5  # mul, pow and sub as the engine recorded them
+    first = grouped.paths[0].factors[0]
+    assert first.formula == "a_o1 − 0.010000" and first.value == pytest.approx(o.data - 0.01, rel=1e-12)
+    assert grouped.matches and grouped.total == pytest.approx(plain.total, rel=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("make", "reading"),
+    [
+        (lambda o: (o - 0.3) ** 2, "2·(a_o1 − 0.300000)"),
+        (lambda o: (0.3 - o) ** 2 * 0.5, "a_o1 − 0.300000"),
+        (lambda o: squared_error(o, 0.3), "2·(a_o1 − 0.300000)"),
+        (lambda o: 3 * (0.3 - o) ** 2, "6·(a_o1 − 0.300000)"),
+    ],
+)
+def test_every_way_of_writing_a_squared_error_is_recognised(make: object, reading: str) -> None:
+    o, w5, _ = neuron()
+    e = make(o)  # type: ignore[operator]
+    factor = explain(e, w5, group=True).paths[0].factors[0]
+    assert (factor.parent, factor.formula) == ("a_o1", reading)
+
+
+def test_a_difference_used_elsewhere_is_not_hidden() -> None:
+    o, _, _ = neuron()
+    d = 0.01 - o
+    loss = 0.5 * d**2 + d  # d feeds the loss twice: grouping would hide a path
+    assert find_groups(topological_order(loss)) == {}
+    e = 0.5 * (0.01 - o) ** 2
+    assert list(find_groups(topological_order(e))) == [e]
+    inner = explain(e, e.parents[1].parents[0], group=True)  # wrt inside the loss: not grouped
+    assert len(inner.paths[0].factors) == 2
+
+
+@given(graph=graphs(), target=reals(-2, 2), half=st.booleans())
+def test_a_grouped_explanation_sums_to_the_gradient(graph: Graph, target: float, half: bool) -> None:
+    loss = (0.5 if half else 1.0) * (target - graph.root) ** 2
+    names = node_names(topological_order(loss))
+    square = loss.parents[1]
+    hidden = {names[square], names[square.parents[0]]}
+    for wrt in graph.leaves:
+        e = explain(loss, wrt, group=True, method="deltas")
+        expected = grad(loss, [wrt])[0]
+        assert e.matches and e.total == pytest.approx(expected, rel=1e-9, abs=1e-12)
+        if e.n_paths:
+            assert not hidden & ({f.child for f in e.factors} | {f.parent for f in e.factors})
+            assert {f.parent for f in e.factors if f.child == names[loss]} == {names[graph.root]}

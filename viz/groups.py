@@ -1,5 +1,6 @@
 """Grouped nodes: a loss such as ½(t − o)² shown as ONE node whose local derivative is the
-textbook one, ∂E/∂o = o − t, instead of the mul, pow and sub nodes the engine records.
+textbook one, ∂E/∂o = o − t, instead of the mul, pow and sub nodes the engine records; and
+cross-entropy from logits, ``logsumexp(z) − z_k``, as ONE node with ∂L/∂z_j = softmax_j − y_j.
 
 Groups are found by the shape of the graph, so ``nn``'s losses and the same loss written by
 hand (``0.5 * (t - o) ** 2``, ``(o - t) ** 2``) are recognised alike; nothing needs naming.
@@ -46,7 +47,7 @@ def find_groups(order: Sequence[Value]) -> dict[Value, Group]:
     uses = Counter(parent for node in order for parent in node.parents)
     groups: dict[Value, Group] = {}
     for node in order:
-        found = _squared_error(node, uses)
+        found = _squared_error(node, uses) or _cross_entropy(node, uses)
         if found is not None:
             groups[node] = found
     inside = {hidden for group in groups.values() for hidden in group.interior}
@@ -97,3 +98,24 @@ def _squared_error(node: Value, uses: Counter[Value]) -> Group | None:
 
 def _plain(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else repr(x)
+
+
+def _cross_entropy(node: Value, uses: Counter[Value]) -> Group | None:
+    """``logsumexp(z) − z_k``: −log softmax(z)[k], as ``nn.cross_entropy`` builds it."""
+    if node.op != "sub":
+        return None
+    lse, picked = node.parents
+    logits = lse.parents
+    if lse.op != "logsumexp" or uses[lse] != 1 or len(set(logits)) != len(logits):
+        return None
+    if not any(z is picked for z in logits):
+        return None
+    readings = tuple(f"softmax_{j} - 1" if z is picked else f"softmax_{j}" for j, z in enumerate(logits, 1))
+    return Group(
+        root=node,
+        inputs=logits,
+        interior=frozenset({lse}),
+        readings=readings,
+        bound=(),
+        values=tuple(grad(node, list(logits))),
+    )

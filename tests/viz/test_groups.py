@@ -3,6 +3,8 @@ and a grouped explanation still sums to ``autograd.grad`` on random graphs."""
 
 from __future__ import annotations
 
+import math
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -81,3 +83,20 @@ def test_a_grouped_explanation_sums_to_the_gradient(graph: Graph, target: float,
         if e.n_paths:
             assert not hidden & ({f.child for f in e.factors} | {f.parent for f in e.factors})
             assert {f.parent for f in e.factors if f.child == names[loss]} == {names[graph.root]}
+
+
+def test_cross_entropy_from_logits_reads_as_softmax_minus_the_target() -> None:
+    from nn import cross_entropy
+
+    z = [Value(v, label=f"z{j}") for j, v in enumerate((1.0, 2.0, 0.5), start=1)]
+    loss = cross_entropy(z, 1)  # class index 1: the second logit
+    assert isinstance(loss, Value)
+    loss.label = "L"
+    total = sum(math.exp(v.data) for v in z)
+    for j, zj in enumerate(z, start=1):
+        (factor,) = explain(loss, zj, group=True).paths[0].factors
+        softmax = math.exp(zj.data) / total
+        expected = softmax - 1.0 if j == 2 else softmax
+        assert factor.value == pytest.approx(expected, rel=1e-12)
+        assert factor.formula == (f"softmax_{j} − 1" if j == 2 else f"softmax_{j}")
+    assert len(explain(loss, z[1]).paths) == 2  # ungrouped: through logsumexp and directly

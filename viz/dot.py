@@ -14,7 +14,17 @@ import graphviz  # type: ignore[import-untyped]
 from autograd import Value, topological_order
 
 from .engine import run_dot, use_for_graphviz
-from .naming import derivative, named_formula, node_kind, node_names, printable, with_value
+from .groups import Group, find_groups
+from .naming import (
+    derivative,
+    named_formula,
+    node_kind,
+    node_names,
+    printable,
+    readable,
+    substitute,
+    with_value,
+)
 from .numbers import Format, number_formatter
 
 MAX_NODES = 500
@@ -46,6 +56,7 @@ def draw(
     highlight: Value | None = None,
     inputs: Iterable[Value] = (),
     max_nodes: int | None = MAX_NODES,
+    group: bool = False,
 ) -> graphviz.Digraph:
     """The graph behind ``root`` (a Value, or a list of them, such as a layer's outputs) as a
     ``graphviz.Digraph`` (it displays inline in Jupyter).
@@ -63,6 +74,9 @@ def draw(
         * small, grey, dashed: constants (unlabelled leaves, such as the 2 of ``2 * x``),
           with thin grey edges
         * red borders and edges: the chain from ``highlight`` to the output
+
+    ``group=True`` draws a squared-error or cross-entropy loss as ONE node with its textbook
+    derivatives (o − t; softmax − y) on its edges, as ``explain(..., group=True)`` writes it.
 
     ``rankdir`` is "LR" (left to right) or "TB" (top to bottom); ``fmt`` writes the numbers
     (a format spec such as ".4f", a callable, or None for 4 decimals). Nodes are numbered by
@@ -88,6 +102,10 @@ def draw(
     ids, edge_ids = element_ids(order)
     inputs = set(inputs)
     chain = _chain(order, highlight) if highlight is not None else set()
+    groups = find_groups(order) if group else {}
+    hidden = {node for g in groups.values() for node in g.interior} - {highlight}
+    if highlight is not None and any(highlight in g.interior for g in groups.values()):
+        groups, hidden = {}, set()  # the highlighted node is inside a group: draw it all
 
     graph = graphviz.Digraph(
         "chainrule",
@@ -96,21 +114,27 @@ def draw(
         edge_attr={"fontname": "Helvetica", "fontsize": "10", "arrowsize": "0.7"},
     )
     for node in order:
+        if node in hidden:
+            continue
         kind = node_kind(node, outputs, inputs)
         attrs = dict(_STYLES[kind])
         if node in chain:
             attrs.update(color=_HIGHLIGHT, penwidth="2.5")
+        grouped = groups.get(node)
+        op = grouped.formula if grouped is not None else None
         graph.node(
             ids[node],
-            label=_node_label(node, kind, names[node], number),
-            tooltip=_tooltip(f"{names[node]}: {_describe(node, kind)}"),
+            label=_node_label(node, kind, names[node], number, op),
+            tooltip=_tooltip(f"{names[node]}: {op or _describe(node, kind)}"),
             id=ids[node],
             **attrs,
         )
     for node in order:
-        for i, (parent, local) in enumerate(zip(node.parents, node.local_grads)):
+        if node in hidden:
+            continue
+        for parent, local, formula, edge_id in _edges(node, groups.get(node), names, number, ids, edge_ids):
             value = number(local)
-            text = with_value(named_formula(node, i, names, number), value, local)
+            text = with_value(formula, value, local)
             tip = _tooltip(f"{derivative(names[node], names[parent])} = {text}")
             attrs = {"tooltip": tip, "labeltooltip": tip}
             small = node_kind(parent, outputs, inputs) == "constant"
@@ -119,7 +143,7 @@ def draw(
             if parent in chain and node in chain:
                 attrs.update(color=_HIGHLIGHT, fontcolor=_HIGHLIGHT, penwidth="2.5")
             label = _html(text) if formulas else _html(value)
-            graph.edge(ids[parent], ids[node], label=f"<{label}>", id=edge_ids[node, i], **attrs)
+            graph.edge(ids[parent], ids[node], label=f"<{label}>", id=edge_id, **attrs)
     use_for_graphviz()
     return graph
 
@@ -133,6 +157,7 @@ def to_svg(
     highlight: Value | None = None,
     inputs: Iterable[Value] = (),
     max_nodes: int | None = MAX_NODES,
+    group: bool = False,
     dot: str | os.PathLike[str] | None = None,
 ) -> str:
     """The picture of ``draw(root, ...)`` as SVG text, laid out by the program ``dot``
@@ -150,6 +175,7 @@ def to_svg(
         highlight=highlight,
         inputs=inputs,
         max_nodes=max_nodes,
+        group=group,
     )
     return run_dot(graph.source, "svg", dot).decode("utf-8")
 
@@ -164,6 +190,7 @@ def render(
     highlight: Value | None = None,
     inputs: Iterable[Value] = (),
     max_nodes: int | None = MAX_NODES,
+    group: bool = False,
     dot: str | os.PathLike[str] | None = None,
 ) -> Path:
     """Write the picture of ``draw(root, ...)`` to ``path``; the suffix picks the format.
@@ -189,12 +216,35 @@ def render(
         highlight=highlight,
         inputs=inputs,
         max_nodes=max_nodes,
+        group=group,
     ).source
     if kind in ("dot", "gv"):
         target.write_text(source, encoding="utf-8")
     else:
         target.write_bytes(run_dot(source, kind, dot))
     return target
+
+
+def _edges(
+    node: Value,
+    group: Group | None,
+    names: dict[Value, str],
+    number: Callable[[float], str],
+    ids: dict[Value, str],
+    edge_ids: dict[tuple[Value, int], str],
+) -> list[tuple[Value, float, str, str]]:
+    """(parent, local derivative, its formula, element id) of each edge into ``node``:
+    the recorded ones, or a group's collapsed ones."""
+    if group is None:
+        return [
+            (parent, local, named_formula(node, i, names, number), edge_ids[node, i])
+            for i, (parent, local) in enumerate(zip(node.parents, node.local_grads))
+        ]
+    arguments = group.arguments(names, number)
+    return [
+        (parent, local, substitute(readable(reading), arguments), f"{ids[node]}g{i}")
+        for i, (parent, local, reading) in enumerate(zip(group.inputs, group.values, group.readings))
+    ]
 
 
 def element_ids(order: Sequence[Value]) -> tuple[dict[Value, str], dict[tuple[Value, int], str]]:
@@ -233,7 +283,9 @@ def _chain(order: list[Value], target: Value) -> set[Value]:
     return chain
 
 
-def _node_label(node: Value, kind: str, name: str, number: Callable[[float], str]) -> str:
+def _node_label(
+    node: Value, kind: str, name: str, number: Callable[[float], str], op: str | None = None
+) -> str:
     data, grad = _html(number(node.data)), _html(number(node.grad))
     grad_row = f'<TR><TD ALIGN="LEFT">grad </TD><TD ALIGN="RIGHT">{grad}</TD></TR>'
     if kind == "constant":
@@ -241,8 +293,8 @@ def _node_label(node: Value, kind: str, name: str, number: Callable[[float], str
         return _table(rows, padding=0)
     rows = [f'<TR><TD COLSPAN="2"><B>{_html(name)}</B></TD></TR>']
     if node.rule is not None:
-        op = _html(node.rule.describe(node.param))
-        op_text = f'<FONT POINT-SIZE="9" COLOR="#555555">{op}</FONT>'
+        op_html = _html(op if op is not None else node.rule.describe(node.param))
+        op_text = f'<FONT POINT-SIZE="9" COLOR="#555555">{op_html}</FONT>'
         rows.append(f'<TR><TD COLSPAN="2">{op_text}</TD></TR>')
     rows.append(f'<TR><TD ALIGN="LEFT">data </TD><TD ALIGN="RIGHT">{data}</TD></TR>')
     rows.append(grad_row)

@@ -28,6 +28,7 @@ class Group:
     readings: tuple[str, ...]  # d(root)/d(input), as a learner writes it (``o - t``)
     bound: tuple[tuple[str, Value | float], ...]  # what the readings' letters stand for
     values: tuple[float, ...]  # d(root)/d(input) through the interior
+    formula: str  # what the root computes from the inputs, for pictures
 
     def arguments(self, names: dict[Value, str], number: object) -> dict[str, str]:
         """The readings' letters, written with the graph's names (a number for a constant)."""
@@ -93,6 +94,7 @@ def _squared_error(node: Value, uses: Counter[Value]) -> Group | None:
         readings=(text,),
         bound=(("o", output), ("t", target.data)),
         values=(value,),
+        formula=f"{_plain(scale)}·(t − o)²" if scale != 1.0 else "(t − o)²",
     )
 
 
@@ -118,4 +120,5 @@ def _cross_entropy(node: Value, uses: Counter[Value]) -> Group | None:
         readings=readings,
         bound=(),
         values=tuple(grad(node, list(logits))),
+        formula="−log softmax(z)[k]",
     )

@@ -100,3 +100,20 @@ def test_cross_entropy_from_logits_reads_as_softmax_minus_the_target() -> None:
         assert factor.value == pytest.approx(expected, rel=1e-12)
         assert factor.formula == (f"softmax_{j} − 1" if j == 2 else f"softmax_{j}")
     assert len(explain(loss, z[1]).paths) == 2  # ungrouped: through logsumexp and directly
+
+
+def test_draw_groups_alike() -> None:
+    from viz import draw
+
+    o, w5, _ = neuron()
+    e = half_squared_error(o, 0.01)
+    assert isinstance(e, Value)
+    e.label = "E"
+    plain, grouped = draw(e).source, draw(e, group=True).source
+    # five edges inside ½(t − o)² (from 0.5, t and o, and between mul, pow and sub) become one
+    assert plain.count(" -> ") == grouped.count(" -> ") + 4
+    tip = f'tooltip="∂E/∂a_o1 = a_o1 − 0.0100 = {o.data - 0.01:.4f}"'
+    assert tip in grouped and "0.5·(t − o)²" in grouped
+    highlighted = draw(e, group=True, highlight=w5).source
+    edge = next(line for line in highlighted.splitlines() if tip in line)
+    assert "#d62728" in edge  # the chain from w5 runs through the grouped edge

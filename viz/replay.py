@@ -25,6 +25,7 @@ from autograd import BackwardEvent, Value, backward_events, topological_order
 from nn.optim import Optimizer
 
 from .dot import element_ids, to_svg
+from .groups import Group, find_groups
 from .naming import derivative, node_names, printable
 from .numbers import Format, number_formatter
 
@@ -108,6 +109,7 @@ def replay(
     inputs: Iterable[Value] = (),
     rankdir: str = "LR",
     title: str | None = None,
+    group: bool = False,
     dot: str | os.PathLike[str] | None = None,
 ) -> Replay:
     """The forward and backward pass of ``root``'s graph as a page to step through.
@@ -118,8 +120,10 @@ def replay(
     touched. With an ``optimizer`` (``nn.SGD``, ``nn.Adam``, ...) the backward pass starts with
     its ``zero_grad()`` and ends with its ``step()``, one parameter at a time: the new values
     are what that optimizer's own ``step`` gives from these gradients (tried on the side: the
-    parameters and the optimizer's state are left as they were). ``fmt``, ``inputs`` and
-    ``rankdir`` are ``viz.draw``'s.
+    parameters and the optimizer's state are left as they were). With ``group=True`` a loss
+    such as ½(t − o)² is one node, as in ``draw`` and ``explain``: the engine's additions through
+    it show as one step per input, ``o.grad += (o − t) × E.grad``, with the running sums the
+    engine reached. ``fmt``, ``inputs`` and ``rankdir`` are ``viz.draw``'s.
 
     >>> from autograd import Value
     >>> a = Value(3.0, label="a"); y = a * a; y.label = "y"
@@ -143,32 +147,40 @@ def replay(
     number = number_formatter(fmt, 4)
     names = node_names(order)
     ids, edge_ids = element_ids(order)
+    events = list(backward_events(root))
+    groups = find_groups(order) if group else {}
+    shown = _shown_edges(events, groups, ids, edge_ids)
+    if shown is None:  # the engine's additions cannot be told apart per group: draw every node
+        groups, shown = {}, _shown_edges(events, {}, ids, edge_ids)
+    assert shown is not None
+    hidden = {node for g in groups.values() for node in g.interior}
+    drawn = [n for n in order if n not in hidden]
     forward = "forward" in include
     nodes = {
         ids[n]: {
             "name": printable(names[n]),
             "value": [repr(n.data), number(n.data)] if n.is_leaf or not forward else None,
         }
-        for n in order
+        for n in drawn
     }
     steps = [Step(_opening(root, names, forward, "backward" in include))]
     if forward:
-        for node in order:
+        for node in drawn:
             if not node.is_leaf:
-                text = _forward_text(node, names, number)
+                formula = groups[node].formula if node in groups else None
+                text = _forward_text(node, names, number, formula)
                 steps.append(Step(text, node=ids[node], changes=((ids[node], "value", node.data),)))
     if "backward" in include:
-        events = list(backward_events(root))
         if optimizer is not None:
             steps.append(_zero_grad_step(optimizer, names, ids))
-        steps += _backward_steps(root, events, names, ids, edge_ids, number)
+        steps += _backward_steps(root, shown, names, ids, number)
         if optimizer is not None:
             final = {e.parent: e.after for e in events}
             final[root] = final.get(root, 1.0)
             steps += _update_steps(optimizer, final, names, ids, number)
     elif optimizer is not None:
         raise ValueError("replay: an optimizer step needs the backward pass: include 'backward'")
-    svg = to_svg(root, fmt=fmt, inputs=inputs, rankdir=rankdir, max_nodes=None, dot=dot)
+    svg = to_svg(root, fmt=fmt, inputs=inputs, rankdir=rankdir, max_nodes=None, dot=dot, group=bool(groups))
     return Replay(title or f"Backpropagation through {printable(names[root])}", svg, nodes, steps, fmt)
 
 
@@ -179,11 +191,70 @@ def _opening(root: Value, names: dict[Value, str], forward: bool, backward: bool
     return "The graph before anything is computed. Then " + "; ".join(parts) + "."
 
 
-def _forward_text(node: Value, names: dict[Value, str], number: Any) -> str:
+def _forward_text(node: Value, names: dict[Value, str], number: Any, formula: str | None = None) -> str:
     rule = node.rule
     assert rule is not None
+    if formula is not None:  # a group: its formula stands for the nodes it hides
+        return f"{printable(names[node])} = {formula} = {number(node.data)}"
     args = ", ".join(f"{printable(names[p])} = {number(p.data)}" for p in node.parents)
     return f"{printable(names[node])} = {rule.describe(node.param)} = {number(node.data)}, from {args}"
+
+
+@dataclass(frozen=True)
+class _Shown:
+    """An addition as the page shows it: one engine event, or a group's events into one input."""
+
+    child: Value
+    parent: Value
+    local: float
+    child_grad: float
+    before: float
+    after: float
+    edge: str  # element id of the edge to light
+
+
+def _shown_edges(
+    events: list[BackwardEvent],
+    groups: dict[Value, Group],
+    ids: dict[Value, str],
+    edge_ids: dict[tuple[Value, int], str],
+) -> list[_Shown] | None:
+    """The engine's events, with each group's additions into one input merged into one step
+    (where its last one happened). None if another addition came in between, so that the merged
+    step's sum would not be the engine's."""
+    owner = {node: root for root, g in groups.items() for node in (root, *g.interior)}
+    expected = Counter(
+        (owner[e.child], e.parent) for e in events if e.child in owner and e.parent not in owner
+    )
+    first: dict[tuple[Value, Value], BackwardEvent] = {}
+    seen: Counter[tuple[Value, Value]] = Counter()
+    root_grad: dict[Value, float] = {}
+    out = []
+    for e in events:
+        root = owner.get(e.child)
+        if root is None:
+            out.append(
+                _Shown(
+                    e.child, e.parent, e.local, e.child_grad, e.before, e.after, edge_ids[e.child, e.index]
+                )
+            )
+            continue
+        if e.child is root:
+            root_grad[root] = e.child_grad
+        if e.parent in owner:
+            continue  # inside the group: hidden
+        key = (root, e.parent)
+        first.setdefault(key, e)
+        seen[key] += 1
+        if seen[key] < expected[key]:
+            continue
+        g = groups[root]
+        i = g.inputs.index(e.parent)
+        before, gradient = first[key].before, root_grad[root]
+        if abs(before + g.values[i] * gradient - e.after) > 1e-12 * (abs(e.after) + 1.0):
+            return None
+        out.append(_Shown(root, e.parent, g.values[i], gradient, before, e.after, f"{ids[root]}g{i}"))
+    return out
 
 
 def _zero_grad_step(optimizer: Optimizer, names: dict[Value, str], ids: dict[Value, str]) -> Step:
@@ -234,10 +305,9 @@ def _update_steps(
 
 def _backward_steps(
     root: Value,
-    events: list[BackwardEvent],
+    events: list[_Shown],
     names: dict[Value, str],
     ids: dict[Value, str],
-    edge_ids: dict[tuple[Value, int], str],
     number: Any,
 ) -> list[Step]:
     additions = Counter(e.parent for e in events)
@@ -254,8 +324,7 @@ def _backward_steps(
         )
         if additions[e.parent] > 1:
             text += f" (addition {seen[e.parent]} of {additions[e.parent]} to {p})"
-        edge = edge_ids[e.child, e.index]
-        steps.append(Step(text, node=ids[e.parent], edge=edge, changes=((ids[e.parent], "grad", e.after),)))
+        steps.append(Step(text, node=ids[e.parent], edge=e.edge, changes=((ids[e.parent], "grad", e.after),)))
     return steps
 
 

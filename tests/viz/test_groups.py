@@ -117,3 +117,31 @@ def test_draw_groups_alike() -> None:
     highlighted = draw(e, group=True, highlight=w5).source
     edge = next(line for line in highlighted.splitlines() if tip in line)
     assert "#d62728" in edge  # the chain from w5 runs through the grouped edge
+
+
+def test_replay_groups_alike_and_ends_on_the_engines_gradients() -> None:
+    from autograd import backward, zero_grad
+    from viz import replay
+    from viz.dot import element_ids
+
+    o, _, _ = neuron()
+    e = half_squared_error(o, 0.01)
+    assert isinstance(e, Value)
+    e.label = "E"
+    page = replay(e, group=True)
+    texts = [s.text for s in page.steps]
+    assert any(t.startswith("a_o1.grad += ∂E/∂a_o1 × E.grad = ") for t in texts)
+    assert any(t.startswith("E = 0.5·(t − o)² = ") for t in texts)  # the forward step of the group
+    order = topological_order(e)
+    ids, _ = element_ids(order)
+    shown: dict[str, float] = {}
+    for step in page.steps:
+        for element, field, x in step.changes:
+            if field == "grad":
+                shown[element] = x
+    zero_grad(e)
+    backward(e)
+    drawn = {ids[n]: n for n in order if ids[n] in page.nodes}
+    assert len(drawn) == len(order) - 4  # 0.5, the target, pow and sub are inside the group
+    assert all(shown.get(i, 0.0) == n.grad for i, n in drawn.items())
+    assert len(page) < len(replay(e))

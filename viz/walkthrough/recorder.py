@@ -110,7 +110,7 @@ class Recorder:
 
     def watch(self, root: Value, optimizer: Optimizer, inputs: Iterable[Value] = ()) -> None:
         """Record the step to watch: forward, zero_grad, backward edge by edge, update."""
-        self.page = replay(root, optimizer=optimizer, inputs=inputs)
+        self.page = replay(root, optimizer=optimizer, inputs=inputs, group=True)
 
     def figure(
         self,

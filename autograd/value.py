@@ -42,7 +42,7 @@ class Value:
     (-3.0, 2.0)
     """
 
-    __slots__ = ("_d0", "_d1", "_index", "_op", "_p0", "_p1", "_param", "data", "grad", "label")
+    __slots__ = ("_d0", "_d1", "_index", "_p0", "_p1", "_param", "_rule", "data", "grad", "label")
 
     data: float
     grad: float
@@ -55,14 +55,21 @@ class Value:
     _d1: float | tuple[float, ...]
     _index: int
 
-    def __init__(self, data: Number, label: str = "") -> None:
+    def __init__(self, data: Number, label: str = "", _op: object = None) -> None:
+        if _op is not None or isinstance(label, (tuple, list, set)):
+            raise TypeError(
+                "Value(data, children, op) is micrograd's internal way to record an op; chainrule "
+                "records every op (its parents and local derivatives) through its op table "
+                "(autograd.OPS): compute with operators and methods instead (a + b, a * b, "
+                "a.tanh()). The second argument of Value is its label: Value(2.0, label='a')"
+            )
         if not isinstance(label, str):
             raise TypeError(f"Value: label must be a str, got {type(label).__name__} {label!r}")
         self.data = _as_float(data, "Value")
         self.grad = 0.0
         self.label = label
         self._index = _next_index()
-        self._op: Op | None = None
+        self._rule: Op | None = None
         self._param: float | None = None
         self._p0 = self._p1 = None
 
@@ -91,12 +98,12 @@ class Value:
     @property
     def op(self) -> str:
         """Name of the op that produced this node (``''`` for a leaf)."""
-        return "" if self._op is None else self._op.name
+        return "" if self._rule is None else self._rule.name
 
     @property
     def rule(self) -> Op | None:
         """The op-table row that produced this node: forward, derivative and formulas."""
-        return self._op
+        return self._rule
 
     @property
     def param(self) -> float | None:
@@ -106,13 +113,36 @@ class Value:
     @property
     def is_leaf(self) -> bool:
         """True for inputs, parameters and constants: nodes no recorded op produced."""
-        return self._op is None
+        return self._rule is None
 
     def local_formula(self, index: int) -> str:
         """Text of d(self)/d(parents[index]), e.g. ``'1 - tanh(x)^2'``."""
-        if self._op is None:
+        if self._rule is None:
             raise ValueError(f"{self!r} is a leaf: it has no local derivatives")
-        return self._op.local_formula(index, len(self.parents), self._param)
+        return self._rule.local_formula(index, len(self.parents), self._param)
+
+    # --- micrograd's names, for code written along its lecture (compatibility, not our API) -----
+    @property
+    def _prev(self) -> set[Value]:
+        """micrograd's ``_prev``: the set of this node's parents."""
+        return set(self.parents)
+
+    @property
+    def _op(self) -> str:
+        """micrograd's ``_op``: the op that produced this node, as a string (``''`` for a leaf)."""
+        return self.op
+
+    def _backward(self) -> None:
+        """micrograd's ``_backward()``: this node's own step of backpropagation,
+        ``parent.grad += local * self.grad`` for each of its parents (a leaf does nothing).
+
+        >>> a = Value(2.0); b = Value(-3.0); c = a * b; c.grad = 1.0
+        >>> c._backward(); a.grad, b.grad
+        (-3.0, 2.0)
+        """
+        g = self.grad
+        for parent, local in zip(self.parents, self.local_grads):
+            parent.grad += local * g
 
     def __repr__(self) -> str:
         label = f", label={self.label!r}" if self.label else ""
@@ -342,7 +372,7 @@ def _leaf(data: float) -> Value:
     node.grad = 0.0
     node.label = ""
     node._index = _next_index()
-    node._op = node._param = node._p0 = node._p1 = None
+    node._rule = node._param = node._p0 = node._p1 = None
     return node
 
 
@@ -379,7 +409,7 @@ def _node(out: float, op: Op | None) -> Value:
     node.grad = 0.0
     node.label = ""
     node._index = _next_index()
-    node._op = op
+    node._rule = op
     node._param = None
     return node
 
@@ -396,12 +426,12 @@ def _add(a: Value, b: Value) -> Value:
     node._index = _next_index()
     node._param = None
     if _recording.get():
-        node._op = _ADD
+        node._rule = _ADD
         node._p0 = a
         node._p1 = b
         node._d0 = node._d1 = 1.0
     else:
-        node._op = node._p0 = node._p1 = None
+        node._rule = node._p0 = node._p1 = None
     return node
 
 
@@ -417,13 +447,13 @@ def _sub(a: Value, b: Value) -> Value:
     node._index = _next_index()
     node._param = None
     if _recording.get():
-        node._op = _SUB
+        node._rule = _SUB
         node._p0 = a
         node._p1 = b
         node._d0 = 1.0
         node._d1 = -1.0
     else:
-        node._op = node._p0 = node._p1 = None
+        node._rule = node._p0 = node._p1 = None
     return node
 
 
@@ -441,13 +471,13 @@ def _mul(a: Value, b: Value) -> Value:
     node._index = _next_index()
     node._param = None
     if _recording.get():
-        node._op = _MUL
+        node._rule = _MUL
         node._p0 = a
         node._p1 = b
         node._d0 = y
         node._d1 = x
     else:
-        node._op = node._p0 = node._p1 = None
+        node._rule = node._p0 = node._p1 = None
     return node
 
 

@@ -10,7 +10,7 @@ import math
 import random
 from collections.abc import Callable, Sequence
 from math import isfinite
-from typing import Any
+from typing import Any, NoReturn
 
 from autograd import OPS, Value, is_recording
 from autograd.display import svg_for_display
@@ -59,6 +59,49 @@ class Outputs(list[Value]):
     >>> isinstance(out, list), [v.data for v in out]
     (True, [3.0, 6.0])
     """
+
+    # Arithmetic with a number or a Value is a mistake (micrograd returns a lone Value for a
+    # width-1 layer): say what to change, never repeat the list silently.
+    def _refuse(self, op: str, other: object) -> NoReturn:
+        raise TypeError(
+            f"{op}: this is a list of {len(self)} Value(s), a layer's or network's outputs, not a "
+            f"Value (the other operand: {type(other).__name__} {other!r}). Index it (out[0]), or "
+            "build the layer or MLP with squeeze=True to get a Value for a width-1 output"
+        )
+
+    def __add__(self, other: Any) -> Any:
+        if isinstance(other, list):
+            return list(self) + list(other)  # joining lists stays what it is
+        self._refuse("+", other)
+
+    def __radd__(self, other: Any) -> Any:
+        if isinstance(other, list):
+            return list(other) + list(self)
+        self._refuse("+", other)
+
+    def __sub__(self, other: Any) -> Any:
+        self._refuse("-", other)
+
+    def __rsub__(self, other: Any) -> Any:
+        self._refuse("-", other)
+
+    def __mul__(self, other: Any) -> Any:
+        self._refuse("*", other)
+
+    def __rmul__(self, other: Any) -> Any:
+        self._refuse("*", other)
+
+    def __truediv__(self, other: Any) -> Any:
+        self._refuse("/", other)
+
+    def __rtruediv__(self, other: Any) -> Any:
+        self._refuse("/", other)
+
+    def __pow__(self, other: Any) -> Any:
+        self._refuse("**", other)
+
+    def __neg__(self) -> Any:
+        self._refuse("unary -", None)
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
         bundle = {"text/plain": repr(list(self))}

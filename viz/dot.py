@@ -13,7 +13,7 @@ import graphviz  # type: ignore[import-untyped]
 
 from autograd import Value, topological_order
 
-from .engine import run_dot, use_for_graphviz
+from .engine import check_format, run_dot, use_for_graphviz
 from .groups import Group, find_groups
 from .naming import (
     derivative,
@@ -51,6 +51,7 @@ def draw(
     root: Value | Sequence[Value],
     *,
     rankdir: str = "LR",
+    format: str = "svg",
     fmt: Format = None,
     formulas: bool = False,
     highlight: Value | None = None,
@@ -74,6 +75,10 @@ def draw(
         * small, grey, dashed: constants (unlabelled leaves, such as the 2 of ``2 * x``),
           with thin grey edges
         * red borders and edges: the chain from ``highlight`` to the output
+
+    The graph renders as ``format`` (SVG by default: ``draw(y).render("gout")`` writes
+    ``gout.svg`` with any engine); a format the engine cannot render is a ValueError naming the
+    ones it can.
 
     ``group=True`` draws a squared-error or cross-entropy loss as ONE node with its textbook
     derivatives (o − t; softmax − y) on its edges, as ``explain(..., group=True)`` writes it.
@@ -107,8 +112,10 @@ def draw(
     if highlight is not None and any(highlight in g.interior for g in groups.values()):
         groups, hidden = {}, set()  # the highlighted node is inside a group: draw it all
 
+    check_format(format)
     graph = graphviz.Digraph(
         "chainrule",
+        format=format,
         graph_attr={"rankdir": rankdir, "ordering": "in", "nodesep": "0.3", "ranksep": "0.45"},
         node_attr={"shape": "box", "fontname": "Helvetica", "fontsize": "11"},
         edge_attr={"fontname": "Helvetica", "fontsize": "10", "arrowsize": "0.7"},
@@ -221,6 +228,7 @@ def render(
     if kind in ("dot", "gv"):
         target.write_text(source, encoding="utf-8")
     else:
+        check_format(kind, dot)
         target.write_bytes(run_dot(source, kind, dot))
     return target
 

@@ -17,6 +17,7 @@ graphviz-pure is the only engine.
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import subprocess
@@ -126,6 +127,45 @@ def run_dot(
             + done.stderr.decode("utf-8", "replace").strip()
         )
     return done.stdout
+
+
+@functools.lru_cache(maxsize=8)
+def formats(program: str) -> frozenset[str] | None:
+    """The output formats ``program`` renders (graphviz-pure has no PDF, say), from its own
+    list; None when it does not say."""
+    try:
+        done = subprocess.run(
+            [program, "-Kdot", "-T?"], input=b"digraph {}", capture_output=True, timeout=TIMEOUT
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    said = done.stderr.decode("utf-8", "replace")
+    if "Use one of:" not in said:
+        return None
+    return frozenset(said.split("Use one of:", 1)[1].split())
+
+
+def check_format(format: str, dot: str | os.PathLike[str] | None = None) -> None:
+    """Raise ValueError, naming the formats there are, if the engine cannot render ``format``.
+    Without any engine nothing is checked (the DOT source needs none).
+
+    >>> check_format("svg")
+    >>> check_format("nope")
+    Traceback (most recent call last):
+    ...
+    ValueError: viz: the Graphviz engine ... cannot render 'nope'; it renders: ...
+    """
+    try:
+        program = os.fspath(dot) if dot is not None else find_engine().path
+    except EngineNotFoundError:
+        return
+    known = formats(program)
+    if known is not None and format not in known:
+        raise ValueError(
+            f"viz: the Graphviz engine {program} cannot render {format!r}; it renders: "
+            f"{', '.join(sorted(known))} (svg always works; for PDF and more, install a system "
+            "Graphviz: apt-get install graphviz)"
+        )
 
 
 _GRAPHVIZ_DEFAULT = Path("dot")

@@ -10,7 +10,7 @@ import math
 import random
 from collections.abc import Callable, Sequence
 from math import isfinite
-from typing import Any, NoReturn
+from typing import Any, NoReturn, cast
 
 from autograd import OPS, Value, is_recording
 from autograd.display import svg_for_display
@@ -42,6 +42,12 @@ INITS: dict[str, Callable[[int, int, random.Random], float]] = {
     "xavier": _xavier,  # Glorot uniform: U(-a, a), a = sqrt(6 / (fan_in + fan_out))
     "he": _he,  # He (Kaiming) uniform: U(-a, a), a = sqrt(6 / fan_in)
 }
+
+
+# Without a seed or a generator, weights come from the random module's own generator, so that
+# random.seed(...) reproduces a network as it does in micrograd's demos (an explicit seed= or
+# rng= is still the better habit: nothing else can move it).
+_MODULE_RANDOM = cast("random.Random", random)
 
 
 def _init_function(init: Init) -> Callable[[int, int, random.Random], float]:
@@ -166,7 +172,7 @@ class Neuron(Module):
         self._act: Elementwise = elementwise
         if weights is None:
             draw = _init_function(init)
-            source = rng if rng is not None else random.Random()
+            source = rng if rng is not None else _MODULE_RANDOM
             values = [draw(n_in, fan_out, source) for _ in range(n_in)]
         else:
             if len(weights) != n_in:
@@ -237,7 +243,7 @@ class Layer(Module):
         if weights is not None and len(weights) != n_out:
             raise ValueError(f"Layer: weights need {n_out} rows (one per neuron), got {len(weights)}")
         neuron_biases = self._neuron_biases(n_out, biases, bias, shared_bias)
-        source = rng if rng is not None else random.Random()
+        source = rng if rng is not None else _MODULE_RANDOM
         self.neurons = [
             Neuron(
                 n_in,
@@ -363,8 +369,10 @@ class Layer(Module):
 class MLP(Module):
     """A stack of layers: ``MLP(2, [16, 16, 1])`` has ReLU hidden layers and a linear output.
 
-    ``activations`` (one per layer) overrides ``activation`` (hidden layers) and
-    ``output_activation``. ``weights``, ``biases`` and ``shared_bias`` take one entry per layer.
+    ``activations`` (one per layer, or one for every layer: the lecture's ``activations="tanh"``)
+    overrides ``activation`` (hidden layers) and ``output_activation``. ``weights``, ``biases``
+    and ``shared_bias`` take one entry per layer. Without ``seed`` or ``rng`` the weights come
+    from the ``random`` module's generator, so ``random.seed(...)`` reproduces them.
 
     >>> net = MLP(2, [2, 1], activation="sigmoid", output_activation="sigmoid",
     ...           weights=[[[0.15, 0.20], [0.25, 0.30]], [[0.40, 0.45]]],
@@ -382,7 +390,7 @@ class MLP(Module):
         activation: str | Elementwise | None = "relu",
         output_activation: str | Elementwise | None = "identity",
         *,
-        activations: Sequence[str | Elementwise | None] | None = None,
+        activations: Sequence[str | Elementwise | None] | str | Elementwise | None = None,
         weights: Sequence[Sequence[Sequence[float]] | None] | None = None,
         biases: Sequence[Sequence[float] | float | None] | None = None,
         bias: bool = True,
@@ -399,6 +407,8 @@ class MLP(Module):
         resolve(activation), resolve(output_activation)  # a misspelt name fails even if unused
         if activations is None:
             activations = [activation] * (n - 1) + [output_activation]
+        elif isinstance(activations, str) or callable(activations):
+            activations = [activations] * n  # one activation for every layer
         shared = [shared_bias] * n if isinstance(shared_bias, bool) else list(shared_bias)
         for what, given in (
             ("activations", activations),
@@ -409,7 +419,7 @@ class MLP(Module):
             if given is not None and len(given) != n:
                 raise ValueError(f"MLP: {what} needs {n} entries (one per layer), got {len(given)}")
         if rng is None:
-            rng = random.Random(seed)
+            rng = random.Random(seed) if seed is not None else _MODULE_RANDOM
         fan_ins = [n_in, *sizes[:-1]]
         self.layers = [
             Layer(

@@ -124,3 +124,21 @@ def test_micrographs_constructor_form_points_to_the_op_table() -> None:
         Value(a.data + b.data, (a, b), "+")  # type: ignore[arg-type]
     with pytest.raises(TypeError, match=r"micrograd's internal way"):
         Value(5.0, (a, b))  # type: ignore[arg-type]
+
+
+def test_the_lectures_network_tanh_throughout_and_seeded_by_random_seed() -> None:
+    import random
+
+    random.seed(1337)
+    a = MLP(3, [4, 4, 1], activations="tanh")
+    random.seed(1337)
+    b = MLP(3, [4, 4, 1], activations="tanh")
+    assert [p.data for p in a.parameters()] == [p.data for p in b.parameters()]
+    assert [layer.activation for layer in a.layers] == ["tanh", "tanh", "tanh"]
+    assert [p.data for p in MLP(3, [4, 4, 1], seed=1).parameters()] == [
+        p.data for p in MLP(3, [4, 4, 1], seed=1).parameters()
+    ]  # an explicit seed does not depend on the random module
+    random.seed(7)
+    c = MLP(3, [2, 1])
+    random.seed(7)
+    assert c.parameters()[0].data == random.uniform(-1.0, 1.0)  # micrograd's first draw, too

@@ -324,7 +324,11 @@ def _deltas(
         if k == 0:  # the root: ∂root/∂root = 1
             delta[i] = magnitude[i] = 1.0
         else:
-            delta[i] = sum(d * f.value for d, f in terms)
+            # summed in the engine's order (the last created child first, each child's inputs in
+            # order), so the total is, bit for bit, what backward and grad accumulate; the terms
+            # are shown in creation order
+            engine_order = sorted(terms, key=lambda t: (-t[1].child_id, t[1].argument))
+            delta[i] = sum(d * f.value for d, f in engine_order)
             magnitude[i] = sum(magnitude[f.child_id] * abs(f.value) for f in up[node])
         out.append(Delta(node=names[node], node_id=i, terms=terms, value=delta[i]))
     return out, magnitude[out[-1].node_id]

@@ -36,12 +36,15 @@ def topological_order(*roots: Value) -> list[Value]:
     return order
 
 
-def _collect(roots: Sequence[Value], reset: bool) -> tuple[list[Value], list[Value]]:
+def _collect(
+    roots: Sequence[Value], reset: bool, where: str = "topological_order"
+) -> tuple[list[Value], list[Value]]:
     """(the non-leaf nodes the roots depend on in creation order, the leaves among them, in no
-    particular order); with ``reset``, zero each non-leaf's grad on the way."""
+    particular order); with ``reset``, zero each non-leaf's grad on the way. ``where`` names the
+    caller in errors."""
     for root in roots:
         if not isinstance(root, Value):
-            raise TypeError(f"topological_order: expected a Value, got {type(root).__name__} {root!r}")
+            raise TypeError(f"{where}: expected a Value, got {type(root).__name__} {root!r}")
     inner: list[Value] = []
     leaves: list[Value] = []
     seen = set(roots)
@@ -86,7 +89,7 @@ def backward(root: Value, grad: float = 1.0) -> None:
     12.0
     """
     seed = _as_float(grad, "backward")
-    inner, leaves = _collect((root,), reset=True)
+    inner, leaves = _collect((root,), reset=True, where="backward")
     before = [leaf.grad for leaf in leaves]
     root.grad += seed
     # parent.grad += local * node.grad, for every edge, children before parents.
@@ -133,7 +136,7 @@ def backward_events(root: Value, grad: float = 1.0) -> Iterator[BackwardEvent]:
     [('a', 3.0, 0.0, 3.0), ('a', 3.0, 3.0, 6.0)]
     """
     seed = _as_float(grad, "backward_events")
-    inner, _ = _collect((root,), reset=False)
+    inner, _ = _collect((root,), reset=False, where="backward_events")
     grads: dict[Value, float] = {root: seed}
     for node in reversed(inner):
         g = grads.get(node, 0.0)

@@ -185,8 +185,8 @@ class Neuron(Module):
         self.label_nodes = True
         for k, w in enumerate(self.w):
             w.label = f"w{k + 1}"
-        if self.b is not None:
-            self.b.label = "b"
+        if self.b is not None and not (isinstance(bias, Value) and bias.label):
+            self.b.label = "b"  # a bias Value the caller named keeps its name
 
     @property
     def n_in(self) -> int:

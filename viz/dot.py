@@ -128,7 +128,7 @@ def draw(
         if node in chain:
             attrs.update(color=_HIGHLIGHT, penwidth="2.5")
         grouped = groups.get(node)
-        op = grouped.formula if grouped is not None else None
+        op = grouped.described(names, number) if grouped is not None else None
         graph.node(
             ids[node],
             label=_node_label(node, kind, names[node], number, op),

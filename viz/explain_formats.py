@@ -25,7 +25,7 @@ def text(e: Explanation) -> str:
     n = e.number
     d = derivative(e.output, e.wrt)
     lines = []
-    single = _single_factor(e)
+    single = single_factor(e)
     if e.n_paths == 0:
         lines.append(
             f"{e.output} does not depend on {e.wrt}: no path leads from {e.wrt} to {e.output}, so {d} = 0"
@@ -62,7 +62,7 @@ def text(e: Explanation) -> str:
     return "\n".join(lines)
 
 
-def _single_factor(e: Explanation) -> Factor | None:
+def single_factor(e: Explanation) -> Factor | None:
     if e.method == "paths" and len(e.paths) == 1 and len(e.paths[0].factors) == 1:
         return e.paths[0].factors[0]
     return None

@@ -12,9 +12,12 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from autograd import Value, grad
+
+from .naming import substitute
 
 
 @dataclass(frozen=True)
@@ -35,9 +38,14 @@ class Group:
         write = number if callable(number) else str
         return {k: names[v] if isinstance(v, Value) else write(v) for k, v in self.bound}
 
+    def described(self, names: dict[Value, str], number: object) -> str:
+        """The group's formula with the graph's names: ``0.5·(0.01 − a_o1)²``."""
+        return substitute(self.formula, self.arguments(names, number))
 
-def find_groups(order: Sequence[Value]) -> dict[Value, Group]:
-    """The groups of a graph given in topological order, by their root.
+
+def find_groups(order: Sequence[Value], keep: AbstractSet[Value] = frozenset()) -> dict[Value, Group]:
+    """The groups of a graph given in topological order, by their root; none hides a node of
+    ``keep`` (parameters an optimizer updates, say).
 
     >>> from autograd import Value, topological_order
     >>> o = Value(0.75, label="o"); e = 0.5 * (0.01 - o) ** 2
@@ -49,7 +57,7 @@ def find_groups(order: Sequence[Value]) -> dict[Value, Group]:
     groups: dict[Value, Group] = {}
     for node in order:
         found = _squared_error(node, uses) or _cross_entropy(node, uses)
-        if found is not None:
+        if found is not None and not found.interior & keep:
             groups[node] = found
     inside = {hidden for group in groups.values() for hidden in group.interior}
     return {root: group for root, group in groups.items() if root not in inside}  # the outermost

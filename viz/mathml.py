@@ -11,8 +11,8 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from .explain_formats import power_operand, verdict
-from .naming import with_value
+from .explain_formats import power_operand, single_factor, verdict
+from .naming import in_derivative, with_value
 
 if TYPE_CHECKING:
     from .explain import ChainPath, Delta, Explanation, Factor
@@ -60,9 +60,16 @@ def number(text: str, paren: bool = True) -> str:
     return f"<mn>{_e(text)}</mn>"
 
 
+def operand(text: str) -> str:
+    """A name as an operand: in parentheses unless it is a plain identifier (as in the text)."""
+    if in_derivative(text) == text:
+        return name(text)
+    return f"<mrow><mo>(</mo>{name(text)}<mo>)</mo></mrow>"
+
+
 def partial(top: str, bottom: str) -> str:
     """∂top/∂bottom as a fraction."""
-    return f"<mfrac><mrow><mo>∂</mo>{name(top)}</mrow><mrow><mo>∂</mo>{name(bottom)}</mrow></mfrac>"
+    return f"<mfrac><mrow><mo>∂</mo>{operand(top)}</mrow><mrow><mo>∂</mo>{operand(bottom)}</mrow></mfrac>"
 
 
 def formula(rule: str, arguments: tuple[tuple[str, str], ...]) -> str:
@@ -95,7 +102,7 @@ def _pieces(tokens: list[str], bound: dict[str, str]) -> list[str]:
 def _piece(token: str, bound: dict[str, str]) -> str:
     if token in bound:
         value = bound[token]
-        return number(value) if _NUMBER.fullmatch(value) else name(value)
+        return number(value) if _NUMBER.fullmatch(value) else operand(value)
     if token in _FUNCTIONS:
         return f"<mi>{_FUNCTIONS[token]}</mi>"
     if token in ("if", "else"):
@@ -153,6 +160,10 @@ def explanation(e: Explanation) -> str:
         parts.append(_math(d, _EQ, "<mn>0</mn>"))
     elif e.paths and not e.paths[0].factors:
         parts.append(_math(d, _EQ, "<mn>1</mn>"))
+    elif (single := single_factor(e)) is not None:  # one edge: its formula, not d = d
+        written = with_value(single.formula, n(single.value), single.value) != n(single.value)
+        reading = [_EQ, formula(single.rule, single.arguments)] if written else []
+        parts.append(_math(d, *reading, _EQ, total))
     elif e.method == "paths" and len(e.paths) == 1:
         parts.append(_math(d, _EQ, _symbols(e.paths[0]), _EQ, _product(e.paths[0], n), _EQ, total))
     elif e.method == "paths":

@@ -26,7 +26,7 @@ from nn.optim import Optimizer
 
 from .dot import element_ids, to_svg
 from .groups import Group, find_groups
-from .naming import derivative, node_names, printable
+from .naming import derivative, formula_arguments, node_names, printable, substitute
 from .numbers import Format, number_formatter
 
 MAX_NODES = 150
@@ -148,13 +148,15 @@ def replay(
     names = node_names(order)
     ids, edge_ids = element_ids(order)
     events = list(backward_events(root))
-    groups = find_groups(order) if group else {}
+    keep = set(optimizer.params) if optimizer is not None else set()
+    groups = find_groups(order, keep=keep) if group else {}
     shown = _shown_edges(events, groups, ids, edge_ids)
     if shown is None:  # the engine's additions cannot be told apart per group: draw every node
         groups, shown = {}, _shown_edges(events, {}, ids, edge_ids)
     assert shown is not None
     hidden = {node for g in groups.values() for node in g.interior}
     drawn = [n for n in order if n not in hidden]
+    drawn_ids = {n: ids[n] for n in drawn}
     forward = "forward" in include
     nodes = {
         ids[n]: {
@@ -167,17 +169,17 @@ def replay(
     if forward:
         for node in drawn:
             if not node.is_leaf:
-                formula = groups[node].formula if node in groups else None
+                formula = groups[node].described(names, number) if node in groups else None
                 text = _forward_text(node, names, number, formula)
                 steps.append(Step(text, node=ids[node], changes=((ids[node], "value", node.data),)))
     if "backward" in include:
         if optimizer is not None:
-            steps.append(_zero_grad_step(optimizer, names, ids))
-        steps += _backward_steps(root, shown, names, ids, number)
+            steps.append(_zero_grad_step(optimizer, names, drawn_ids))
+        steps += _backward_steps(root, shown, names, drawn_ids, number)
         if optimizer is not None:
             final = {e.parent: e.after for e in events}
             final[root] = final.get(root, 1.0)
-            steps += _update_steps(optimizer, final, names, ids, number)
+            steps += _update_steps(optimizer, final, names, drawn_ids, number)
     elif optimizer is not None:
         raise ValueError("replay: an optimizer step needs the backward pass: include 'backward'")
     svg = to_svg(root, fmt=fmt, inputs=inputs, rankdir=rankdir, max_nodes=None, dot=dot, group=bool(groups))
@@ -194,10 +196,11 @@ def _opening(root: Value, names: dict[Value, str], forward: bool, backward: bool
 def _forward_text(node: Value, names: dict[Value, str], number: Any, formula: str | None = None) -> str:
     rule = node.rule
     assert rule is not None
-    if formula is not None:  # a group: its formula stands for the nodes it hides
+    if formula is not None:  # a group: its formula, with names, stands for the nodes it hides
         return f"{printable(names[node])} = {formula} = {number(node.data)}"
+    described = substitute(rule.describe(node.param), formula_arguments(node, names, number))
     args = ", ".join(f"{printable(names[p])} = {number(p.data)}" for p in node.parents)
-    return f"{printable(names[node])} = {rule.describe(node.param)} = {number(node.data)}, from {args}"
+    return f"{printable(names[node])} = {described} = {number(node.data)}, from {args}"
 
 
 @dataclass(frozen=True)
@@ -224,7 +227,9 @@ def _shown_edges(
     step's sum would not be the engine's."""
     owner = {node: root for root, g in groups.items() for node in (root, *g.interior)}
     expected = Counter(
-        (owner[e.child], e.parent) for e in events if e.child in owner and e.parent not in owner
+        (owner[e.child], e.parent)
+        for e in events
+        if e.child in owner and e.parent not in groups[owner[e.child]].interior
     )
     first: dict[tuple[Value, Value], BackwardEvent] = {}
     seen: Counter[tuple[Value, Value]] = Counter()
@@ -241,7 +246,7 @@ def _shown_edges(
             continue
         if e.child is root:
             root_grad[root] = e.child_grad
-        if e.parent in owner:
+        if e.parent in groups[root].interior:
             continue  # inside the group: hidden
         key = (root, e.parent)
         first.setdefault(key, e)
@@ -313,19 +318,31 @@ def _backward_steps(
     additions = Counter(e.parent for e in events)
     seen: Counter[Value] = Counter()
     name = {node: printable(n) for node, n in names.items()}
-    seed = f"{name[root]}.grad = 1: the output's gradient with respect to itself"
-    steps = [Step(seed, node=ids[root], changes=((ids[root], "grad", 1.0),))]
+    seed = (
+        f"backward starts from gradients of 0 (as after zero_grad), and {name[root]}.grad = 1: "
+        "the output's gradient with respect to itself"
+    )
+    zeros = tuple((element, "grad", 0.0) for node, element in ids.items() if node is not root)
+    steps = [Step(seed, node=ids[root], changes=(*zeros, (ids[root], "grad", 1.0)))]
     for e in events:
         seen[e.parent] += 1
         p, c = name[e.parent], name[e.child]
+        local, child_grad, added = (
+            _signed(number(x)) for x in (e.local, e.child_grad, e.local * e.child_grad)
+        )
         text = (
-            f"{p}.grad += {derivative(c, p)} × {c}.grad = {number(e.local)} × {number(e.child_grad)}, "
-            f"so {number(e.before)} + {number(e.local * e.child_grad)} = {number(e.after)}"
+            f"{p}.grad += {derivative(c, p)} × {c}.grad = {local} × {child_grad}, "
+            f"so {number(e.before)} + {added} = {number(e.after)}"
         )
         if additions[e.parent] > 1:
             text += f" (addition {seen[e.parent]} of {additions[e.parent]} to {p})"
         steps.append(Step(text, node=ids[e.parent], edge=e.edge, changes=((ids[e.parent], "grad", e.after),)))
     return steps
+
+
+def _signed(text: str) -> str:
+    """A negative number in parentheses, as inside a product or a sum by hand: ``× (-0.04)``."""
+    return f"({text})" if text.startswith("-") else text
 
 
 def _inline_svg(svg: str) -> str:

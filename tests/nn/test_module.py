@@ -199,3 +199,10 @@ def test_a_shared_bias_frozen_through_any_module_is_frozen_everywhere() -> None:
     net.layers[1].freeze()
     net.unfreeze()
     assert net.frozen_names() == []
+
+
+def test_a_bias_value_the_caller_named_keeps_its_name() -> None:
+    b = Value(0.35, label="b_shared")
+    Neuron(2, "sigmoid", bias=b)
+    assert b.label == "b_shared"
+    assert Neuron(2, "sigmoid", bias=Value(0.1)).b.label == "b"  # type: ignore[union-attr]

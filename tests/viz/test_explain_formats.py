@@ -150,3 +150,16 @@ document.body.dataset.stacked = String(frac.height > 1.5 * op.height);  // numer
     page.write_text(f'<!DOCTYPE html><html><head><meta charset="utf-8"></head><body>{body}</body></html>')
     dom = rendered(page, tmp_path / "profile")
     assert 'data-stacked="true"' in dom
+
+
+def test_html_writes_one_edge_by_its_formula_and_parenthesises_odd_names() -> None:
+    x = Value(3.0, label="x")
+    y = x.tanh()
+    y.label = "y"
+    first = explain(y, x).to_html().split("\n")[1]
+    assert first.count("<mfrac>") == 1 and "<mo>−</mo><msup><mi>y</mi>" in first  # ∂y/∂x = 1 − y² = …
+    s = Value(0.3, label="1 - s")
+    z = s.sigmoid()
+    z.label = "z"
+    page = explain(z, s).to_html()
+    assert '<mo>∂</mo><mrow><mo>(</mo><mi mathvariant="normal">1 - s</mi><mo>)</mo></mrow>' in page

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from autograd import Value, grad, topological_order
 from nn import half_squared_error, squared_error
 from viz import explain
+from viz.dot import element_ids
 from viz.groups import find_groups
 from viz.naming import node_names
 
@@ -113,7 +114,7 @@ def test_draw_groups_alike() -> None:
     # five edges inside ½(t − o)² (from 0.5, t and o, and between mul, pow and sub) become one
     assert plain.count(" -> ") == grouped.count(" -> ") + 4
     tip = f'tooltip="∂E/∂a_o1 = a_o1 − 0.0100 = {o.data - 0.01:.4f}"'
-    assert tip in grouped and "0.5·(t − o)²" in grouped
+    assert tip in grouped and "0.5·(0.0100 − a_o1)²" in grouped  # the group's formula, with names
     highlighted = draw(e, group=True, highlight=w5).source
     edge = next(line for line in highlighted.splitlines() if tip in line)
     assert "#d62728" in edge  # the chain from w5 runs through the grouped edge
@@ -131,7 +132,7 @@ def test_replay_groups_alike_and_ends_on_the_engines_gradients() -> None:
     page = replay(e, group=True)
     texts = [s.text for s in page.steps]
     assert any(t.startswith("a_o1.grad += ∂E/∂a_o1 × E.grad = ") for t in texts)
-    assert any(t.startswith("E = 0.5·(t − o)² = ") for t in texts)  # the forward step of the group
+    assert any(t.startswith("E = 0.5·(0.0100 − a_o1)² = ") for t in texts)  # the group's forward step
     order = topological_order(e)
     ids, _ = element_ids(order)
     shown: dict[str, float] = {}
@@ -145,3 +146,46 @@ def test_replay_groups_alike_and_ends_on_the_engines_gradients() -> None:
     assert len(drawn) == len(order) - 4  # 0.5, the target, pow and sub are inside the group
     assert all(shown.get(i, 0.0) == n.grad for i, n in drawn.items())
     assert len(page) < len(replay(e))
+
+
+def _final_grads(page: object) -> dict[str, float]:
+    shown: dict[str, float] = {}
+    for step in page.steps:  # type: ignore[attr-defined]
+        for element, field, x in step.changes:
+            if field == "grad":
+                shown[element] = x
+    return shown
+
+
+@given(graph=graphs(), target=reals(-2, 2), nested=st.booleans())
+def test_a_grouped_replay_ends_on_the_engines_gradients(graph: Graph, target: float, nested: bool) -> None:
+    from autograd import backward, zero_grad
+    from viz import replay
+    from viz.dot import element_ids
+
+    loss = (target - graph.root) ** 2
+    if nested:  # the root of one group is the input of another
+        loss = 0.5 * (loss - 0.2) ** 2
+    page = replay(loss, group=True, max_nodes=None)
+    order = topological_order(loss)
+    ids, _ = element_ids(order)
+    for step in page.steps:  # every step names only nodes the page draws
+        assert step.node is None or step.node in page.nodes
+        assert all(element in page.nodes for element, _, _ in step.changes)
+    zero_grad(loss)
+    backward(loss)
+    shown = _final_grads(page)
+    assert {i: shown[i] for i in page.nodes} == {ids[n]: n.grad for n in order if ids[n] in page.nodes}
+
+
+def test_a_parameter_is_never_hidden_inside_a_group() -> None:
+    from nn import SGD
+    from viz import replay
+
+    w = Value(0.5, label="w")
+    t = Value(0.01)  # unlabelled, like a constant, but an optimizer trains it
+    e = 0.5 * (t - w * 2.0) ** 2
+    page = replay(e, group=True, optimizer=SGD([w, t], lr=0.1))
+    ids, _ = element_ids(topological_order(e))
+    assert ids[t] in page.nodes
+    assert all(element in page.nodes for step in page.steps for element, _, _ in step.changes)

@@ -137,7 +137,8 @@ def test_the_page_shows_the_engines_running_sums_at_every_step(tmp_path: Path) -
         shown = min(n, len(page) - 1)
         assert seen.body["data-step"] == str(shown) and seen.body["data-steps"] == str(len(page))
         expected: dict[Value, float] = {}
-        if shown >= backward_start:
+        if shown >= backward_start:  # backward starts from zero gradients, the root's at 1
+            expected = {node: 0.0 for node in order}
             expected[loss] = 1.0
             for parent, after in sums[: shown - backward_start]:
                 expected[parent] = after

@@ -85,36 +85,33 @@ class Outputs(list[Value]):
             return list(other) + list(self)
         self._refuse("+", other)
 
-    def __sub__(self, other: Any) -> Any:
-        self._refuse("-", other)
-
-    def __rsub__(self, other: Any) -> Any:
-        self._refuse("-", other)
-
-    def __mul__(self, other: Any) -> Any:
-        self._refuse("*", other)
-
-    def __rmul__(self, other: Any) -> Any:
-        self._refuse("*", other)
-
-    def __truediv__(self, other: Any) -> Any:
-        self._refuse("/", other)
-
-    def __rtruediv__(self, other: Any) -> Any:
-        self._refuse("/", other)
-
-    def __pow__(self, other: Any) -> Any:
-        self._refuse("**", other)
-
-    def __neg__(self) -> Any:
-        self._refuse("unary -", None)
-
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
         bundle = {"text/plain": repr(list(self))}
         svg = svg_for_display(list(self))
         if svg is not None:
             bundle["image/svg+xml"] = svg
         return bundle
+
+
+def _refusing(symbol: str) -> Callable[..., NoReturn]:
+    def refuse(self: Outputs, other: object = None) -> NoReturn:
+        self._refuse(symbol, other)
+
+    return refuse
+
+
+# -, *, / and ** with a number or a Value (either side), and unary minus: all refused alike.
+for _name, _symbol in (
+    ("__sub__", "-"),
+    ("__rsub__", "-"),
+    ("__mul__", "*"),
+    ("__rmul__", "*"),
+    ("__truediv__", "/"),
+    ("__rtruediv__", "/"),
+    ("__pow__", "**"),
+    ("__neg__", "unary -"),
+):
+    setattr(Outputs, _name, _refusing(_symbol))
 
 
 # The engine's own forward rules, so that the float path computes exactly what nodes would.

@@ -141,7 +141,8 @@ def replay(
         raise ValueError(
             f"replay: the graph has {len(order)} nodes, more than max_nodes={max_nodes}; stepping "
             "through every node and edge of it is not watchable. Replay a part of it (pass an "
-            "intermediate node as the root), draw it whole with viz.draw(root), or raise the "
+            "intermediate node as the root), draw it without steps with viz.draw(root) (up to 500 "
+            "nodes), or raise the "
             f"limit: replay(root, max_nodes={len(order)})"
         )
     number = number_formatter(fmt, 4)

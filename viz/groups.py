@@ -11,7 +11,7 @@ is only grouped when nothing outside it uses those nodes.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
@@ -33,12 +33,11 @@ class Group:
     values: tuple[float, ...]  # d(root)/d(input) through the interior
     formula: str  # what the root computes from the inputs, for pictures
 
-    def arguments(self, names: dict[Value, str], number: object) -> dict[str, str]:
+    def arguments(self, names: dict[Value, str], number: Callable[[float], str]) -> dict[str, str]:
         """The readings' letters, written with the graph's names (a number for a constant)."""
-        write = number if callable(number) else str
-        return {k: names[v] if isinstance(v, Value) else write(v) for k, v in self.bound}
+        return {k: names[v] if isinstance(v, Value) else number(v) for k, v in self.bound}
 
-    def described(self, names: dict[Value, str], number: object) -> str:
+    def described(self, names: dict[Value, str], number: Callable[[float], str]) -> str:
         """The group's formula with the graph's names: ``0.5·(0.01 − a_o1)²``."""
         return substitute(self.formula, self.arguments(names, number))
 

@@ -16,7 +16,7 @@ import json
 import os
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,6 +31,7 @@ from .numbers import Format, number_formatter
 
 MAX_NODES = 150
 PARTS = ("forward", "backward")
+Number = Callable[[float], str]  # writes a number
 
 
 @dataclass(frozen=True)
@@ -194,7 +195,7 @@ def _opening(root: Value, names: dict[Value, str], forward: bool, backward: bool
     return "The graph before anything is computed. Then " + "; ".join(parts) + "."
 
 
-def _forward_text(node: Value, names: dict[Value, str], number: Any, formula: str | None = None) -> str:
+def _forward_text(node: Value, names: dict[Value, str], number: Number, formula: str | None = None) -> str:
     rule = node.rule
     assert rule is not None
     if formula is not None:  # a group: its formula, with names, stands for the nodes it hides
@@ -275,7 +276,7 @@ def _update_steps(
     grads: dict[Value, float],
     names: dict[Value, str],
     ids: dict[Value, str],
-    number: Any,
+    number: Number,
 ) -> list[Step]:
     """One step per parameter: the value the optimizer's own ``step`` gives it from ``grads``,
     tried on the side and undone."""
@@ -314,7 +315,7 @@ def _backward_steps(
     events: list[_Shown],
     names: dict[Value, str],
     ids: dict[Value, str],
-    number: Any,
+    number: Number,
 ) -> list[Step]:
     additions = Counter(e.parent for e in events)
     seen: Counter[Value] = Counter()

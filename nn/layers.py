@@ -71,8 +71,8 @@ class Outputs(list[Value]):
     def _refuse(self, op: str, other: object) -> NoReturn:
         raise TypeError(
             f"{op}: this is a list of {len(self)} Value(s), a layer's or network's outputs, not a "
-            f"Value (the other operand: {type(other).__name__} {other!r}). Index it (out[0]), or "
-            "build the layer or MLP with squeeze=True to get a Value for a width-1 output"
+            f"Value (the other operand: {type(other).__name__} {other!r}). Index it (out[0]); a "
+            "width-1 layer or MLP returns its Value itself unless it was built with squeeze=False"
         )
 
     def __add__(self, other: Any) -> Any:
@@ -158,6 +158,7 @@ class Neuron(Module):
         weights: Sequence[float] | None = None,
         bias: float | Value | None = 0.0,
         init: Init = "uniform",
+        bias_init: Init | None = None,
         rng: random.Random | None = None,
         fan_out: int = 1,
     ) -> None:
@@ -176,6 +177,10 @@ class Neuron(Module):
                 raise ValueError(f"Neuron: expected {n_in} weights, got {len(weights)}")
             values = [_number(w, "Neuron weights") for w in weights]
         self.w = [Value(v) for v in values]
+        if bias_init is not None:  # the lecture's neuron: the bias drawn right after the weights
+            if bias is None or isinstance(bias, Value) or bias != 0.0:
+                raise ValueError(f"Neuron: give bias or bias_init, not both (bias={bias!r})")
+            bias = _init_function(bias_init)(n_in, fan_out, rng if rng is not None else _MODULE_RANDOM)
         self.b: Value | None = (
             bias if isinstance(bias, Value) or bias is None else Value(_number(bias, "Neuron bias"))
         )
@@ -211,11 +216,13 @@ class Neuron(Module):
 
 
 class Layer(Module):
-    """``n_out`` neurons reading the same ``n_in`` inputs; returns a list (even of width 1,
-    unless ``squeeze=True``).
+    """``n_out`` neurons reading the same ``n_in`` inputs; returns a list of their outputs, or
+    the one Value of a width-1 layer, as micrograd does (``squeeze=False``: always a list).
 
     ``shared_bias=True`` gives all neurons ONE bias parameter (as some worked examples do);
-    ``biases`` is then a single number, otherwise one number per neuron.
+    ``biases`` is then a single number, otherwise one number per neuron. Biases start at 0
+    (micrograd's package) unless ``bias_init`` draws each one after its neuron's weights
+    (the lecture's ``Neuron``: ``bias_init="uniform"``).
     """
 
     def __init__(
@@ -229,8 +236,9 @@ class Layer(Module):
         bias: bool = True,
         shared_bias: bool = False,
         init: Init = "uniform",
+        bias_init: Init | None = None,
         rng: random.Random | None = None,
-        squeeze: bool = False,
+        squeeze: bool = True,
     ) -> None:
         for name, n in (("n_in", n_in), ("n_out", n_out)):
             if not is_count(n, 1):
@@ -240,6 +248,11 @@ class Layer(Module):
         if weights is not None and len(weights) != n_out:
             raise ValueError(f"Layer: weights need {n_out} rows (one per neuron), got {len(weights)}")
         neuron_biases = self._neuron_biases(n_out, biases, bias, shared_bias)
+        if bias_init is not None and (biases is not None or not bias or shared_bias):
+            raise ValueError(
+                "Layer: bias_init draws each neuron's own bias; give biases, bias=False "
+                "or shared_bias=True without it"
+            )
         source = rng if rng is not None else _MODULE_RANDOM
         self.neurons = [
             Neuron(
@@ -248,6 +261,7 @@ class Layer(Module):
                 weights=None if weights is None else weights[i],
                 bias=neuron_biases[i],
                 init=init,
+                bias_init=bias_init,
                 rng=source,
                 fan_out=n_out,
             )
@@ -364,19 +378,22 @@ class Layer(Module):
 
 
 class MLP(Module):
-    """A stack of layers: ``MLP(2, [16, 16, 1])`` has ReLU hidden layers and a linear output.
+    """A stack of layers: ``MLP(2, [16, 16, 1])`` has ReLU hidden layers and a linear output,
+    and returns one Value for a width-1 output, a list otherwise (``squeeze=False``: always a
+    list), as micrograd's ``MLP`` does.
 
     ``activations`` (one per layer, or one for every layer: the lecture's ``activations="tanh"``)
     overrides ``activation`` (hidden layers) and ``output_activation``. ``weights``, ``biases``
     and ``shared_bias`` take one entry per layer. Without ``seed`` or ``rng`` the weights come
-    from the ``random`` module's generator, so ``random.seed(...)`` reproduces them.
+    from the ``random`` module's generator, so ``random.seed(...)`` reproduces them; with
+    ``bias_init="uniform"`` as well, the lecture's own ``MLP`` draws the same numbers.
 
     >>> net = MLP(2, [2, 1], activation="sigmoid", output_activation="sigmoid",
     ...           weights=[[[0.15, 0.20], [0.25, 0.30]], [[0.40, 0.45]]],
     ...           biases=[0.35, 0.60], shared_bias=True)
     >>> [name for name, _ in net.named_parameters()][:3]
     ['layers.0.b', 'layers.0.neurons.0.w.0', 'layers.0.neurons.0.w.1']
-    >>> round(net([0.05, 0.10])[0].data, 8)
+    >>> round(net([0.05, 0.10]).data, 8)
     0.75136507
     """
 
@@ -393,9 +410,10 @@ class MLP(Module):
         bias: bool = True,
         shared_bias: bool | Sequence[bool] = False,
         init: Init = "uniform",
+        bias_init: Init | None = None,
         seed: int | None = None,
         rng: random.Random | None = None,
-        squeeze: bool = False,
+        squeeze: bool = True,
     ) -> None:
         sizes = list(sizes)
         if not sizes:
@@ -428,6 +446,7 @@ class MLP(Module):
                 bias=bias,
                 shared_bias=shared[i],
                 init=init,
+                bias_init=bias_init,
                 rng=rng,
             )
             for i in range(n)

@@ -157,6 +157,8 @@ def _batch(
 
 def _elementwise_samples(outputs: Any, targets: Any, name: str) -> list[list[tuple[Value, float]]]:
     if isinstance(outputs, Value):
+        if isinstance(targets, (list, tuple)) and len(targets) == 1:
+            targets = targets[0]  # one output against a one-element target list
         return [[(outputs, _target_number(targets, name))]]
     if not isinstance(outputs, (list, tuple)) or not outputs:
         raise TypeError(f"{name}: outputs must be a Value or a non-empty list, got {outputs!r}")
@@ -165,6 +167,8 @@ def _elementwise_samples(outputs: Any, targets: Any, name: str) -> list[list[tup
     samples = []
     for o, t in zip(outputs, targets):
         if isinstance(o, Value):
+            if isinstance(t, (list, tuple)) and len(t) == 1:
+                t = t[0]  # one output against a one-element target list
             samples.append([(o, _target_number(t, name))])
             continue
         if isinstance(o, (list, tuple)) and len(o) == 1 and not isinstance(t, (list, tuple)):

@@ -186,7 +186,7 @@ def evaluate(
     """Loss and accuracy of ``model`` on (X, y), computed under ``no_grad`` (no graph is built).
 
     >>> from nn import MLP, hinge
-    >>> net = MLP(1, [1], weights=[[[2.0]]], biases=[[0.0]], squeeze=True)
+    >>> net = MLP(1, [1], weights=[[[2.0]]], biases=[[0.0]])
     >>> evaluate(net, [[1.0], [-1.0]], [1, 1], hinge)
     Metrics(loss=1.5, accuracy=0.5)
     """

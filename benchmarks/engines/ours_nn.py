@@ -20,7 +20,6 @@ class IdiomaticTrainer:
             output_activation="identity",
             weights=workload.layer_weights(),
             biases=workload.layer_biases(),
-            squeeze=True,
         )
         self.params = self.model.parameters()
         self.optimizer = nn.SGD(self.params, lr=1.0)

@@ -22,7 +22,7 @@ def run(config: Config, peers: dict[str, Peer], log: Log) -> dict[str, Any]:
     model, X = trainer.model, workload.X
 
     def forward() -> list[float]:
-        return [cast(Value, model(x)).data for x in X]  # squeeze=True: one Value per point
+        return [cast(Value, model(x)).data for x in X]  # width 1: one Value per point
 
     times: dict[str, list[float]] = {"recording": [], "no_grad": []}
     outputs: dict[str, list[float]] = {}

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import random
+from typing import cast
 
 import pytest
 
-from autograd import Value
+from autograd import Value, no_grad
 from nn import INITS, MLP, Layer, Module, Neuron
 
 
@@ -32,7 +34,8 @@ def test_named_parameters_have_stable_dotted_names_and_labels() -> None:
 
 def test_networks_name_the_nodes_they_build_textbook_style() -> None:
     net = MLP(2, [2, 1], activation="sigmoid", seed=0)
-    (out,) = net([0.5, -1.0])
+    out = net([0.5, -1.0])
+    assert isinstance(out, Value)
     assert out.label == "z2_1" and out.op == "linear"  # a linear output: z is the output
     a = [p for p in out.parents if p.label.startswith("a1_")]
     assert [n.label for n in a] == ["a1_1", "a1_2"] and [n.parents[0].label for n in a] == ["z1_1", "z1_2"]
@@ -40,7 +43,7 @@ def test_networks_name_the_nodes_they_build_textbook_style() -> None:
     assert [p.label for p in shared.parameters()] == ["b3", "w3_1,1", "w3_1,2", "w3_2,1", "w3_2,2"]
     quiet = Layer(2, 1, "relu")
     quiet.label_nodes = False
-    assert [n.label for n in quiet([1.0, 2.0])] == [""]
+    assert cast(Value, quiet([1.0, 2.0])).label == ""
     single = Neuron(2, "tanh")
     y = single([1.0, 2.0])
     labels = (y.label, y.parents[0].label, [p.label for p in single.parameters()])
@@ -55,15 +58,20 @@ def test_pre_activation_is_one_linear_node() -> None:
     assert z.data == pytest.approx(0.1 + 0.4 + 0.9 + 0.5)
 
 
-def test_layer_inputs_are_shared_leaves_and_width_one_still_returns_a_list() -> None:
+def test_layer_inputs_are_shared_leaves_and_width_one_returns_a_value_unless_squeeze_false() -> None:
     layer = Layer(2, 2, weights=[[1.0, 2.0], [3.0, 4.0]], biases=[0.0, 0.0])
     a, b = layer([0.5, 0.25])
     assert a.parents[2] is b.parents[2]  # the same input leaf feeds both neurons
-    single = Layer(2, 1, weights=[[1.0, 1.0]])
-    assert isinstance(single([1.0, 2.0]), list)
-    assert isinstance(Layer(2, 1, weights=[[1.0, 1.0]], squeeze=True)([1.0, 2.0]), Value)
-    assert isinstance(MLP(2, [4, 1], seed=0, squeeze=True)([1.0, 2.0]), Value)
-    assert isinstance(MLP(2, [4, 1], seed=0)([1.0, 2.0]), list)
+    for recording in (True, False):  # the graph path and the float path agree on the shape
+        with contextlib.nullcontext() if recording else no_grad():
+            one = Layer(2, 1, weights=[[1.0, 1.0]])([1.0, 2.0])
+            assert isinstance(one, Value) and one.data == 3.0
+            listed = Layer(2, 1, weights=[[1.0, 1.0]], squeeze=False)([1.0, 2.0])
+            assert isinstance(listed, list) and [v.data for v in listed] == [3.0]
+            assert isinstance(MLP(2, [4, 1], seed=0)([1.0, 2.0]), Value)
+            assert isinstance(MLP(2, [4, 1], seed=0, squeeze=False)([1.0, 2.0]), list)
+            assert isinstance(MLP(2, [1, 3], seed=0)([1.0, 2.0]), list)  # a width-1 hidden layer
+            assert len(cast(list, MLP(2, [1, 3], seed=0)([1.0, 2.0]))) == 3
 
 
 def test_seeded_initialisations_are_reproducible_and_bounded() -> None:
@@ -91,7 +99,7 @@ def test_freeze_patterns_and_unfreeze() -> None:
 
 def test_zero_grad_reaches_frozen_parameters_too() -> None:
     net = MLP(2, [2, 1], seed=0).freeze("*.b")
-    net([1.0, -1.0])[0].backward()
+    cast(Value, net([1.0, -1.0])).backward()
     net.zero_grad()
     assert all(p.grad == 0.0 for _, p in net.named_parameters())
 
@@ -206,3 +214,18 @@ def test_a_bias_value_the_caller_named_keeps_its_name() -> None:
     Neuron(2, "sigmoid", bias=b)
     assert b.label == "b_shared"
     assert Neuron(2, "sigmoid", bias=Value(0.1)).b.label == "b"  # type: ignore[union-attr]
+
+
+def test_bias_init_draws_each_bias_after_its_weights_and_refuses_a_given_bias() -> None:
+    net = MLP(2, [3, 1], bias_init="uniform", rng=random.Random(5))
+    draws = random.Random(5)
+    expected = [draws.uniform(-1.0, 1.0) for _ in range(3 * 3 + 3 + 1)]  # w, w, b per neuron
+    assert [p.data for p in net.parameters()] == expected
+    with pytest.raises(ValueError, match="Layer: bias_init draws each neuron's own bias"):
+        Layer(2, 2, biases=[0.1, 0.2], bias_init="uniform")
+    with pytest.raises(ValueError, match="Layer: bias_init"):
+        Layer(2, 2, shared_bias=True, bias_init="uniform")
+    with pytest.raises(ValueError, match=r"Neuron: give bias or bias_init, not both \(bias=0.5\)"):
+        Neuron(2, bias=0.5, bias_init="uniform")
+    with pytest.raises(ValueError, match="unknown init 'gauss'"):
+        MLP(2, [1], bias_init="gauss")  # type: ignore[arg-type]

@@ -34,7 +34,7 @@ def test_no_grad_forward_equals_the_recorded_forward_exactly(hidden, output, see
 
 
 def test_custom_activations_and_value_inputs_still_work_without_a_graph() -> None:
-    net = MLP(2, [3, 1], activation=lambda v: v * v, seed=0, squeeze=True)
+    net = MLP(2, [3, 1], activation=lambda v: v * v, seed=0)
     x = [Value(0.5), 2]
     recorded = net(x).data
     with no_grad():

@@ -33,10 +33,10 @@ def test_micrograd_demo_reaches_full_training_accuracy() -> None:
 
 def test_history_records_the_loss_before_each_update() -> None:
     X, y = [[1.0, 2.0], [0.5, -1.0]], [0.3, -0.2]
-    net = MLP(2, [1], output_activation="identity", seed=0, squeeze=True)
+    net = MLP(2, [1], output_activation="identity", seed=0)
     opt = SGD(net.parameters(), lr=0.05)
     expected = []
-    twin = MLP(2, [1], output_activation="identity", seed=0, squeeze=True)
+    twin = MLP(2, [1], output_activation="identity", seed=0)
     twin_opt = SGD(twin.parameters(), lr=0.05)
     for _ in range(3):
         loss = mse([twin(x) for x in X], y) + 0.01 * l2_penalty(twin.parameters())

@@ -87,7 +87,7 @@ def test_example_000_mini_batch_with_shared_bias() -> None:
     per_sample_loss = half_squared_error(outputs, EXAMPLE_000["y"], reduction="none")
     loss = half_squared_error(outputs, EXAMPLE_000["y"])
     for out, e, truth in zip(outputs, per_sample_loss, per_sample):
-        assert close(out[0].data, truth["o"]) and close(e.data, truth["E"])
+        assert close(out.data, truth["o"]) and close(e.data, truth["E"])
     assert close(loss.data, (per_sample[0]["E"] + per_sample[1]["E"]) / 2)
 
     loss.backward()
@@ -100,7 +100,7 @@ def test_example_000_mini_batch_with_shared_bias() -> None:
     for name in names:
         assert close(params[name].data, updated[name]), name
     again = _example_000_by_hand(updated, EXAMPLE_000["X"][0], EXAMPLE_000["y"][0])
-    assert close(net(EXAMPLE_000["X"][0])[0].data, again["o"])
+    assert close(net(EXAMPLE_000["X"][0]).data, again["o"])
     assert close(half_squared_error(net(EXAMPLE_000["X"][0]), [EXAMPLE_000["y"][0]]).data, again["E"])
     assert again["E"] < per_sample[0]["E"]
 
@@ -210,8 +210,8 @@ def test_example_002_sgd_updates_only_the_output_layer() -> None:
     a1, a, grads = _example_002_by_hand()
     net = _example_002_net()
     out = net(X2)
-    loss = squared_error(out, [Y2])
-    assert close(out[0].data, a) and close(loss.data, (a - Y2) ** 2)
+    loss = squared_error(out, Y2)
+    assert close(out.data, a) and close(loss.data, (a - Y2) ** 2)
     loss.backward()
     trained = net.parameters()
     assert [name for name, _ in net.named_parameters() if not name.startswith("layers.0.")] == [
@@ -226,7 +226,7 @@ def test_example_002_sgd_updates_only_the_output_layer() -> None:
     assert all(close(p.data, v) for p, v in zip(trained, new))
     assert [p.data for _, p in net.named_parameters()[:8]] == before_hidden
     a_new = sig(new[0] * a1[0] + new[1] * a1[1] + new[2])
-    assert close(squared_error(net(X2), [Y2]).data, (a_new - Y2) ** 2)
+    assert close(squared_error(net(X2), Y2).data, (a_new - Y2) ** 2)
     assert (a_new - Y2) ** 2 < (a - Y2) ** 2
 
 
@@ -236,7 +236,7 @@ def test_example_002_adam_first_step(bias_correction: bool) -> None:
     # sqrt(v) + eps (printed 0.5003, 0.2006, 0.1021); see the module note.
     _, _, grads = _example_002_by_hand()
     net = _example_002_net()
-    squared_error(net(X2), [Y2]).backward()
+    squared_error(net(X2), Y2).backward()
     trained = net.parameters()
     Adam(trained, lr=0.1, betas=(0.9, 0.999), eps=1e-8, bias_correction=bias_correction).step()
     for p, p0, g in zip(trained, EXAMPLE_002["W2"] + [EXAMPLE_002["b2"]], grads):

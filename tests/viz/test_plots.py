@@ -28,7 +28,7 @@ def test_history_plot_has_loss_and_accuracy_axes() -> None:
 def test_decision_boundary_of_a_trained_classifier() -> None:
     X, y = moons(40, noise=0.05, seed=0)
     targets = signed(y)
-    net = MLP(2, [8, 1], seed=0, squeeze=True)
+    net = MLP(2, [8, 1], seed=0)
     fit(net, X, targets, hinge, SGD(net.parameters(), lr=0.3), epochs=30, progress=False)
     ax = plots.plot_decision_boundary(net, X, targets, resolution=20)
     assert len(ax.collections) >= 2  # the shaded regions and the scattered points

@@ -93,3 +93,25 @@ def test_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     main(["--doc", "002", "--out", str(tmp_path), "--fmt", ".4f"])
     assert "=== 002: " in capsys.readouterr().out
     assert (tmp_path / "002-report.html").exists()
+
+
+LOSS_KEYS = {"000": "E_total", "001": "E_total", "002": "C", "003": "L"}
+
+
+@pytest.mark.parametrize("doc", DOCS)
+def test_the_code_each_report_shows_runs_and_gives_its_loss(doc: str, replays: dict[str, Replay]) -> None:
+    """The short program printed at the top of each report is real: run up to its backward call,
+    it computes the same loss as the replay (whose values are checked against hand calculations)."""
+    import importlib
+
+    import nn
+
+    module = importlib.import_module(f"viz.walkthrough.example_{doc}")
+    lines = module.CODE.splitlines()
+    upto = next(i for i, line in enumerate(lines) if line.endswith(".backward()"))
+    namespace: dict[str, object] = {**vars(nn), "X": getattr(module, "X", None)}
+    exec("\n".join(lines[: upto + 1]), namespace)
+    loss_name = lines[upto].removesuffix(".backward()")
+    assert loss_name == LOSS_KEYS[doc]
+    loss = namespace[loss_name]
+    assert loss.data == pytest.approx(replays[doc].values[LOSS_KEYS[doc]], rel=1e-12)  # type: ignore[attr-defined]

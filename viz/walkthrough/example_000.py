@@ -47,16 +47,16 @@ def replay(fmt: Format = ".6f") -> Replay:
         xs = [Value(x[0], label=f"i1[{s}]"), Value(x[1], label=f"i2[{s}]")]
         hidden = net.layers[0](xs)
         assert isinstance(hidden, list)
-        output = net.layers[1](hidden)
-        assert isinstance(output, list)
+        y = net.layers[1](hidden)
+        assert isinstance(y, Value)  # a width-1 layer returns its one Value
         name_layer(hidden, [f"z_h1[{s}]", f"z_h2[{s}]"], [f"a_h1[{s}]", f"a_h2[{s}]"])
-        name_layer(output, [f"z_o1[{s}]"], [f"y[{s}]"])
+        name_layer([y], [f"z_o1[{s}]"], [f"y[{s}]"])
         inputs += xs
         hiddens.append(hidden)
-        outputs.append(output)
-        for node in (hidden[0].parents[0], hidden[0], hidden[1].parents[0], hidden[1], output[0].parents[0]):
+        outputs.append(y)
+        for node in (hidden[0].parents[0], hidden[0], hidden[1].parents[0], hidden[1], y.parents[0]):
             r.put(step, node.label, node.data)
-        r.put(step, f"y[{s}]", output[0].data, f"ŷ[{s}]", "sigmoid(z_o1)")
+        r.put(step, f"y[{s}]", y.data, f"ŷ[{s}]", "sigmoid(z_o1)")
 
     total = half_squared_error(outputs, Y)  # the mean over the batch: (E[1] + E[2]) / 2
     assert isinstance(total, Value)
@@ -74,8 +74,8 @@ def replay(fmt: Format = ".6f") -> Replay:
 
     total.backward()
     step = r.step("Step 3 (A): the output layer's responsibility δ_o1 = ∂E[s]/∂z_o1, per sample")
-    for s, (loss, out) in enumerate(zip(per_sample, outputs), start=1):
-        y, z_o1 = out[0], out[0].parents[0]
+    for s, (loss, y) in enumerate(zip(per_sample, outputs), start=1):
+        z_o1 = y.parents[0]
         r.put(step, f"dE/dy[{s}]", grad(loss, [y])[0], f"∂E[{s}]/∂ŷ[{s}]", "ŷ − y")
         r.put(step, f"dy/dz_o1[{s}]", y.local_grads[0], f"∂ŷ[{s}]/∂z_o1[{s}]", "ŷ(1 − ŷ)")
         r.put(step, f"delta_o1[{s}]", grad(loss, [z_o1])[0], f"δ_o1[{s}]", "the product")
@@ -109,9 +109,9 @@ def replay(fmt: Format = ".6f") -> Replay:
 
     step = r.step("Step 6: sample 1 forward again")
     y_new = net(X[0])
-    assert isinstance(y_new, list)
-    e_new = half_squared_error(y_new, [Y[0]])
+    assert isinstance(y_new, Value)
+    e_new = half_squared_error(y_new, Y[0])
     assert isinstance(e_new, Value)
-    r.put(step, "y_new[1]", y_new[0].data, "ŷ[1] after the step")
+    r.put(step, "y_new[1]", y_new.data, "ŷ[1] after the step")
     r.put(step, "E_new[1]", e_new.data, "E[1] after the step", "lower than before")
     return Replay("000", TITLE, __doc__ or "", CODE, r.steps, r.values, r.figures, check("000"), page=r.page)

@@ -20,7 +20,7 @@ CODE = """\
 net = MLP(3, [2, 1], activation="sigmoid", output_activation="sigmoid",
           weights=[[[0.2, -0.5, 0.1], [-0.3, 0.4, 0.2]], [[0.5, 0.2]]],
           biases=[[0.3, -0.1], [0.1]]).freeze("layers.0.*")   # only the output layer learns
-C = squared_error(net([2, 3, -1]), [1.0])
+C = squared_error(net([2, 3, -1]), 1.0)
 C.backward()
 SGD(net.parameters(), lr=0.1).step()     # or Adam(..., lr=0.1, bias_correction=False)"""
 
@@ -60,18 +60,18 @@ def replay(fmt: Format = ".6f") -> Replay:
     hidden = net.layers[0](x)
     assert isinstance(hidden, list)
     output = net.layers[1](hidden)
-    assert isinstance(output, list)
+    assert isinstance(output, Value)  # a width-1 layer returns its one Value
     name_layer(hidden, ["z1", "z2"], ["a1", "a2"])
-    name_layer(output, ["z_out"], ["a_out"])
+    name_layer([output], ["z_out"], ["a_out"])
     for node in (hidden[0].parents[0], hidden[1].parents[0], *hidden):
         r.put(step, node.label, node.data)
     r.put(step, "W2_1*a1", (p["W2_1"] * hidden[0]).data, "W2_1·a1")
     r.put(step, "W2_2*a2", (p["W2_2"] * hidden[1]).data, "W2_2·a2")
-    r.put(step, "z_out", output[0].parents[0].data, formula="W2_1·a1 + W2_2·a2 + b2")
-    r.put(step, "a_out", output[0].data, formula="sigmoid(z_out)")
+    r.put(step, "z_out", output.parents[0].data, formula="W2_1·a1 + W2_2·a2 + b2")
+    r.put(step, "a_out", output.data, formula="sigmoid(z_out)")
 
     step = r.step("Step 3: loss C = (a − y)²")
-    loss = squared_error(output, [Y])
+    loss = squared_error(output, Y)
     assert isinstance(loss, Value)
     loss.label = "C"
     loss.parents[0].label = "a − y"
@@ -81,8 +81,8 @@ def replay(fmt: Format = ".6f") -> Replay:
 
     loss.backward()
     step = r.step("Step 4: output-layer gradients", ["The hidden layer is frozen: it is not updated."])
-    r.put(step, "dC/da", output[0].grad, "∂C/∂a", "2(a − y)")
-    r.put(step, "da/dz", output[0].local_grads[0], "∂a/∂z", "a(1 − a)")
+    r.put(step, "dC/da", output.grad, "∂C/∂a", "2(a − y)")
+    r.put(step, "da/dz", output.local_grads[0], "∂a/∂z", "a(1 − a)")
     for name in ("W2_1", "W2_2", "b2"):
         r.put(step, f"dC/d{name}", p[name].grad, f"∂C/∂{name}")
     r.explain(step, loss, p["W2_1"])
@@ -98,10 +98,10 @@ def replay(fmt: Format = ".6f") -> Replay:
         ["The document's formula has no bias correction; with it, every step would be about 0.1."],
     )
     twin = _network()
-    squared_error(twin(X), [Y]).backward()  # type: ignore[union-attr]
+    squared_error(twin(X), Y).backward()  # type: ignore[union-attr]
     adam = Adam(twin.parameters(), lr=0.1, betas=(0.9, 0.999), eps=1e-8, bias_correction=False)
     corrected_twin = _network()
-    squared_error(corrected_twin(X), [Y]).backward()  # type: ignore[union-attr]
+    squared_error(corrected_twin(X), Y).backward()  # type: ignore[union-attr]
     corrected = Adam(corrected_twin.parameters(), lr=0.1, betas=(0.9, 0.999), eps=1e-8)
     adam.step()
     corrected.step()
@@ -115,12 +115,12 @@ def replay(fmt: Format = ".6f") -> Replay:
     h = net.layers[0](X)
     assert isinstance(h, list)
     out = net.layers[1](h)
-    assert isinstance(out, list)
+    assert isinstance(out, Value)
     r.put(step, "new W2_1*a1", (p["W2_1"] * h[0]).data, "W2_1·a1")
     r.put(step, "new W2_2*a2", (p["W2_2"] * h[1]).data, "W2_2·a2")
-    r.put(step, "new z_out", out[0].parents[0].data, "z_out")
-    r.put(step, "new a_out", out[0].data, "a_out")
-    new_loss = squared_error(out, [Y])
+    r.put(step, "new z_out", out.parents[0].data, "z_out")
+    r.put(step, "new a_out", out.data, "a_out")
+    new_loss = squared_error(out, Y)
     assert isinstance(new_loss, Value)
     r.put(step, "new C", new_loss.data, "C after the step", "lower than before")
     return Replay("002", TITLE, __doc__ or "", CODE, r.steps, r.values, r.figures, check("002"), page=r.page)

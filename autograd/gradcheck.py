@@ -37,6 +37,7 @@ def gradcheck(
     >>> gradcheck(lambda x, y: (x * y).sigmoid(), [Value(2.0), Value(-3.0)])
     True
     """
+    _check_settings("gradcheck", eps, atol, rtol)
     points = _points(inputs)
     labels = _labels(inputs)
     out, leaves = _leaves_call(f, points)
@@ -63,6 +64,7 @@ def gradgradcheck(
     >>> gradgradcheck(lambda x: x.tanh(), [Value(0.5)])
     True
     """
+    _check_settings("gradgradcheck", eps, atol, rtol)
     points = _points(inputs)
     labels = _labels(inputs)
     n = len(points)
@@ -75,6 +77,16 @@ def gradgradcheck(
         for j in range(n):
             rows.append((f"{labels[i]}, {labels[j]}", (points[i], points[j]), second[j], numerical[j]))
     return _verdict("gradgradcheck", "d²f/dx_i dx_j", rows, atol, rtol, raise_exception)
+
+
+def _check_settings(where: str, eps: float, atol: float, rtol: float) -> None:
+    """A step of 0 divides by zero and a NaN tolerance passes everything: refuse both."""
+    step = _as_float(eps, f"{where}: eps")
+    if step <= 0.0:
+        raise ValueError(f"{where}: eps must be > 0 (the finite-difference step), got {eps!r}")
+    for name, tol in (("atol", atol), ("rtol", rtol)):
+        if _as_float(tol, f"{where}: {name}") < 0.0:
+            raise ValueError(f"{where}: {name} must be >= 0, got {tol!r}")
 
 
 def _points(inputs: Sequence[Value | Number]) -> list[float]:

@@ -13,10 +13,10 @@ import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from operator import attrgetter
-from typing import Literal, overload
+from typing import Any, Literal, overload
 
 from .mode import enable_grad
-from .value import Value, _as_float
+from .value import Value, _as_float, _shown
 
 _isfinite = math.isfinite
 _by_index = attrgetter("_index")
@@ -91,20 +91,24 @@ def backward(root: Value, grad: float = 1.0) -> None:
     seed = _as_float(grad, "backward")
     inner, leaves = _collect((root,), reset=True, where="backward")
     before = [leaf.grad for leaf in leaves]
-    root.grad += seed
-    # parent.grad += local * node.grad, for every edge, children before parents.
-    for node in reversed(inner):
-        g = node.grad
-        if g:
-            a = node._p0
-            if a is not None:
-                a.grad += node._d0 * g
-                b = node._p1
-                if b is not None:
-                    b.grad += node._d1 * g  # type: ignore[operator, union-attr]
-            else:
-                for parent, local in zip(node._p1, node._d1):  # type: ignore[arg-type]
-                    parent.grad += local * g
+    try:
+        root.grad += seed
+        # parent.grad += local * node.grad, for every edge, children before parents.
+        for node in reversed(inner):
+            g = node.grad
+            if g:
+                a = node._p0
+                if a is not None:
+                    a.grad += node._d0 * g
+                    b = node._p1
+                    if b is not None:
+                        b.grad += node._d1 * g  # type: ignore[operator, union-attr]
+                else:
+                    for parent, local in zip(node._p1, node._d1):  # type: ignore[arg-type]
+                        parent.grad += local * g
+    except TypeError:  # a .grad that is not a number, set by hand
+        _raise_bad_grad(inner, leaves, before)
+        raise
     # An overflow anywhere reaches the leaves as inf or nan, so they are enough to check.
     if not all(map(_isfinite, [leaf.grad for leaf in leaves])):
         _raise_overflow(inner, leaves, before)
@@ -165,6 +169,24 @@ def _raise_overflow(inner: list[Value], leaves: list[Value], before: list[float]
     raise OverflowError(message)
 
 
+def _raise_bad_grad(inner: list[Value], leaves: list[Value], before: list[Any]) -> None:
+    """Name the leaf whose ``.grad`` is not a number, after putting the graph back."""
+    bad = [
+        (leaf, g) for leaf, g in zip(leaves, before) if isinstance(g, bool) or not isinstance(g, (int, float))
+    ]
+    if not bad:
+        return
+    for leaf, g in zip(leaves, before):
+        leaf.grad = g
+    for node in inner:
+        node.grad = 0.0
+    leaf, g = bad[0]
+    raise TypeError(
+        f"backward: the .grad of {leaf!r} is {type(g).__name__} {_shown(g)}, not a number; set it to "
+        "0.0 (or call zero_grad) before backward"
+    )
+
+
 def zero_grad(*roots: Value) -> None:
     """Set ``.grad`` to 0 on every node of the graphs behind ``roots``.
 
@@ -220,6 +242,10 @@ def grad(
     """
     if not isinstance(output, Value):
         raise TypeError(f"grad: output must be a Value, got {type(output).__name__} {output!r}")
+    if isinstance(inputs, Value):
+        raise TypeError(
+            f"grad: inputs must be a list of Values, got one Value {inputs!r}; write grad(y, [x])"
+        )
     inputs = list(inputs)
     for x in inputs:
         if not isinstance(x, Value):
@@ -252,6 +278,7 @@ def _value_grads(order: list[Value], output: Value, inputs: list[Value], seed: f
         if g is None or rule is None:
             continue
         locals_ = rule.run_derivative(node.parents, node, node.param)
+        _check_unchanged(node, locals_)
         for parent, local in zip(node.parents, locals_):
             if isinstance(local, Value):
                 contribution = local * g
@@ -262,3 +289,19 @@ def _value_grads(order: list[Value], output: Value, inputs: list[Value], seed: f
             previous = grads.get(parent)
             grads[parent] = contribution if previous is None else previous + contribution
     return [grads[x] if x in grads else Value(0.0) for x in inputs]
+
+
+def _check_unchanged(node: Value, rebuilt: tuple[Any, ...]) -> None:
+    """The local derivatives rebuilt from the rule must be the ones recorded in the forward pass;
+    they differ only if some ``.data`` changed since, which would make ``grad`` with and without
+    ``create_graph`` disagree."""
+    for i, (local, recorded) in enumerate(zip(rebuilt, node.local_grads)):
+        now = local.data if isinstance(local, Value) else local
+        if not math.isclose(now, recorded, rel_tol=1e-9, abs_tol=1e-300):
+            parent = node.parents[i]
+            raise ValueError(
+                f"grad(create_graph=True): {node!r} (op {node.op!r}) recorded the local derivative "
+                f"{recorded!r} for its input {i} ({parent!r}) in the forward pass, but the inputs' "
+                f".data now give {now!r}: some .data changed after the forward pass; run the forward "
+                "pass again"
+            )

@@ -71,6 +71,8 @@ def _softplus_float(x: float) -> float:
 
 
 def _logsumexp_float(xs: Sequence[float]) -> float:
+    if not all(map(math.isfinite, xs)):  # exp(-inf) would hide a non-finite input
+        raise ValueError("logsumexp: a non-finite input")
     m = max(xs)
     return m + math.log(sum([math.exp(x - m) for x in xs]))
 
@@ -262,7 +264,7 @@ _ROWS = (
     Op("rpow", 1, lambda x, p: p**x, lambda x, out, p: (out * math.log(p),), "{p}^x",
        ("{p}^x * log({p})",),
        domain=lambda x, p: p > 0.0, domain_text="a base > 0 (the derivative needs log(base))",
-       readings=("y*log({p})",)),
+       risky_locals=True, readings=("y*log({p})",)),
     # --- binary -----------------------------------------------------------------------------
     Op("add", 2, operator.add, (1.0, 1.0), "a + b", ("1", "1")),
     Op("sub", 2, operator.sub, (1.0, -1.0), "a - b", ("1", "-1")),

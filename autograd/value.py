@@ -357,12 +357,23 @@ def _as_float(x: Any, where: str) -> float:
         try:
             value = float(x)
         except OverflowError:
-            raise OverflowError(f"{where}: {x!r} is too large for a float") from None
+            raise OverflowError(f"{where}: {_shown(x)} is too large for a float") from None
     else:
-        raise TypeError(f"{where}: expected a Value, int or float, got {type(x).__name__} {x!r}")
+        raise TypeError(f"{where}: expected a Value, int or float, got {type(x).__name__} {_shown(x)}")
     if not _isfinite(value):
         raise ValueError(f"{where}: got {value!r}; only finite numbers are allowed")
     return value
+
+
+def _shown(x: object, limit: int = 80) -> str:
+    """``repr(x)`` for an error message, at most ``limit`` characters (a huge int by its size)."""
+    if isinstance(x, int) and not isinstance(x, bool) and x.bit_length() > 200:
+        return f"an int of about {int(x.bit_length() * math.log10(2)) + 1} digits"
+    try:
+        text = repr(x)
+    except Exception:  # a repr that fails must not hide the real error
+        text = f"<{type(x).__name__}>"
+    return text if len(text) <= limit else f"{text[: limit - 3]}..."
 
 
 def _leaf(data: float) -> Value:
@@ -416,8 +427,12 @@ def _node(out: float, op: Op | None) -> Value:
 
 def _add(a: Value, b: Value) -> Value:
     """``a + b``: the add row (forward ``a + b``, local derivatives 1 and 1), inline."""
-    out = a.data + b.data
-    if not _isfinite(out):
+    try:
+        out = a.data + b.data
+        finite = _isfinite(out)
+    except (TypeError, OverflowError):
+        raise _data_error(_ADD, (a.data, b.data), None) from None
+    if not finite:
         raise _overflow_error(_ADD, (a.data, b.data), None, out)
     node = _new(Value)
     node.data = out
@@ -437,8 +452,12 @@ def _add(a: Value, b: Value) -> Value:
 
 def _sub(a: Value, b: Value) -> Value:
     """``a - b``: the sub row (forward ``a - b``, local derivatives 1 and -1), inline."""
-    out = a.data - b.data
-    if not _isfinite(out):
+    try:
+        out = a.data - b.data
+        finite = _isfinite(out)
+    except (TypeError, OverflowError):
+        raise _data_error(_SUB, (a.data, b.data), None) from None
+    if not finite:
         raise _overflow_error(_SUB, (a.data, b.data), None, out)
     node = _new(Value)
     node.data = out
@@ -461,8 +480,12 @@ def _mul(a: Value, b: Value) -> Value:
     """``a * b``: the mul row (forward ``a * b``, local derivatives b and a), inline."""
     x = a.data
     y = b.data
-    out = x * y
-    if not _isfinite(out):
+    try:
+        out = x * y
+        finite = _isfinite(out)
+    except (TypeError, OverflowError):
+        raise _data_error(_MUL, (x, y), None) from None
+    if not finite:
         raise _overflow_error(_MUL, (x, y), None, out)
     node = _new(Value)
     node.data = out
@@ -484,6 +507,12 @@ def _mul(a: Value, b: Value) -> Value:
 def _unary(op: Op, a: Value, param: float | None = None) -> Value:
     x = a.data
     xs = (x,)
+    try:
+        usable = _isfinite(x)  # data set after the Value was made is checked here
+    except (TypeError, OverflowError):  # not a number, or an int too large for a float
+        usable = False
+    if not usable:
+        raise _data_error(op, xs, param)
     if op.domain is not None and not op.accepts(xs, param):
         raise _domain_error(op, xs, param)
     try:
@@ -513,6 +542,12 @@ def _binary(op: Op, a: Value, b: Any) -> Value:
         b = _lift(b, op.name)
     x = a.data
     y = b.data
+    try:
+        usable = _isfinite(x) and _isfinite(y)  # data set after the Value was made
+    except (TypeError, OverflowError):  # not a number, or an int too large for a float
+        usable = False
+    if not usable:
+        raise _data_error(op, (x, y), None)
     if op.domain is not None and not op.domain(x, y):
         raise _domain_error(op, (x, y), None)
     try:
@@ -547,7 +582,7 @@ def _nary(op: Op, parents: tuple[Any, ...]) -> Value:
         raise ValueError(f"{op.name}: needs at least one value, got none")
     try:
         out = op.forward(xs)
-    except (ArithmeticError, ValueError) as exc:
+    except (ArithmeticError, ValueError, TypeError) as exc:
         raise _overflow_error(op, tuple(xs), None, exc) from None
     if not _isfinite(out):
         raise _overflow_error(op, tuple(xs), None, out)
@@ -580,15 +615,34 @@ def _local_grads(op: Op, xs: tuple[float, ...], out: float, param: float | None)
 
 def _inputs_text(op: Op, xs: tuple[float, ...], param: float | None) -> str:
     if op.arity is None:
-        text = f"inputs {list(xs)!r}"
+        text = f"inputs {_shown(list(xs))}"
     elif op.arity == 1:
-        text = f"x = {xs[0]!r}"
+        text = f"x = {_shown(xs[0])}"
     else:
-        text = f"a = {xs[0]!r}, b = {xs[1]!r}"
+        text = f"a = {_shown(xs[0])}, b = {_shown(xs[1])}"
     return text if param is None else f"{text}, p = {param!r}"
 
 
+def _data_error(op: Op, xs: tuple[Any, ...], param: float | None) -> Exception:
+    """An input whose ``.data`` is not a finite float: it was set after the Value was made
+    (``Value(...)`` itself refuses such data)."""
+    for x in xs:
+        if isinstance(x, bool) or not isinstance(x, (int, float)):
+            return TypeError(
+                f"{op.name}: an input's .data is {type(x).__name__} {_shown(x)}, not a number "
+                "(it was set after the Value was made)"
+            )
+    return ValueError(
+        f"{op.name}: got {_inputs_text(op, xs, param)}; an input's .data is not a finite number "
+        "(it was set after the Value was made); only finite numbers are allowed"
+    )
+
+
 def _overflow_error(op: Op, xs: tuple[float, ...], param: float | None, detail: object) -> Exception:
+    if not all(type(x) is float and _isfinite(x) for x in xs):
+        return _data_error(op, xs, param)
+    if isinstance(detail, TypeError):
+        return detail
     return OverflowError(
         f"{op.name}: got {_inputs_text(op, xs, param)}, and the result overflows a float ({detail})"
     )

@@ -11,6 +11,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any, cast
 
+import numpy as np
 import pytest
 
 from autograd import Value, no_grad
@@ -210,7 +211,7 @@ class MicrogradMLP(LectureMLP):
             self.layers.append(layer)
 
 
-def moons_demo(model: Any, X: list[list[float]], y: list[int], steps: int) -> list[tuple[float, float]]:
+def moons_demo(model: Any, X: list[list[float]], y: Any, steps: int) -> list[tuple[float, float]]:
     """micrograd's demo loop: SVM max-margin loss, L2 regularisation, decaying SGD."""
 
     def loss() -> tuple[Value, float]:
@@ -245,7 +246,7 @@ def test_micrograds_moons_demo_gives_the_same_losses_and_decision_boundary() -> 
     model = MLP(2, [16, 16, 1])  # micrograd's demo line, unchanged
     assert [p.data for p in model.parameters()] == [p.data for p in theirs.parameters()]
     expected = moons_demo(theirs, X, y, steps=12)
-    got = moons_demo(model, X, y, steps=12)
+    got = moons_demo(model, X, np.array(labels) * 2 - 1, steps=12)  # the demo's numpy labels
     assert [loss for loss, _ in got] == pytest.approx([loss for loss, _ in expected], rel=1e-9)
     assert [acc for _, acc in got] == [acc for _, acc in expected]
     assert got[-1][0] < got[0][0] and got[-1][1] > 0.8

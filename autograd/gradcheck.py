@@ -37,14 +37,7 @@ def gradcheck(
     >>> gradcheck(lambda x, y: (x * y).sigmoid(), [Value(2.0), Value(-3.0)])
     True
     """
-    points = _points(inputs)
-    labels = _labels(inputs)
-    out, leaves = _leaves_call(f, points)
-    analytical = grad(out, leaves)
-    rows = [
-        (labels[i], points[i], analytical[i], _central_difference(_evaluator(f), points, i, eps))
-        for i in range(len(points))
-    ]
+    rows = first_order_rows(f, inputs, eps)
     return _verdict("gradcheck", "d f/d x", rows, atol, rtol, raise_exception)
 
 
@@ -63,18 +56,40 @@ def gradgradcheck(
     >>> gradgradcheck(lambda x: x.tanh(), [Value(0.5)])
     True
     """
+    rows = second_order_rows(f, inputs, eps)
+    return _verdict("gradgradcheck", "d²f/dx_i dx_j", rows, atol, rtol, raise_exception)
+
+
+Row = tuple[str, object, float, float]
+"""One line of a check's table: (what, at which point, analytical, numerical)."""
+
+
+def first_order_rows(f: Function, inputs: Sequence[Value | Number], eps: float) -> list[Row]:
+    """(label, point, analytical, numerical) of d f/d x for every input."""
+    points = _points(inputs)
+    labels = _labels(inputs)
+    out, leaves = _leaves_call(f, points)
+    analytical = grad(out, leaves)
+    return [
+        (labels[i], points[i], analytical[i], _central_difference(_evaluator(f), points, i, eps))
+        for i in range(len(points))
+    ]
+
+
+def second_order_rows(f: Function, inputs: Sequence[Value | Number], eps: float) -> list[Row]:
+    """(labels, points, analytical, numerical) of d²f/dx_i dx_j for every pair of inputs."""
     points = _points(inputs)
     labels = _labels(inputs)
     n = len(points)
     out, leaves = _leaves_call(f, points)
     first = grad(out, leaves, create_graph=True)
-    rows: list[tuple[str, object, float, float]] = []
+    rows: list[Row] = []
     for i in range(n):
         second = grad(first[i], leaves)
         numerical = [_central_difference(_first_derivative(f, i), points, j, eps) for j in range(n)]
         for j in range(n):
             rows.append((f"{labels[i]}, {labels[j]}", (points[i], points[j]), second[j], numerical[j]))
-    return _verdict("gradgradcheck", "d²f/dx_i dx_j", rows, atol, rtol, raise_exception)
+    return rows
 
 
 def _points(inputs: Sequence[Value | Number]) -> list[float]:

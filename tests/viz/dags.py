@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from hypothesis import strategies as st
 
 from autograd import Value
-
-from ..autograd.strategies import reals
+from autograd.testing import values
 
 OPS = ("add", "sub", "mul", "tanh", "sigmoid", "neg", "square", "scale", "linear", "sum")
 
@@ -31,7 +30,7 @@ class Graph:
 
 @st.composite
 def graphs(draw: st.DrawFn, max_leaves: int = 4, max_ops: int = 10) -> Graph:
-    leaves = [Value(draw(reals(-1.5, 1.5)), label=f"x{i}") for i in range(draw(st.integers(1, max_leaves)))]
+    leaves = [Value(draw(values(-1.5, 1.5)), label=f"x{i}") for i in range(draw(st.integers(1, max_leaves)))]
     nodes = list(leaves)
 
     def pick() -> Value:
@@ -54,7 +53,7 @@ def graphs(draw: st.DrawFn, max_leaves: int = 4, max_ops: int = 10) -> Graph:
         elif op == "square":
             out = pick() ** 2
         elif op == "scale":
-            out = pick() * draw(reals(-2.0, 2.0))  # a constant leaf
+            out = pick() * draw(values(-2.0, 2.0))  # a constant leaf
         elif op == "linear":
             out = Value.linear([pick(), pick()], [pick(), 0.5], pick())
         else:

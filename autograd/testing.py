@@ -158,9 +158,9 @@ def _reliable(
 @dataclass(frozen=True)
 class Step:
     """One node of an ``Expression``: ``op`` applied to earlier nodes (by position), squashed by
-    tanh when its value was large."""
+    tanh when its value was large; or, when ``op`` is None, the constant ``param`` (a leaf)."""
 
-    op: Op
+    op: Op | None
     args: tuple[int, ...]
     param: float | None
     squash: bool
@@ -181,6 +181,9 @@ class Expression:
             raise TypeError(f"expression: takes {len(self.inputs)} inputs, got {len(xs)}")
         nodes = [x if isinstance(x, Value) else Value(x) for x in xs]
         for step in self.steps:
+            if step.op is None:
+                nodes.append(Value(step.param or 0.0))  # a constant: an unlabelled leaf
+                continue
             out = apply_op(step.op, [nodes[i] for i in step.args], step.param)
             assert isinstance(out, Value)
             nodes.append(out.tanh() if step.squash else out)
@@ -194,6 +197,9 @@ class Expression:
         names = [f"x{i}" for i in range(n)] + [f"n{n + k}" for k in range(len(self.steps))]
         lines = [f"inputs {', '.join(names[:n])} = {self.inputs!r}"]
         for k, step in enumerate(self.steps):
+            if step.op is None:
+                lines.append(f"{names[n + k]} = {step.param!r} (a constant)")
+                continue
             args = ", ".join(names[i] for i in step.args)
             param = "" if step.param is None else f", p={step.param:g}"
             call = f"{step.op.name}({args}{param})"
@@ -219,6 +225,7 @@ def _expressions(
     min_value: float,
     max_value: float,
     gap: float,
+    constants: bool,
 ) -> Expression:
     n = draw(st.integers(1, max_inputs), label="number of inputs")
     inputs = [draw(values(min_value, max_value), label=f"x{i}") for i in range(n)]
@@ -226,6 +233,12 @@ def _expressions(
     depth = [0] * n
     steps: list[Step] = []
     for _ in range(draw(st.integers(1, max_nodes), label="number of steps")):
+        if constants and draw(st.integers(0, 4), label="a constant?") == 0:
+            c = draw(values(-2.0, 2.0), label="constant")
+            steps.append(Step(None, (), c, False))
+            data.append(c)
+            depth.append(0)
+            continue
         op = draw(st.sampled_from(rows), label="op")
         eligible = [i for i, d in enumerate(depth) if d < max_depth]
         args = tuple(draw(st.sampled_from(eligible)) for _ in range(_draw_arity(draw, op)))
@@ -239,7 +252,7 @@ def _expressions(
         data.append(math.tanh(out) if squash else out)
         depth.append(1 + max(depth[i] for i in args))
     used = {i for step in steps for i in step.args}
-    dangling = tuple(i for i in range(n, len(data)) if i not in used)
+    dangling = tuple(i for i, step in enumerate(steps, n) if step.op is not None and i not in used)
     if len(dangling) > 1:  # the output depends on every step: the unused ones are summed into it
         total = math.fsum(data[i] for i in dangling)
         steps.append(Step(OPS["sum"], dangling, None, abs(total) > _SQUASH_ABOVE))
@@ -271,6 +284,7 @@ def expressions(
     min_value: float = -2.0,
     max_value: float = 2.0,
     gap: float = 1e-2,
+    constants: bool = False,
 ) -> st.SearchStrategy[Expression]:
     """Random computation graphs (``Expression``) built from ``ops`` (names in ``autograd.OPS``,
     rows, or functions from ``define_op``): up to ``max_inputs`` inputs in
@@ -280,6 +294,7 @@ def expressions(
     (one more ``sum`` node), so the output depends on all of them. A step whose inputs fall
     outside its op's domain (with a margin ``gap``), near a kink or near a pole is left out,
     and a value beyond ±10 is squashed with tanh, so finite differences hold on the whole graph.
+    With ``constants=True`` some nodes are constants (unlabelled leaves, like the 2 of ``2 * x``).
 
     >>> from hypothesis import given
     >>> @given(expressions(ops=["mul", "sin"], max_depth=2))
@@ -293,7 +308,7 @@ def expressions(
     rows = tuple(_row(op, "expressions") for op in ops)
     if not rows:
         raise ValueError("expressions: ops is empty")
-    return _expressions(rows, max_depth, max_inputs, max_nodes, min_value, max_value, gap)
+    return _expressions(rows, max_depth, max_inputs, max_nodes, min_value, max_value, gap, constants)
 
 
 @dataclass

@@ -207,7 +207,7 @@ def _checked_derivative(name: str, arity: int, derivative: Callable[..., Any]) -
                 "(use autograd.exp, log, ... rather than Value methods inside a derivative rule)"
             )
         if len(locals_) != arity:
-            raise ValueError(
+            raise TypeError(
                 f"{name}: derivative must give {arity} local derivative(s), one per input, got {result!r}"
             )
         return locals_

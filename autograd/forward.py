@@ -72,7 +72,11 @@ def _evaluate(
     with enable_grad():  # the local derivatives are recorded on the graph
         out = f(*leaves)
     single = isinstance(out, Value)
-    outputs = [out] if single else list(out)  # type: ignore[arg-type]
+    if not single and not isinstance(out, (list, tuple)):
+        raise TypeError(
+            f"{where}: f must return a Value or a list of Values, got {type(out).__name__} {out!r}"
+        )
+    outputs = [out] if single else list(out)  # type: ignore[list-item]
     for o in outputs:
         if not isinstance(o, Value):
             raise TypeError(

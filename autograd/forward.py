@@ -71,18 +71,16 @@ def _evaluate(
         raise ValueError(f"{where}: needs at least one input")
     with enable_grad():  # the local derivatives are recorded on the graph
         out = f(*leaves)
-    single = isinstance(out, Value)
-    if not single and not isinstance(out, (list, tuple)):
+    found: list[object] = (
+        [out] if isinstance(out, Value) else list(out) if isinstance(out, (list, tuple)) else [out]
+    )
+    outputs = [o for o in found if isinstance(o, Value)]
+    if len(outputs) != len(found):
+        bad = next(o for o in found if not isinstance(o, Value))
         raise TypeError(
-            f"{where}: f must return a Value or a list of Values, got {type(out).__name__} {out!r}"
+            f"{where}: f must return a Value or a list of Values, got {type(bad).__name__} {bad!r}"
         )
-    outputs = [out] if single else list(out)  # type: ignore[list-item]
-    for o in outputs:
-        if not isinstance(o, Value):
-            raise TypeError(
-                f"{where}: f must return a Value or a list of Values, got {type(o).__name__} {o!r}"
-            )
-    return leaves, outputs, single  # type: ignore[return-value]
+    return leaves, outputs, isinstance(out, Value)
 
 
 @overload

@@ -150,6 +150,7 @@ def _verdict(
     rtol: float,
     raise_exception: bool,
 ) -> bool:
+    __tracebackhide__ = True  # under pytest, a failure shows the caller and the table
     failed = [abs(a - n) > atol + rtol * abs(n) for _, _, a, n in rows]
     if not any(failed):
         return True

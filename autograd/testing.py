@@ -436,6 +436,7 @@ def assert_gradients(
     ---------------------------------------------------------------------------------------
     x                                     1.5              1.5                3         1.5  <-- mismatch
     """
+    __tracebackhide__ = True  # pytest shows the caller's line and the table, not our insides
     _verdict("assert_gradients", "d f/d x", first_order_rows(f, inputs, eps), atol, rtol, True)
 
 
@@ -454,6 +455,7 @@ def assert_second_order(
     >>> from autograd import sin
     >>> assert_second_order(lambda x, y: sin(x * y), [0.3, -0.7])
     """
+    __tracebackhide__ = True
     rows = second_order_rows(f, inputs, eps)
     _verdict("assert_second_order", "d²f/dx_i dx_j", rows, atol, rtol, True)
 
@@ -478,6 +480,7 @@ def check_module(
     >>> net = MLP(2, [3, 1], activation="tanh", seed=0, squeeze=True)
     >>> check_module(net, mse, [[0.5, -1.0], [1.0, 2.0]], [0.3, -0.2])
     """
+    __tracebackhide__ = True
     if not callable(getattr(model, "parameters", None)):
         raise TypeError(
             f"check_module: model must have parameters() (an nn.Module), got {type(model).__name__}"
@@ -545,6 +548,7 @@ def check_op(
     ...
     AssertionError: check_op(bad_square_demo): the derivative rule disagrees ... at x = ...
     """
+    __tracebackhide__ = True
     row = _row(op, "check_op")
     if row.arity is None:
         raise TypeError(
@@ -568,6 +572,7 @@ def check_op(
     @settings(max_examples=max_examples, deadline=None)
     @given(points)
     def run(xs: tuple[float, ...]) -> None:
+        __tracebackhide__ = True
         inputs = [Value(x, label=name) for x, name in zip(xs, names)]
         at = ", ".join(f"{name} = {x!r}" for name, x in zip(names, xs))
         try:

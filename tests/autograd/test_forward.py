@@ -139,3 +139,15 @@ def test_explain_forward_in_every_format() -> None:
     assert "<msub><mi>τ</mi><mi>y</mi></msub>" in html and "In forward mode" in html
     with pytest.raises(ValueError, match="'paths', 'deltas' or 'forward'"):
         explain(y, x, method="sideways")  # type: ignore[call-overload]
+
+
+def test_explain_forward_escapes_every_name() -> None:
+    from viz import explain
+
+    x = Value(0.3, label="<img src=x onerror=alert(1)>")
+    y = (x * x).tanh()
+    y.label = "a&b_{c}"
+    page = explain(y, x, method="forward").to_html()
+    assert "<img" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page and "a&amp;b" in page
+    latex = explain(y, x, method="forward").to_latex()
+    assert "\\tau_{\\mathrm{a\\&b\\_\\{c\\}}}" in latex

@@ -11,10 +11,13 @@ False
 """
 
 from .collector import fast_build
+from .define import OpFunction, apply_op, define_op
+from .forward import jacobian, jvp, tangents
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .graph import BackwardEvent, backward, backward_events, grad, topological_order, zero_grad
 from .mode import enable_grad, is_recording, no_grad
-from .ops import OPS, Op
+from .ops import OPS, Op, exp, log, sigmoid, sqrt, tanh
+from .trig import cos, sin
 from .value import Value
 
 CHAINRULE_ENGINE = True
@@ -26,16 +29,29 @@ __all__ = [
     "BackwardEvent",
     "GradcheckError",
     "Op",
+    "OpFunction",
     "Value",
+    "apply_op",
     "backward",
     "backward_events",
+    "cos",
+    "define_op",
     "enable_grad",
+    "exp",
     "fast_build",
     "grad",
     "gradcheck",
     "gradgradcheck",
     "is_recording",
+    "jacobian",
+    "jvp",
+    "log",
     "no_grad",
+    "sigmoid",
+    "sin",
+    "sqrt",
+    "tangents",
+    "tanh",
     "topological_order",
     "zero_grad",
 ]

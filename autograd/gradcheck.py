@@ -38,14 +38,7 @@ def gradcheck(
     True
     """
     _check_settings("gradcheck", eps, atol, rtol)
-    points = _points(inputs)
-    labels = _labels(inputs)
-    out, leaves = _leaves_call(f, points)
-    analytical = grad(out, leaves)
-    rows = [
-        (labels[i], points[i], analytical[i], _central_difference(_evaluator(f), points, i, eps))
-        for i in range(len(points))
-    ]
+    rows = first_order_rows(f, inputs, eps)
     return _verdict("gradcheck", "d f/d x", rows, atol, rtol, raise_exception)
 
 
@@ -65,18 +58,40 @@ def gradgradcheck(
     True
     """
     _check_settings("gradgradcheck", eps, atol, rtol)
+    rows = second_order_rows(f, inputs, eps)
+    return _verdict("gradgradcheck", "d²f/dx_i dx_j", rows, atol, rtol, raise_exception)
+
+
+Row = tuple[str, object, float, float]
+"""One line of a check's table: (what, at which point, analytical, numerical)."""
+
+
+def first_order_rows(f: Function, inputs: Sequence[Value | Number], eps: float) -> list[Row]:
+    """(label, point, analytical, numerical) of d f/d x for every input."""
+    points = _points(inputs)
+    labels = _labels(inputs)
+    out, leaves = _leaves_call(f, points)
+    analytical = grad(out, leaves)
+    return [
+        (labels[i], points[i], analytical[i], _central_difference(_evaluator(f), points, i, eps))
+        for i in range(len(points))
+    ]
+
+
+def second_order_rows(f: Function, inputs: Sequence[Value | Number], eps: float) -> list[Row]:
+    """(labels, points, analytical, numerical) of d²f/dx_i dx_j for every pair of inputs."""
     points = _points(inputs)
     labels = _labels(inputs)
     n = len(points)
     out, leaves = _leaves_call(f, points)
     first = grad(out, leaves, create_graph=True)
-    rows: list[tuple[str, object, float, float]] = []
+    rows: list[Row] = []
     for i in range(n):
         second = grad(first[i], leaves)
         numerical = [_central_difference(_first_derivative(f, i), points, j, eps) for j in range(n)]
         for j in range(n):
             rows.append((f"{labels[i]}, {labels[j]}", (points[i], points[j]), second[j], numerical[j]))
-    return _verdict("gradgradcheck", "d²f/dx_i dx_j", rows, atol, rtol, raise_exception)
+    return rows
 
 
 def _check_settings(where: str, eps: float, atol: float, rtol: float) -> None:
@@ -147,6 +162,7 @@ def _verdict(
     rtol: float,
     raise_exception: bool,
 ) -> bool:
+    __tracebackhide__ = True  # under pytest, a failure shows the caller and the table
     failed = [abs(a - n) > atol + rtol * abs(n) for _, _, a, n in rows]
     if not any(failed):
         return True

@@ -28,7 +28,10 @@ from __future__ import annotations
 import math
 import operator
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from .value import Value
 
 # Largest x with a finite exp(x): log(sys.float_info.max).
 EXP_LIMIT = 709.782712893384
@@ -38,17 +41,72 @@ def _is_number(x: Any) -> bool:
     return isinstance(x, (int, float))
 
 
-def _exp(x: Any) -> Any:
-    """exp on a float or a Value (the same rule serves both paths)."""
-    return math.exp(x) if _is_number(x) else x.exp()
+# --- polymorphic helpers: one derivative rule for floats and Values ------------------------------
+# A derivative rule runs on floats (the fast path of backward) and on Values (create_graph=True),
+# so it may only use arithmetic and these: each gives a float for a float and a Value for a Value.
+# They are public (``autograd.exp`` and so on) for the rules of ops defined with ``define_op``.
+
+Scalar = TypeVar("Scalar", float, "Value")
 
 
-def _log(x: Any) -> Any:
-    return math.log(x) if _is_number(x) else x.log()
+def exp(x: Scalar) -> Scalar:
+    """e ** x, for a float (a float) or a Value (a recorded Value).
+
+    >>> from autograd import Value
+    >>> exp(0.0), exp(Value(0.0)).data
+    (1.0, 1.0)
+    """
+    if isinstance(x, (int, float)):
+        return math.exp(x)
+    return x.exp()
 
 
-def _sigmoid(x: Any) -> Any:
-    return _sigmoid_float(x) if _is_number(x) else x.sigmoid()
+def log(x: Scalar) -> Scalar:
+    """Natural logarithm of a float or a Value (x > 0).
+
+    >>> from autograd import Value
+    >>> log(1.0), log(Value(1.0)).data
+    (0.0, 0.0)
+    """
+    if isinstance(x, (int, float)):
+        return math.log(x)
+    return x.log()
+
+
+def sqrt(x: Scalar) -> Scalar:
+    """Square root of a float or a Value (x >= 0).
+
+    >>> from autograd import Value
+    >>> sqrt(4.0), sqrt(Value(4.0)).data
+    (2.0, 2.0)
+    """
+    if isinstance(x, (int, float)):
+        return math.sqrt(x)
+    return x.sqrt()
+
+
+def tanh(x: Scalar) -> Scalar:
+    """Hyperbolic tangent of a float or a Value.
+
+    >>> from autograd import Value
+    >>> tanh(0.0), tanh(Value(0.0)).data
+    (0.0, 0.0)
+    """
+    if isinstance(x, (int, float)):
+        return math.tanh(x)
+    return x.tanh()
+
+
+def sigmoid(x: Scalar) -> Scalar:
+    """1 / (1 + e^-x) of a float or a Value, stable for any finite x.
+
+    >>> from autograd import Value
+    >>> sigmoid(0.0), sigmoid(Value(0.0)).data
+    (0.5, 0.5)
+    """
+    if isinstance(x, (int, float)):
+        return _sigmoid_float(x)
+    return x.sigmoid()
 
 
 def _data(x: Any) -> float:
@@ -254,7 +312,7 @@ _ROWS = (
        ("1 if x > 0 else {p}",)),
     Op("abs", 1, abs, lambda x, out: (1.0 if _data(x) > 0.0 else -1.0 if _data(x) < 0.0 else 0.0,),
        "|x|", ("sign(x)",)),
-    Op("softplus", 1, _softplus_float, lambda x, out: (_sigmoid(x),), "log(1 + exp(x))",
+    Op("softplus", 1, _softplus_float, lambda x, out: (sigmoid(x),), "log(1 + exp(x))",
        ("sigmoid(x)",)),
     Op("pow", 1, lambda x, p: x**p, lambda x, out, p: (p * x ** (p - 1) if p else 0.0,), "x^{p}",
        ("{p}*x^{p-1}",),
@@ -272,7 +330,7 @@ _ROWS = (
     Op("div", 2, operator.truediv, lambda a, b, out: (1.0 / b, -out / b), "a / b",
        ("1/b", "-a/b^2"), domain=lambda a, b: b != 0.0, domain_text="b != 0 (division by zero)",
        risky_locals=True, domain_error=ZeroDivisionError),
-    Op("vpow", 2, lambda a, b: a**b, lambda a, b, out: (b * a ** (b - 1.0), out * _log(a)),
+    Op("vpow", 2, lambda a, b: a**b, lambda a, b, out: (b * a ** (b - 1.0), out * log(a)),
        "a^b", ("b*a^(b - 1)", "a^b * log(a)"), readings=("b*a^(b - 1)", "y*log(a)"),
        domain=lambda a, b: a > 0.0,
        domain_text="a base > 0 when the exponent is a Value (use a number exponent for a base <= 0)",
@@ -283,7 +341,7 @@ _ROWS = (
     Op("dot", None, _dot_float, _dot_locals, "w1*x1 + ... + wn*xn", _dot_formula),
     Op("linear", None, _linear_float, _linear_locals, "w1*x1 + ... + wn*xn + b", _linear_formula),
     Op("logsumexp", None, _logsumexp_float,
-       lambda xs, out: tuple(_exp(x - out) for x in xs), "log(exp(x1) + ... + exp(xn))",
+       lambda xs, out: tuple(exp(x - out) for x in xs), "log(exp(x1) + ... + exp(xn))",
        lambda i, n: f"softmax(x)[{i + 1}] = exp(x{i + 1} - logsumexp(x))",
        readings=lambda i, n, p: f"exp(x{i + 1} - y)"),
 )

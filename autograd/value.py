@@ -61,7 +61,8 @@ class Value:
                 "Value(data, children, op) is micrograd's internal way to record an op; chainrule "
                 "records every op (its parents and local derivatives) through its op table "
                 "(autograd.OPS): compute with operators and methods instead (a + b, a * b, "
-                "a.tanh()). The second argument of Value is its label: Value(2.0, label='a')"
+                "a.tanh()), and add an op of your own with autograd.define_op. The second "
+                "argument of Value is its label: Value(2.0, label='a')"
             )
         if not isinstance(label, str):
             raise TypeError(f"Value: label must be a str, got {type(label).__name__} {label!r}")
@@ -160,6 +161,47 @@ class Value:
 
     def __float__(self) -> float:
         return float(self.data)
+
+    # --- comparisons: of .data, never recorded ----------------------------------------------
+    # ``<``, ``<=``, ``>``, ``>=`` compare the numbers and return a bool, as PyTorch's do: a
+    # comparison has no useful derivative, so it makes no node. ``==`` is NOT defined here: it
+    # stays identity (and ``hash`` with it), so Values keep working as keys of sets and dicts,
+    # which every graph walk relies on. Compare ``a.data == b.data`` for equal numbers.
+    def __lt__(self, other: Operand) -> bool:
+        """``self.data < other`` (a Value's ``.data``, or a number).
+
+        >>> Value(1.0) < Value(2.0), Value(1.0) < 0.5, 0.5 < Value(1.0)
+        (True, False, True)
+        """
+        o = _compared(other)
+        return NotImplemented if o is None else self.data < o
+
+    def __le__(self, other: Operand) -> bool:
+        """``self.data <= other``.
+
+        >>> Value(1.0) <= 1
+        True
+        """
+        o = _compared(other)
+        return NotImplemented if o is None else self.data <= o
+
+    def __gt__(self, other: Operand) -> bool:
+        """``self.data > other``.
+
+        >>> max([Value(1.0, label="a"), Value(3.0, label="b")]).label
+        'b'
+        """
+        o = _compared(other)
+        return NotImplemented if o is None else self.data > o
+
+    def __ge__(self, other: Operand) -> bool:
+        """``self.data >= other``.
+
+        >>> Value(2.0) >= Value(2.0), Value(2.0) == Value(2.0)   # == is identity
+        (True, False)
+        """
+        o = _compared(other)
+        return NotImplemented if o is None else self.data >= o
 
     # --- arithmetic ---------------------------------------------------------------------------
     # +, - and * are the engine's hottest ops: their rows' forward and local derivatives are
@@ -374,6 +416,16 @@ def _shown(x: object, limit: int = 80) -> str:
     except Exception:  # a repr that fails must not hide the real error
         text = f"<{type(x).__name__}>"
     return text if len(text) <= limit else f"{text[: limit - 3]}..."
+
+
+def _compared(x: Any) -> float | None:
+    """What a comparison compares ``x`` by: a Value's data, a real number itself (not a bool);
+    None for anything else (so Python raises its usual TypeError)."""
+    if isinstance(x, Value):
+        return x.data
+    if isinstance(x, bool) or not isinstance(x, numbers.Real):
+        return None
+    return x if isinstance(x, (int, float)) else float(x)  # an int compares exactly, however big
 
 
 def _leaf(data: float) -> Value:

@@ -8,7 +8,7 @@ import inspect
 
 import pytest
 
-PACKAGES = ["autograd", "nn", "viz"]
+PACKAGES = ["autograd", "autograd.testing", "nn", "viz"]
 
 
 def public_objects() -> list[tuple[str, object]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import shlex
@@ -15,13 +16,18 @@ import pytest
 README = Path(__file__).resolve().parents[1] / "README.md"
 
 
+PYTEST_FILE = re.compile(r"<!-- pytest-file: (\S+) -->\n```python\n(.*?)```", flags=re.DOTALL)
+
+
 def python_blocks() -> list[str]:
-    return re.findall(r"```python\n(.*?)```", README.read_text(encoding="utf-8"), flags=re.DOTALL)
+    """The README's Python examples, in order, without the test files it shows (run apart)."""
+    text = PYTEST_FILE.sub("", README.read_text(encoding="utf-8"))
+    return re.findall(r"```python\n(.*?)```", text, flags=re.DOTALL)
 
 
 def test_readme_examples_run_in_order(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     blocks = python_blocks()
-    assert len(blocks) == 5
+    assert len(blocks) == 6
     namespace: dict[str, object] = {}
     cwd = os.getcwd()
     shutil.copytree(README.parent / "examples", tmp_path / "examples")
@@ -32,6 +38,7 @@ def test_readme_examples_run_in_order(tmp_path: Path, capsys: pytest.CaptureFixt
     finally:
         os.chdir(cwd)
     a, b = namespace["a"], namespace["b"]
+    assert namespace["slope"] == 2 * math.cos(0.5)
     assert (a.grad, b.grad) == (1.4387106392136162, -1.4440812779825567)  # type: ignore[attr-defined]
     assert namespace["history"].accuracy[-1] > 0.9  # type: ignore[attr-defined]
     assert (tmp_path / "graph.svg").read_text().startswith("<?xml")
@@ -81,3 +88,38 @@ def test_readme_table_of_the_four_documents_is_what_check_says() -> None:
             f"`{r.first_wrong.printed.quantity}`: {r.first_wrong.cls}{mistake}",
         ]
         assert cells.split(" | ") == expected, doc
+
+
+def _run_pytest(directory: Path, name: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", name],
+        cwd=directory,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_readme_test_file_passes_and_fails_readably_with_a_wrong_derivative(tmp_path: Path) -> None:
+    ((name, source),) = PYTEST_FILE.findall(README.read_text(encoding="utf-8"))
+    (tmp_path / name).write_text(source, encoding="utf-8")
+    passed = _run_pytest(tmp_path, name)
+    assert passed.returncode == 0, passed.stdout + passed.stderr
+    assert "3 passed" in passed.stdout
+
+    right = "derivative=lambda x, out: sigmoid(x) * (1 + x * (1 - sigmoid(x))),"
+    assert source.count(right) == 1
+    wrong_dir = tmp_path / "wrong"
+    wrong_dir.mkdir()
+    (wrong_dir / name).write_text(
+        source.replace(right, "derivative=lambda x, out: sigmoid(x),"), encoding="utf-8"
+    )
+    failed = _run_pytest(wrong_dir, name)
+    out = failed.stdout
+    assert failed.returncode == 1 and "3 failed" in out, out
+    assert "check_op(swish): the derivative rule disagrees with finite differences at x = " in out
+    table_rows = [line for line in out.splitlines() if line.endswith("<-- mismatch")]
+    assert len(table_rows) >= 3  # one per test
+    assert any(row.split()[1] == "x" for row in table_rows)  # check_op names its input x
+    assert any(row.split()[1:3] == ["input", "0"] for row in table_rows)  # assert_gradients: the input
+    assert "Expression(" in out and "swish(x" in out  # the random graph prints as a program

@@ -18,7 +18,7 @@ from autograd.display import set_renderer
 from .check import check
 from .dot import draw, render, to_svg
 from .engine import Engine, EngineNotFoundError, find_engine
-from .explain import ChainPath, Delta, Explanation, Factor, explain
+from .explain import ChainPath, Delta, Explanation, Factor, Tangent, explain
 from .jupyter import DISPLAY_MAX_NODES, display_svg
 from .replay import Replay, replay
 
@@ -33,6 +33,7 @@ __all__ = [
     "Explanation",
     "Factor",
     "Replay",
+    "Tangent",
     "check",
     "display_svg",
     "draw",

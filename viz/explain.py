@@ -3,7 +3,9 @@ each path's product of local derivatives, their sum, and a check against ``autog
 
 When there are too many paths, the same sum is built node by node instead: the responsibility
 δ_n = ∂output/∂n of each node is the sum over its children c of δ_c · ∂c/∂n (the "total
-responsibility score" of the worked examples), one pass over the graph.
+responsibility score" of the worked examples), one pass over the graph. Forward mode builds it
+the other way round: the tangent τ_n = ∂n/∂input of each node is the sum over its inputs p of
+∂n/∂p · τ_p, from the input up to the output (what ``autograd.jvp`` computes).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from .naming import derivative, formula_arguments, node_names, printable, readab
 from .numbers import Format, number_formatter
 
 MAX_PATHS = 100
-Method = Literal["paths", "deltas"]
+Method = Literal["paths", "deltas", "forward"]
 OutputFormat = Literal["text", "markdown", "latex", "html"]
 
 
@@ -72,12 +74,23 @@ class Delta:
 
 
 @dataclass(frozen=True)
+class Tangent:
+    """A node's tangent τ = ∂node/∂wrt in forward mode: the sum of ∂node/∂parent · τ_parent."""
+
+    node: str
+    node_id: int
+    terms: tuple[tuple[float, Factor], ...]  # (τ of the parent, the factor ∂node/∂parent)
+    value: float
+
+
+@dataclass(frozen=True)
 class Explanation:
     """∂output/∂wrt, written out. ``str()`` gives text; ``to_markdown()`` and ``to_latex()`` the
     other forms; in Jupyter it displays as Markdown.
 
-    ``total`` is the sum of the path products (``method="paths"``) or δ of ``wrt``
-    (``method="deltas"``); ``gradient`` is what ``autograd.grad`` computes; ``matches`` says
+    ``total`` is the sum of the path products (``method="paths"``), δ of ``wrt``
+    (``method="deltas"``) or τ of the output (``method="forward"``, whose steps are in
+    ``tangents``); ``gradient`` is what ``autograd.grad`` computes; ``matches`` says
     whether they agree up to rounding.
     """
 
@@ -92,6 +105,7 @@ class Explanation:
     gradient: float
     matches: bool
     number: Callable[[float], str] = field(repr=False, compare=False, default=str)
+    tangents: tuple[Tangent, ...] = ()
 
     def render(self, format: OutputFormat = "text") -> str:
         """The explanation as ``"text"``, ``"markdown"``, ``"latex"`` or ``"html"`` (MathML)."""
@@ -168,7 +182,9 @@ def explain(
 
     ``method="paths"`` lists every path from ``root`` down to ``wrt`` with the product of its
     local derivatives, then sums them; more than ``max_paths`` paths raise ``ValueError``.
-    ``method="deltas"`` computes the responsibilities δ node by node instead (linear time).
+    ``method="deltas"`` computes the responsibilities δ node by node instead (linear time);
+    ``method="forward"`` carries the tangent τ = ∂node/∂wrt forward from ``wrt`` up to
+    ``root``, node by node (forward mode, as ``autograd.jvp``).
     ``fmt`` writes the numbers (default: 6 decimals). Returns an ``Explanation``, or its text in
     ``format`` ("text", "markdown", "latex", or "html": MathML that browsers typeset without
     any script) when one is given. ``.grad`` is not used. With ``group=True`` a loss such as
@@ -192,8 +208,8 @@ def explain(
     if not isinstance(root, Value) or not isinstance(wrt, Value):
         bad = root if not isinstance(root, Value) else wrt
         raise TypeError(f"explain: root and wrt must be Values, got {type(bad).__name__} {bad!r}")
-    if method not in ("paths", "deltas"):
-        raise ValueError(f"explain: method must be 'paths' or 'deltas', got {method!r}")
+    if method not in ("paths", "deltas", "forward"):
+        raise ValueError(f"explain: method must be 'paths', 'deltas' or 'forward', got {method!r}")
     number = number_formatter(fmt, 6)
     result = _explain(root, wrt, method, max_paths, number, group)
     return result if format is None else result.render(format)
@@ -261,6 +277,7 @@ def _explain(
 
     deltas, scale = _deltas(chain, up, index, names)
     n_paths = paths_to[root]
+    tangents: tuple[Tangent, ...] = ()
     if method == "paths":
         if n_paths > max_paths:
             raise ValueError(
@@ -272,6 +289,10 @@ def _explain(
             )
         paths = _paths(root, wrt, down, order)
         total = math.fsum(p.product for p in paths) if len(paths) > 1 else paths[0].product
+    elif method == "forward":
+        paths = ()
+        tangents = _tangents(chain, down, index, names)
+        total = tangents[-1].value
     else:
         paths = ()
         total = deltas[-1].value
@@ -289,7 +310,27 @@ def _explain(
         gradient,
         matches,
         number,
+        tangents,
     )
+
+
+def _tangents(
+    chain: list[Value], down: dict[Value, list[Factor]], index: dict[Value, int], names: dict[Value, str]
+) -> tuple[Tangent, ...]:
+    """τ = ∂node/∂wrt of every node of ``chain`` (given root first), from wrt up to the root:
+    the seed τ_wrt = 1, then each node's inputs in order, as ``autograd.tangents`` sums them."""
+    tangent: dict[int, float] = {}
+    out = []
+    for node in reversed(chain):
+        i = index[node]
+        factors = down.get(node, [])
+        terms = tuple((tangent[f.parent_id], f) for f in factors)
+        value = 1.0 if not factors else 0.0
+        for t, f in terms:
+            value += f.value * t
+        tangent[i] = value
+        out.append(Tangent(node=names[node], node_id=i, terms=terms, value=value))
+    return tuple(out)
 
 
 def _edges(

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from .naming import derivative, with_value
 
 if TYPE_CHECKING:
-    from .explain import ChainPath, Delta, Explanation, Factor
+    from .explain import ChainPath, Delta, Explanation, Factor, Tangent
 
 Num = Callable[[float], str]  # writes a number
 Namer = Callable[[str], str]  # writes a node's name in LaTeX
@@ -45,6 +45,8 @@ def text(e: Explanation) -> str:
             lines.append(f"  path {k}: {_symbols(path)} = {_product(path, n)}")
         terms = " + ".join(_paren(n(p.product)) for p in e.paths)
         lines.append(f"{d} = {terms} = {n(e.total)}")
+    elif e.method == "forward":
+        lines += forward_text(e)
     else:
         lines.append(
             f"{d} by responsibilities, from {e.output} back to {e.wrt}: δ of a node is "
@@ -132,6 +134,8 @@ def _latex_blocks(e: Explanation, mathjax: bool) -> list[str]:
             )
         terms = " + ".join(_num(n(p.product)) for p in e.paths)
         rows.append(f"{d} &= {terms} = {_num(n(e.total), paren=False)}")
+    elif e.method == "forward":
+        rows += forward_latex(e, name)
     else:
         for delta in e.deltas:
             rows.append(_latex_delta(delta, n, name))
@@ -302,6 +306,8 @@ def markdown(e: Explanation) -> str:
     elif e.method == "paths":
         paths = "1 path" if e.n_paths == 1 else f"{e.n_paths} paths"
         intro = f"{d}, {paths} from {_code(e.wrt)} up to {_code(e.output)}."
+    elif e.method == "forward":
+        intro = forward_markdown_intro(e)
     else:
         intro = (
             f"{d} by responsibilities: δ of each node, from {_code(e.output)} back to "
@@ -332,3 +338,51 @@ def _code(text: str, in_table: bool = False) -> str:
         text = text.replace("|", "\\|")
     pad = " " if text.startswith("`") or text.endswith("`") or not text.strip() else ""
     return f"{fence}{pad}{text}{pad}{fence}"
+
+
+# --- forward mode: the tangent τ = ∂node/∂wrt carried from wrt up to the output ------------------
+def _tangent_text(t: Tangent, wrt: str, n: Num) -> str:
+    if not t.terms:
+        return f"τ_{t.node} = 1 ({wrt} is the input: the seed)"
+    symbols = " + ".join(f"{f.symbol} · τ_{f.parent}" for _, f in t.terms)
+    numbers = " + ".join(f"{_paren(n(f.value))} × {_paren(n(tp))}" for tp, f in t.terms)
+    return f"τ_{t.node} = {symbols} = {numbers} = {n(t.value)}"
+
+
+def forward_text(e: Explanation) -> list[str]:
+    """The forward-mode lines of the text form: the seed, each node's tangent, the result."""
+    n = e.number
+    d = derivative(e.output, e.wrt)
+    lines = [
+        f"{d} in forward mode, from {e.wrt} up to {e.output}: τ of a node is ∂node/∂{e.wrt}, "
+        f"the sum over its inputs p of ∂node/∂p · τ_p"
+    ]
+    lines += [f"  {_tangent_text(t, e.wrt, n)}" for t in e.tangents]
+    lines.append(f"{d} = τ_{e.output} = {n(e.total)}")
+    return lines
+
+
+def forward_latex(e: Explanation, name: Namer) -> list[str]:
+    """The forward-mode rows of the LaTeX form (one ``aligned`` row per node)."""
+    n = e.number
+    rows = []
+    for t in e.tangents:
+        me = f"\\tau_{{{name(t.node)}}}"
+        if not t.terms:
+            rows.append(f"{me} &= 1 && \\text{{(the seed)}}")
+            continue
+        symbols = " + ".join(f"{_latex_factor(f, name)} \\, \\tau_{{{name(f.parent)}}}" for _, f in t.terms)
+        numbers = " + ".join(f"{_num(n(f.value))} \\times {_num(n(tp))}" for tp, f in t.terms)
+        rows.append(f"{me} &= {symbols} = {numbers} = {_num(n(t.value), paren=False)}")
+    d = _frac(name(e.output), name(e.wrt))
+    rows.append(f"{d} &= \\tau_{{{name(e.output)}}} = {_num(n(e.total), paren=False)}")
+    return rows
+
+
+def forward_markdown_intro(e: Explanation) -> str:
+    """The Markdown form's first sentence in forward mode."""
+    d = _code(derivative(e.output, e.wrt))
+    return (
+        f"{d} in forward mode: τ of each node, from {_code(e.wrt)} up to {_code(e.output)}, is "
+        f"∂node/∂{_code(e.wrt)}, the sum over its inputs p of ∂node/∂p · τ_p."
+    )

@@ -15,7 +15,7 @@ from .explain_formats import power_operand, single_factor, verdict
 from .naming import in_derivative, with_value
 
 if TYPE_CHECKING:
-    from .explain import ChainPath, Delta, Explanation, Factor
+    from .explain import ChainPath, Delta, Explanation, Factor, Tangent
 
 Num = Callable[[float], str]
 
@@ -173,6 +173,8 @@ def explanation(e: Explanation) -> str:
             parts.append(_math(_symbols(path), _EQ, _product(path, n), _EQ, number(n(path.product), False)))
         terms = _PLUS.join(number(n(p.product)) for p in e.paths)
         parts.append(_math(d, _EQ, terms, _EQ, total))
+    elif e.method == "forward":
+        parts += forward(e)
     else:
         parts.append(
             f"<p>By responsibilities: δ of a node is ∂{_e(e.output)}/∂node, the sum over its "
@@ -194,3 +196,25 @@ def explanation(e: Explanation) -> str:
     parts.append(f"<p>Check: <code>{_e(check)}</code> gives {_e(n(e.gradient))}, {_e(verdict(e))}</p>")
     parts.append("</div>")
     return "\n".join(parts)
+
+
+def _tangent(t: Tangent, n: Num) -> str:
+    me = f"<msub><mi>τ</mi>{name(t.node)}</msub>"
+    if not t.terms:
+        return _math(me, _EQ, "<mn>1</mn>", "<mtext>&#160;(the seed)</mtext>")
+    symbols = _PLUS.join(f"{_factor(f)}<msub><mi>τ</mi>{name(f.parent)}</msub>" for _, f in t.terms)
+    numbers = _PLUS.join(f"{number(n(f.value))}{_TIMES}{number(n(tp))}" for tp, f in t.terms)
+    return _math(me, _EQ, symbols, _EQ, numbers, _EQ, number(n(t.value), paren=False))
+
+
+def forward(e: Explanation) -> list[str]:
+    """The forward-mode part of the HTML form: the seed, each node's tangent, the result."""
+    n = e.number
+    parts = [
+        f"<p>In forward mode: τ of a node is ∂node/∂{_e(e.wrt)}, the sum over its inputs p of "
+        f"∂node/∂p · τ<sub>p</sub>, from {_e(e.wrt)} up to {_e(e.output)}.</p>"
+    ]
+    parts += [_tangent(t, n) for t in e.tangents]
+    total = number(n(e.total), paren=False)
+    parts.append(_math(partial(e.output, e.wrt), _EQ, f"<msub><mi>τ</mi>{name(e.output)}</msub>", _EQ, total))
+    return parts

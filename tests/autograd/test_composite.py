@@ -10,8 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from autograd import Value, grad, gradcheck, gradgradcheck
-
-from .strategies import reals
+from autograd.testing import values
 
 # Each step combines two earlier nodes (possibly the same one) through a smooth, bounded
 # expression that stays inside every op's domain, so finite differences are meaningful.
@@ -41,7 +40,7 @@ Recipe = tuple[list[float], list[tuple[str, int, int]]]
 @st.composite
 def recipes(draw: st.DrawFn, max_steps: int = 12) -> Recipe:
     """Leaf values and a list of steps (op, index of a, index of b) over earlier nodes."""
-    leaves = draw(st.lists(reals(-2, 2), min_size=1, max_size=4))
+    leaves = draw(st.lists(values(-2, 2), min_size=1, max_size=4))
     steps = draw(
         st.lists(
             st.tuples(st.sampled_from(sorted(STEPS)), st.integers(0, 10**6), st.integers(0, 10**6)),

@@ -14,9 +14,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from autograd import OPS, Value, backward, backward_events, grad, no_grad, topological_order, zero_grad
+from autograd.testing import values
 from autograd.value import _binary
-
-from .strategies import reals
 
 floats = st.floats(allow_nan=False, allow_infinity=False)
 numbers = floats | st.integers(-(10**6), 10**6)
@@ -110,7 +109,7 @@ def test_parents_and_local_grads_are_read_only_views() -> None:
 @st.composite
 def graphs(draw: st.DrawFn) -> tuple[list[Value], Value]:
     """A random DAG built op by op, with shared sub-expressions and numbers mixed in."""
-    nodes = [Value(draw(reals(-2, 2)), label=f"x{i}") for i in range(draw(st.integers(1, 4)))]
+    nodes = [Value(draw(values(-2, 2)), label=f"x{i}") for i in range(draw(st.integers(1, 4)))]
     for _ in range(draw(st.integers(1, 25))):
         a = nodes[draw(st.integers(0, len(nodes) - 1))]
         b = nodes[draw(st.integers(0, len(nodes) - 1))]

@@ -1,7 +1,8 @@
-"""Every row of the op table, property-tested on its valid domain.
+"""Every row of the op table, property-tested on its valid domain with ``autograd.testing``.
 
 For each op: the forward value against its textbook float formula, and the first and second
-derivatives against central finite differences. A new row without a case here fails
+derivatives against central finite differences (``assert_gradients``, ``assert_second_order``,
+and ``check_op`` over each op's own domain). A new shipped row without a case here fails
 ``test_every_op_has_a_case``.
 """
 
@@ -16,9 +17,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from autograd import OPS, Value, gradcheck, gradgradcheck
-
-from .strategies import away_from_zero, nonzero_magnitude, reals
+import autograd.trig
+from autograd import OPS, OpFunction, Value, cos, sin
+from autograd.ops import _ROWS
+from autograd.testing import PARAMS, assert_gradients, assert_second_order, check_op, values
 
 
 @dataclass(frozen=True)
@@ -39,8 +41,11 @@ def n_points(*strategies: st.SearchStrategy[float]) -> st.SearchStrategy[list[fl
 def pairs_of(n_max: int, extra: int = 0) -> st.SearchStrategy[list[float]]:
     """2n (+ extra) points: n weights, n inputs (and a bias)."""
     return st.integers(1, n_max).flatmap(
-        lambda n: st.lists(reals(-3, 3), min_size=2 * n + extra, max_size=2 * n + extra)
+        lambda n: st.lists(values(-3, 3), min_size=2 * n + extra, max_size=2 * n + extra)
     )
+
+
+THOUSAND, HUNDRED = values(-1e3, 1e3), values(-100, 100)
 
 
 def _dot(xs: tuple[float, ...]) -> float:
@@ -49,51 +54,51 @@ def _dot(xs: tuple[float, ...]) -> float:
 
 
 CASES: list[tuple[str, Case]] = [
-    ("neg", Case(lambda p, x: -x, n_points(reals(-100, 100)), lambda p, x: -x)),
-    ("exp", Case(lambda p, x: x.exp(), n_points(reals(-30, 30)), lambda p, x: math.e**x)),
-    ("log", Case(lambda p, x: x.log(), n_points(reals(1e-2, 1e3)), lambda p, x: math.log(x))),
-    ("sqrt", Case(lambda p, x: x.sqrt(), n_points(reals(1e-2, 1e3)), lambda p, x: x**0.5)),
+    ("neg", Case(lambda p, x: -x, n_points(values(-100, 100)), lambda p, x: -x)),
+    ("exp", Case(lambda p, x: x.exp(), n_points(values(-30, 30)), lambda p, x: math.e**x)),
+    ("log", Case(lambda p, x: x.log(), n_points(values(1e-2, 1e3)), lambda p, x: math.log(x))),
+    ("sqrt", Case(lambda p, x: x.sqrt(), n_points(values(1e-2, 1e3)), lambda p, x: x**0.5)),
     (
         "tanh",
         Case(
             lambda p, x: x.tanh(),
-            n_points(reals(-20, 20)),
+            n_points(values(-20, 20)),
             lambda p, x: (math.exp(x) - math.exp(-x)) / (math.exp(x) + math.exp(-x)),
         ),
     ),
     (
         "sigmoid",
-        Case(lambda p, x: x.sigmoid(), n_points(reals(-30, 30)), lambda p, x: 1 / (1 + math.exp(-x))),
+        Case(lambda p, x: x.sigmoid(), n_points(values(-30, 30)), lambda p, x: 1 / (1 + math.exp(-x))),
     ),
-    ("relu", Case(lambda p, x: x.relu(), n_points(away_from_zero(-50, 50)), lambda p, x: max(x, 0.0))),
+    ("relu", Case(lambda p, x: x.relu(), n_points(values(-50, 50, avoid=(0.0,))), lambda p, x: max(x, 0.0))),
     (
         "leaky_relu",
         Case(
             lambda p, x: x.leaky_relu(p),
-            n_points(away_from_zero(-50, 50)),
+            n_points(values(-50, 50, avoid=(0.0,))),
             lambda p, x: x if x > 0 else p * x,
-            param=reals(0.0, 1.0),
+            param=values(0.0, 1.0),
         ),
     ),
-    ("abs", Case(lambda p, x: abs(x), n_points(away_from_zero(-50, 50)), lambda p, x: abs(x))),
+    ("abs", Case(lambda p, x: abs(x), n_points(values(-50, 50, avoid=(0.0,))), lambda p, x: abs(x))),
     (
         "softplus",
-        Case(lambda p, x: x.softplus(), n_points(reals(-30, 30)), lambda p, x: math.log(1 + math.exp(x))),
+        Case(lambda p, x: x.softplus(), n_points(values(-30, 30)), lambda p, x: math.log(1 + math.exp(x))),
     ),
     (
         "pow",
         Case(
             lambda p, x: x**p,
-            n_points(reals(0.1, 10)),
+            n_points(values(0.1, 10)),
             lambda p, x: math.exp(p * math.log(x)),
-            param=reals(-3, 3),
+            param=values(-3, 3),
         ),
     ),
     (
         "pow",  # a negative base needs an integer exponent
         Case(
             lambda p, x: x**p,
-            n_points(reals(-10, -0.1)),
+            n_points(values(-10, -0.1)),
             lambda p, x: math.prod([x] * int(p)) if p >= 0 else 1 / math.prod([x] * int(-p)),
             param=st.integers(-3, 4),
         ),
@@ -102,19 +107,28 @@ CASES: list[tuple[str, Case]] = [
         "rpow",
         Case(
             lambda p, x: p**x,
-            n_points(reals(-5, 5)),
+            n_points(values(-5, 5)),
             lambda p, x: math.exp(x * math.log(p)),
-            param=reals(0.1, 10),
+            param=values(0.1, 10),
         ),
     ),
-    ("add", Case(lambda p, a, b: a + b, n_points(reals(-1e3, 1e3), reals(-1e3, 1e3)), lambda p, a, b: a + b)),
-    ("sub", Case(lambda p, a, b: a - b, n_points(reals(-1e3, 1e3), reals(-1e3, 1e3)), lambda p, a, b: a - b)),
-    ("mul", Case(lambda p, a, b: a * b, n_points(reals(-100, 100), reals(-100, 100)), lambda p, a, b: a * b)),
+    (
+        "add",
+        Case(lambda p, a, b: a + b, n_points(THOUSAND, THOUSAND), lambda p, a, b: a + b),
+    ),
+    (
+        "sub",
+        Case(lambda p, a, b: a - b, n_points(THOUSAND, THOUSAND), lambda p, a, b: a - b),
+    ),
+    (
+        "mul",
+        Case(lambda p, a, b: a * b, n_points(HUNDRED, HUNDRED), lambda p, a, b: a * b),
+    ),
     (
         "div",
         Case(
             lambda p, a, b: a / b,
-            n_points(reals(-100, 100), nonzero_magnitude(0.1, 100)),
+            n_points(values(-100, 100), values(-100, 100, avoid=(0.0,), gap=0.1)),
             lambda p, a, b: a / b,
         ),
     ),
@@ -122,7 +136,7 @@ CASES: list[tuple[str, Case]] = [
         "vpow",
         Case(
             lambda p, a, b: a**b,
-            n_points(reals(0.1, 10), reals(-3, 3)),
+            n_points(values(0.1, 10), values(-3, 3)),
             lambda p, a, b: math.exp(b * math.log(a)),
         ),
     ),
@@ -130,7 +144,7 @@ CASES: list[tuple[str, Case]] = [
         "sum",
         Case(
             lambda p, *xs: Value.sum(xs),
-            st.lists(reals(-100, 100), min_size=1, max_size=6),
+            st.lists(values(-100, 100), min_size=1, max_size=6),
             lambda p, *xs: sum(xs),
         ),
     ),
@@ -150,11 +164,13 @@ CASES: list[tuple[str, Case]] = [
             lambda p, *xs: _dot(xs[:-1]) + xs[-1],
         ),
     ),
+    ("sin", Case(lambda p, x: sin(x), n_points(values(-10, 10)), lambda p, x: math.sin(x))),
+    ("cos", Case(lambda p, x: cos(x), n_points(values(-10, 10)), lambda p, x: math.cos(x))),
     (
         "logsumexp",
         Case(
             lambda p, *xs: Value.logsumexp(xs),
-            st.lists(reals(-30, 30), min_size=1, max_size=6),
+            st.lists(values(-30, 30), min_size=1, max_size=6),
             lambda p, *xs: math.log(sum(math.exp(x) for x in xs)),
         ),
     ),
@@ -163,8 +179,25 @@ CASES: list[tuple[str, Case]] = [
 IDS = [name for name, _ in CASES]
 
 
+# The rows chainrule ships: the table's own, and the ops autograd defines with define_op. Other
+# rows of OPS come from define_op calls in tests and examples.
+SHIPPED = {op.name for op in _ROWS} | {
+    f.name for f in vars(autograd.trig).values() if isinstance(f, OpFunction)
+}
+
+
 def test_every_op_has_a_case() -> None:
-    assert set(OPS) == {name for name, _ in CASES}
+    assert {"sin", "cos"} | {op.name for op in _ROWS} == SHIPPED
+    assert set(OPS) >= SHIPPED
+    assert {name for name, _ in CASES} == SHIPPED
+
+
+UNARY_AND_BINARY = sorted(name for name in SHIPPED if OPS[name].arity is not None)
+
+
+@pytest.mark.parametrize("name", UNARY_AND_BINARY)
+def test_check_op_passes_on_every_unary_and_binary_row(name: str) -> None:
+    check_op(name, param=PARAMS[name][0] if name in PARAMS else None, max_examples=40)
 
 
 @pytest.mark.parametrize(("name", "case"), CASES, ids=IDS)
@@ -195,7 +228,7 @@ def test_local_grads_are_floats_aligned_with_parents(name: str, case: Case, data
 def test_first_derivative_matches_finite_differences(name: str, case: Case, data: st.DataObject) -> None:
     points = data.draw(case.points, label="points")
     p = data.draw(case.param, label="param")
-    assert gradcheck(lambda *xs: case.build(p, *xs), points)
+    assert_gradients(lambda *xs: case.build(p, *xs), points)
 
 
 @pytest.mark.parametrize(("name", "case"), CASES, ids=IDS)
@@ -203,7 +236,7 @@ def test_first_derivative_matches_finite_differences(name: str, case: Case, data
 def test_second_derivative_matches_finite_differences(name: str, case: Case, data: st.DataObject) -> None:
     points = data.draw(case.points, label="points")
     p = data.draw(case.param, label="param")
-    assert gradgradcheck(lambda *xs: case.build(p, *xs), points)
+    assert_second_order(lambda *xs: case.build(p, *xs), points)
 
 
 def _evaluate(text: str, namespace: dict[str, object]) -> float:
@@ -234,6 +267,8 @@ def test_every_formula_and_reading_evaluates_to_the_local_derivative(
         "tanh": math.tanh,
         "sigmoid": lambda v: 1 / (1 + math.exp(-v)),
         "sign": lambda v: (v > 0) - (v < 0),
+        "sin": math.sin,
+        "cos": math.cos,
         "logsumexp": lambda vs: math.log(sum(math.exp(v) for v in vs)),
     }
     if rule.arity == 2:

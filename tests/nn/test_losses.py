@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from autograd import Value, gradcheck, gradgradcheck
+from autograd.testing import values
 from nn import (
     binary_cross_entropy,
     cross_entropy,
@@ -22,11 +23,9 @@ from nn import (
     squared_error,
 )
 
-from ..autograd.strategies import reals
-
 vectors = st.integers(1, 5).flatmap(
     lambda n: st.tuples(
-        st.lists(reals(-5, 5), min_size=n, max_size=n), st.lists(reals(-5, 5), min_size=n, max_size=n)
+        st.lists(values(-5, 5), min_size=n, max_size=n), st.lists(values(-5, 5), min_size=n, max_size=n)
     )
 )
 
@@ -34,22 +33,20 @@ vectors = st.integers(1, 5).flatmap(
 @given(vectors)
 def test_squared_errors_match_textbook_formulas(pair) -> None:  # type: ignore[no-untyped-def]
     outs, targets = pair
-    values = [Value(o) for o in outs]
+    nodes = [Value(o) for o in outs]
     n = len(outs)
-    assert half_squared_error([values], [targets]).data == pytest.approx(
+    assert half_squared_error([nodes], [targets]).data == pytest.approx(
         sum(0.5 * (t - o) ** 2 for o, t in zip(outs, targets))
     )
-    assert squared_error([values], [targets]).data == pytest.approx(
+    assert squared_error([nodes], [targets]).data == pytest.approx(
         sum((o - t) ** 2 for o, t in zip(outs, targets))
     )
-    assert mse([values], [targets]).data == pytest.approx(
-        sum((o - t) ** 2 for o, t in zip(outs, targets)) / n
-    )
+    assert mse([nodes], [targets]).data == pytest.approx(sum((o - t) ** 2 for o, t in zip(outs, targets)) / n)
     # a flat list is a batch of scalar samples: "mean" is the mean over the elements
-    assert half_squared_error(values, targets).data == pytest.approx(
+    assert half_squared_error(nodes, targets).data == pytest.approx(
         sum(0.5 * (t - o) ** 2 for o, t in zip(outs, targets)) / n
     )
-    assert half_squared_error(values, targets, reduction="sum").data == pytest.approx(
+    assert half_squared_error(nodes, targets, reduction="sum").data == pytest.approx(
         sum(0.5 * (t - o) ** 2 for o, t in zip(outs, targets))
     )
 
@@ -73,17 +70,17 @@ def test_batch_reductions() -> None:
     assert [e.data for e in single] == [0.5, 2.0]
 
 
-logits = st.lists(reals(-10, 10), min_size=2, max_size=5)
+logits = st.lists(values(-10, 10), min_size=2, max_size=5)
 
 
 @given(logits, st.data())
 def test_cross_entropy_matches_minus_log_softmax(zs, data) -> None:  # type: ignore[no-untyped-def]
     k = data.draw(st.integers(0, len(zs) - 1))
-    values = [Value(z) for z in zs]
+    nodes = [Value(z) for z in zs]
     textbook = -math.log(math.exp(zs[k]) / sum(math.exp(z) for z in zs))
-    assert cross_entropy(values, k).data == pytest.approx(textbook, rel=1e-12, abs=1e-12)
+    assert cross_entropy(nodes, k).data == pytest.approx(textbook, rel=1e-12, abs=1e-12)
     one_hot = [1.0 if i == k else 0.0 for i in range(len(zs))]
-    assert cross_entropy(values, one_hot).data == pytest.approx(textbook, rel=1e-12, abs=1e-12)
+    assert cross_entropy(nodes, one_hot).data == pytest.approx(textbook, rel=1e-12, abs=1e-12)
     assert gradcheck(lambda *v: cross_entropy(list(v), k), zs)
     head = zs[:3]
     assert gradgradcheck(lambda *v: cross_entropy(list(v), k % len(head)), head)
@@ -92,18 +89,18 @@ def test_cross_entropy_matches_minus_log_softmax(zs, data) -> None:  # type: ign
 @given(logits, st.data())
 @settings(max_examples=50)
 def test_cross_entropy_soft_targets_and_batches(zs, data) -> None:  # type: ignore[no-untyped-def]
-    weights = data.draw(st.lists(reals(0.1, 1), min_size=len(zs), max_size=len(zs)))
+    weights = data.draw(st.lists(values(0.1, 1), min_size=len(zs), max_size=len(zs)))
     probs = [w / sum(weights) for w in weights]
-    values = [Value(z) for z in zs]
+    nodes = [Value(z) for z in zs]
     lse = math.log(sum(math.exp(z) for z in zs))
-    assert cross_entropy(values, probs).data == pytest.approx(
+    assert cross_entropy(nodes, probs).data == pytest.approx(
         sum(p * (lse - z) for p, z in zip(probs, zs)), rel=1e-9
     )
-    batch = cross_entropy([values, values], [0, len(zs) - 1])
+    batch = cross_entropy([nodes, nodes], [0, len(zs) - 1])
     assert batch.data == pytest.approx((2 * lse - zs[0] - zs[-1]) / 2, rel=1e-9)
 
 
-@given(reals(-10, 10), st.sampled_from([0.0, 1.0, 0.3]))
+@given(values(-10, 10), st.sampled_from([0.0, 1.0, 0.3]))
 def test_binary_cross_entropy_and_hinge_match_textbook(z, t) -> None:  # type: ignore[no-untyped-def]
     s = 1 / (1 + math.exp(-z))
     textbook = -(t * math.log(s) + (1 - t) * math.log(1 - s))  # loses digits as s nears 0 or 1
@@ -127,7 +124,7 @@ def test_losses_and_softmax_are_stable_at_extreme_logits(big: float) -> None:
     assert bce.data == pytest.approx(max(big, 0.0))
 
 
-@given(st.lists(reals(-10, 10), min_size=1, max_size=5))
+@given(st.lists(values(-10, 10), min_size=1, max_size=5))
 def test_softmax_is_a_distribution_with_correct_gradients(zs) -> None:  # type: ignore[no-untyped-def]
     probs = softmax([Value(z) for z in zs])
     exps = [math.exp(z) for z in zs]

@@ -7,9 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from autograd import Value, no_grad
+from autograd.testing import values
 from nn import MLP, Layer
-
-from ..autograd.strategies import reals
 
 ACTIVATIONS = ["identity", "sigmoid", "tanh", "relu", "leaky_relu", "softmax", "log_softmax"]
 
@@ -18,7 +17,7 @@ ACTIVATIONS = ["identity", "sigmoid", "tanh", "relu", "leaky_relu", "softmax", "
     hidden=st.sampled_from(ACTIVATIONS[:5]),
     output=st.sampled_from(ACTIVATIONS),
     seed=st.integers(0, 10**6),
-    x=st.lists(reals(-3, 3), min_size=3, max_size=3),
+    x=st.lists(values(-3, 3), min_size=3, max_size=3),
     shared=st.booleans(),
 )
 @settings(max_examples=150)

@@ -12,7 +12,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from autograd import OPS, Value, backward, grad, gradcheck, gradgradcheck, no_grad
+from autograd import OPS, Value, backward, cos, grad, gradcheck, gradgradcheck, no_grad, sin
+
+from ..autograd.test_ops import SHIPPED
 
 # How to apply each row of the op table to Values (two inputs for every op that takes them).
 APPLY: dict[str, Callable[[Value, Value], Value]] = {
@@ -37,12 +39,14 @@ APPLY: dict[str, Callable[[Value, Value], Value]] = {
     "dot": lambda a, b: Value.dot([a], [b]),
     "linear": lambda a, b: Value.linear([a], [b], 0.5),
     "logsumexp": lambda a, b: Value.logsumexp([a, b]),
+    "sin": lambda a, b: sin(a),  # rows added with define_op go the same way
+    "cos": lambda a, b: cos(a),
 }
 UNARY = {name for name, op in OPS.items() if op.arity == 1}
 
 
-def test_every_op_of_the_table_is_covered() -> None:
-    assert set(APPLY) == set(OPS)
+def test_every_op_chainrule_ships_is_covered() -> None:
+    assert set(APPLY) == SHIPPED
 
 
 @pytest.mark.parametrize("name", sorted(APPLY))

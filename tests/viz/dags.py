@@ -1,9 +1,5 @@
-"""A hypothesis strategy for random computation graphs with shared sub-expressions.
-
-Nodes are built from the engine's own ops on earlier nodes picked at random, so a node is often
-used several times (``a * a``, a value feeding two branches). Every node stays in [-10, 10]
-(anything larger is squashed with tanh), so no op leaves its domain or overflows.
-"""
+"""Random computation graphs for the pictures' tests: ``autograd.testing.expressions`` built on
+labelled leaves, with some nodes labelled at random (``h`` and ``u`` repeat, so names clash)."""
 
 from __future__ import annotations
 
@@ -11,11 +7,10 @@ from dataclasses import dataclass
 
 from hypothesis import strategies as st
 
-from autograd import Value
+from autograd import Value, topological_order
+from autograd.testing import expressions
 
-from ..autograd.strategies import reals
-
-OPS = ("add", "sub", "mul", "tanh", "sigmoid", "neg", "square", "scale", "linear", "sum")
+OPS = ("add", "sub", "mul", "tanh", "sigmoid", "neg", "pow", "linear", "sum")
 
 
 @dataclass
@@ -31,37 +26,14 @@ class Graph:
 
 @st.composite
 def graphs(draw: st.DrawFn, max_leaves: int = 4, max_ops: int = 10) -> Graph:
-    leaves = [Value(draw(reals(-1.5, 1.5)), label=f"x{i}") for i in range(draw(st.integers(1, max_leaves)))]
-    nodes = list(leaves)
-
-    def pick() -> Value:
-        return nodes[draw(st.integers(0, len(nodes) - 1))]
-
-    for _ in range(draw(st.integers(1, max_ops))):
-        op = draw(st.sampled_from(OPS))
-        if op == "add":
-            out = pick() + pick()
-        elif op == "sub":
-            out = pick() - pick()
-        elif op == "mul":
-            out = pick() * pick()
-        elif op == "tanh":
-            out = pick().tanh()
-        elif op == "sigmoid":
-            out = pick().sigmoid()
-        elif op == "neg":
-            out = -pick()
-        elif op == "square":
-            out = pick() ** 2
-        elif op == "scale":
-            out = pick() * draw(reals(-2.0, 2.0))  # a constant leaf
-        elif op == "linear":
-            out = Value.linear([pick(), pick()], [pick(), 0.5], pick())
-        else:
-            out = Value.sum([pick() for _ in range(draw(st.integers(1, 3)))])
-        if abs(out.data) > 10.0:
-            out = out.tanh()
-        if draw(st.booleans()):
-            out.label = draw(st.sampled_from(["h", "u", f"n{len(nodes)}"]))  # "h", "u" repeat
-        nodes.append(out)
-    return Graph(nodes[-1], leaves)
+    expression = draw(
+        expressions(
+            OPS, max_inputs=max_leaves, max_nodes=max_ops, min_value=-1.5, max_value=1.5, constants=True
+        )
+    )
+    leaves = [Value(x, label=f"x{i}") for i, x in enumerate(expression.inputs)]
+    root = expression.function(*leaves)
+    for k, node in enumerate(topological_order(root)):
+        if not node.is_leaf and draw(st.booleans()):
+            node.label = draw(st.sampled_from(["h", "u", f"n{k}"]))
+    return Graph(root, leaves)

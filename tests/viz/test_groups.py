@@ -10,13 +10,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from autograd import Value, grad, topological_order
+from autograd.testing import values
 from nn import half_squared_error, squared_error
 from viz import explain
 from viz.dot import element_ids
 from viz.groups import find_groups
 from viz.naming import node_names
 
-from ..autograd.strategies import reals
 from .dags import Graph, graphs
 
 
@@ -71,7 +71,7 @@ def test_a_difference_used_elsewhere_is_not_hidden() -> None:
     assert len(inner.paths[0].factors) == 2
 
 
-@given(graph=graphs(), target=reals(-2, 2), half=st.booleans())
+@given(graph=graphs(), target=values(-2, 2), half=st.booleans())
 def test_a_grouped_explanation_sums_to_the_gradient(graph: Graph, target: float, half: bool) -> None:
     loss = (0.5 if half else 1.0) * (target - graph.root) ** 2
     names = node_names(topological_order(loss))
@@ -157,7 +157,7 @@ def _final_grads(page: object) -> dict[str, float]:
     return shown
 
 
-@given(graph=graphs(), target=reals(-2, 2), nested=st.booleans())
+@given(graph=graphs(), target=values(-2, 2), nested=st.booleans())
 def test_a_grouped_replay_ends_on_the_engines_gradients(graph: Graph, target: float, nested: bool) -> None:
     from autograd import backward, zero_grad
     from viz import replay

@@ -86,7 +86,8 @@ def read_json(path: PathLike, where: str) -> Any:
     try:
         return json.loads(text, parse_constant=_refuse_constant)
     except json.JSONDecodeError as error:
-        end = "truncated (the JSON ends early)" if error.pos >= len(text.rstrip()) else "damaged"
+        ends_early = error.pos >= len(text.rstrip()) or error.msg.startswith("Unterminated string")
+        end = "truncated (the JSON ends early)" if ends_early else "damaged"
         raise ValueError(
             f"{where}: {shown!r} is not a complete checkpoint: {end}; {error.msg} at line "
             f"{error.lineno}, column {error.colno}"

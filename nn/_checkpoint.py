@@ -8,12 +8,12 @@ leaves either the old file or the new one; a failure removes the temporary file.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
 import stat
 from typing import Any
-
 
 PathLike = str | os.PathLike[str]
 
@@ -37,10 +37,8 @@ def write_json(path: PathLike, data: Any, where: str) -> None:
             os.fsync(file.fileno())
         os.replace(temp, target)
     except BaseException:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(temp)
-        except OSError:
-            pass
         raise
     _sync_folder(folder)
 

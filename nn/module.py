@@ -195,12 +195,12 @@ def _is_number(x: object) -> bool:
 
 def _not_a_finite_number(x: object) -> str | None:
     """None for a finite int or float; otherwise what ``x`` is, shortly."""
-    if not _is_number(x):
+    if not isinstance(x, (int, float)) or isinstance(x, bool):
         return short(x)
     try:
-        finite = math.isfinite(x)  # type: ignore[arg-type]
-    except OverflowError:
-        return f"an int of {x.bit_length()} bits, too large for a float"  # type: ignore[union-attr]
+        finite = math.isfinite(x)
+    except OverflowError:  # an int beyond the float range
+        return f"an int of {int(x).bit_length()} bits, too large for a float"
     return None if finite else repr(x)
 
 

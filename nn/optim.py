@@ -111,7 +111,9 @@ class Optimizer:
             missing = [k for k in expected if k not in state]
             extra = [k for k in state if k not in expected]
             found = "; ".join(
-                f"{kind} [{few(keys)}]" for kind, keys in (("missing", missing), ("unexpected", extra)) if keys
+                f"{kind} [{few(keys)}]"
+                for kind, keys in (("missing", missing), ("unexpected", extra))
+                if keys
             )
             raise ValueError(f"{where}: expected keys [{few(expected, len(expected))}]; {found}")
         try:

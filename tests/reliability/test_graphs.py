@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 from hypothesis import given
-from hypothesis import strategies as st
 
 from autograd import OPS, Op, Value, topological_order
 from autograd.copying import ancestors
@@ -79,7 +78,9 @@ def test_the_every_op_graph_uses_every_op() -> None:
 
 @copiers
 @given(x=reals(-2, 2), y=reals(0.1, 3), z=reals(-2, 2))
-def test_a_copied_graph_backpropagates_to_the_same_gradients(copier: Copier, x: float, y: float, z: float) -> None:
+def test_a_copied_graph_backpropagates_to_the_same_gradients(
+    copier: Copier, x: float, y: float, z: float
+) -> None:
     leaves = (Value(x, label="x"), Value(y, label="y"), Value(z, label="z"))
     root = every_op(*leaves)
     copied_leaves, copied_root = copier((leaves, root))

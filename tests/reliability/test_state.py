@@ -56,7 +56,9 @@ def test_save_refuses_a_bad_parameter_before_touching_the_file(
     model.save(path)
     before = path.read_bytes()
     model.layers[1].neurons[0].w[2].data = bad
-    with pytest.raises(error, match=rf"save: parameter 'layers\.1\.neurons\.0\.w\.2' is {shown}.*not written"):
+    with pytest.raises(
+        error, match=rf"save: parameter 'layers\.1\.neurons\.0\.w\.2' is {shown}.*not written"
+    ):
         model.save(path)
     assert path.read_bytes() == before
     assert leftovers(tmp_path) == []
@@ -251,7 +253,7 @@ def test_load_of_a_wrong_value_names_the_parameter(tmp_path: Path) -> None:
 
 def test_a_missing_file_is_an_os_error_naming_it(tmp_path: Path) -> None:
     path = tmp_path / "nowhere.json"
-    with pytest.raises(FileNotFoundError, match="nowhere.json"):
+    with pytest.raises(FileNotFoundError, match=r"nowhere\.json"):
         net().load(path)
 
 
@@ -282,7 +284,9 @@ def test_mixed_type_and_huge_keys_give_a_short_message_naming_them() -> None:
 def test_many_bad_values_are_counted_not_all_listed() -> None:
     model = MLP(4, [50, 50, 1], seed=0)
     state = {name: "bad" for name in model.state_dict()}
-    with pytest.raises(ValueError, match=r"and \d+ more parameter\(s\) that are not finite numbers") as caught:
+    with pytest.raises(
+        ValueError, match=r"and \d+ more parameter\(s\) that are not finite numbers"
+    ) as caught:
         model.load_state_dict(state)
     assert len(str(caught.value)) <= MESSAGE_LIMIT
 
@@ -325,7 +329,9 @@ def test_optimizer_state_with_a_huge_buffer_gives_a_short_message() -> None:
     ],
     ids=["Adam", "AdamW", "SGD", "SGD+momentum"],
 )
-def test_a_huge_finite_gradient_is_a_clear_error_and_changes_nothing(make: Any, where: str, what: str) -> None:
+def test_a_huge_finite_gradient_is_a_clear_error_and_changes_nothing(
+    make: Any, where: str, what: str
+) -> None:
     params = [Value(1.0, label="w1"), Value(2.0, label="w2")]
     opt = make(params)
     params[0].grad, params[1].grad = 0.5, 1e200

@@ -23,14 +23,14 @@ def write_json(path: PathLike, data: Any, where: str) -> None:
     text = json.dumps(data, indent=1, sort_keys=True, allow_nan=False)
     target = os.path.realpath(path)  # through a symlink, replace the file it points to
     folder, name = os.path.split(target)
-    temp, fd = _create_temp(folder, name)
+    temp, fd = _create_temp(folder, name, where)
     try:
         try:
             mode = stat.S_IMODE(os.stat(target).st_mode)
         except FileNotFoundError:
             pass
         else:
-            os.fchmod(fd, mode)  # the new file keeps the old one's permissions
+            os.chmod(temp, mode)  # the new file keeps the old one's permissions
         with os.fdopen(fd, "w", encoding="utf-8") as file:
             file.write(text)
             file.flush()
@@ -43,7 +43,7 @@ def write_json(path: PathLike, data: Any, where: str) -> None:
     _sync_folder(folder)
 
 
-def _create_temp(folder: str, name: str) -> tuple[str, int]:
+def _create_temp(folder: str, name: str, where: str) -> tuple[str, int]:
     """A new temporary file next to the target (same file system, so the rename is atomic)."""
     while True:
         temp = os.path.join(folder, f".{name}.{secrets.token_hex(4)}.tmp")
@@ -51,6 +51,10 @@ def _create_temp(folder: str, name: str) -> tuple[str, int]:
             return temp, os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
         except FileExistsError:
             continue
+        except OSError as error:
+            raise type(error)(
+                error.errno, f"{where}: cannot write {name!r} in {folder!r}: {error.strerror}"
+            ) from None
 
 
 def _sync_folder(folder: str) -> None:

@@ -251,6 +251,11 @@ def test_load_of_a_wrong_value_names_the_parameter(tmp_path: Path) -> None:
     assert "'layers.1.neurons.0.b' must be a finite number, got {'nested': [1, 2]}" in message
 
 
+def test_saving_into_a_missing_folder_names_the_file_and_folder(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError, match=r"save: cannot write 'model\.json' in '.*nowhere'"):
+        net().save(tmp_path / "nowhere" / "model.json")
+
+
 def test_a_missing_file_is_an_os_error_naming_it(tmp_path: Path) -> None:
     path = tmp_path / "nowhere.json"
     with pytest.raises(FileNotFoundError, match=r"nowhere\.json"):

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import math
 import operator
+import pickle
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -257,6 +258,37 @@ class Op:
 
     def __repr__(self) -> str:
         return f"Op({self.name!r}: {self.formula})"
+
+    # A row is pickled by its name and found in ``OPS`` again on loading: its rules may be
+    # lambdas, which pickle cannot store, and a row is one shared object, never copied.
+    def __reduce__(self) -> tuple[Any, ...]:
+        if OPS.get(self.name) is not self:
+            raise pickle.PicklingError(
+                f"op {self.name!r}: only ops registered in autograd.OPS can be pickled (they are "
+                f"stored by name), and OPS[{self.name!r}] is not this op"
+            )
+        return (op_named, (self.name,))
+
+    def __copy__(self) -> Op:
+        return self
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Op:
+        return self
+
+
+def op_named(name: str) -> Op:
+    """The row ``OPS[name]``, or an error naming the op (how a pickled node finds its op).
+
+    >>> op_named("tanh")
+    Op('tanh': tanh(x))
+    """
+    try:
+        return OPS[name]
+    except (KeyError, TypeError):
+        raise pickle.UnpicklingError(
+            f"op {name!r} is not in autograd.OPS: register it (under the same name) before "
+            f"loading a graph that uses it"
+        ) from None
 
 
 def _fmt(p: float) -> str:

@@ -203,6 +203,22 @@ class Value:
         o = _compared(other)
         return NotImplemented if o is None else self.data >= o
 
+    # --- pickle and copy: graphs of any depth, without recursion (see autograd.copying) --------
+    def __reduce_ex__(self, protocol: Any) -> tuple[Any, ...]:
+        from .copying import reduce_value
+
+        return reduce_value(self)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Value:
+        from .copying import deepcopy_value
+
+        return deepcopy_value(self, memo)
+
+    def __copy__(self) -> Value:
+        from .copying import copy_value
+
+        return copy_value(self)
+
     # --- arithmetic ---------------------------------------------------------------------------
     # +, - and * are the engine's hottest ops: their rows' forward and local derivatives are
     # written out inline (tests/autograd/test_layout.py proves them equal to the op table's

@@ -68,9 +68,21 @@ VECTORWISE: dict[str, Vectorwise] = {"softmax": softmax, "log_softmax": log_soft
 FloatForm = Callable[[list[float]], list[float]]
 
 
-def _elementwise_floats(op: str, *param: float) -> FloatForm:
-    forward = OPS[op].forward
-    return lambda zs: [forward(z, *param) for z in zs]
+class _ElementwiseFloats:
+    """An op-table forward rule applied to each float (a class, not a closure, so that layers
+    holding it pickle)."""
+
+    def __init__(self, op: str, *param: float) -> None:
+        self.op = op
+        self.param = param
+
+    def __call__(self, zs: list[float]) -> list[float]:
+        forward, param = OPS[self.op].forward, self.param
+        return [forward(z, *param) for z in zs]
+
+
+def _identity_floats(zs: list[float]) -> list[float]:
+    return zs
 
 
 def _log_softmax_floats(zs: list[float]) -> list[float]:
@@ -78,14 +90,18 @@ def _log_softmax_floats(zs: list[float]) -> list[float]:
     return [z - lse for z in zs]
 
 
+def _softmax_floats(zs: list[float]) -> list[float]:
+    return [math.exp(v) for v in _log_softmax_floats(zs)]
+
+
 FLOAT_FORMS: dict[str, FloatForm] = {
-    "identity": lambda zs: zs,
-    "sigmoid": _elementwise_floats("sigmoid"),
-    "tanh": _elementwise_floats("tanh"),
-    "relu": _elementwise_floats("relu"),
-    "leaky_relu": _elementwise_floats("leaky_relu", 0.01),
+    "identity": _identity_floats,
+    "sigmoid": _ElementwiseFloats("sigmoid"),
+    "tanh": _ElementwiseFloats("tanh"),
+    "relu": _ElementwiseFloats("relu"),
+    "leaky_relu": _ElementwiseFloats("leaky_relu", 0.01),
     "log_softmax": _log_softmax_floats,
-    "softmax": lambda zs: [math.exp(v) for v in _log_softmax_floats(zs)],
+    "softmax": _softmax_floats,
 }
 """The named activations on plain floats, through the same op-table forward rules as the
 Values (so a ``no_grad`` forward pass gives the very same numbers, without building nodes)."""

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import fnmatch
-import json
+import math
 import os
 from collections.abc import Iterator, Mapping
 from typing import Any, TypeVar
 
 from autograd import Value
 
-from ._checks import is_finite_number
+from ._checkpoint import read_json, write_json
+from ._messages import few, short
 
 StateDict = dict[str, float]
 M = TypeVar("M", bound="Module")
@@ -111,41 +112,101 @@ class Module:
 
     def load_state_dict(self, state: Mapping[str, Any]) -> None:
         """Set parameters from ``state``; any missing, extra or non-number entry is an error,
-        and then nothing is changed."""
+        and then nothing is changed. The error lists a few names of each kind, and how many more."""
         if not isinstance(state, Mapping):
             raise TypeError(
                 f"load_state_dict: expected a mapping of names to numbers, got {type(state).__name__}"
             )
         params = dict(self.named_parameters())
-        missing = sorted(set(params) - set(state))
-        extra = sorted(set(state) - set(params))
+        missing = [name for name in params if name not in state]
+        extra = [key for key in state if key not in params]
         problems = []
         if missing:
-            problems.append(f"missing {missing}")
+            problems.append(f"missing [{few(missing)}]")
         if extra:
-            problems.append(f"unexpected {extra}")
-        for name in sorted(set(params) & set(state)):
-            value = state[name]
-            if not is_finite_number(value):
-                problems.append(f"{name!r} must be a finite number, got {value!r}")
+            problems.append(f"unexpected [{few(extra)}]")
+        bad = [
+            (name, reason)
+            for name in params
+            if name in state and (reason := _not_a_finite_number(state[name])) is not None
+        ]
+        for name, reason in bad[:_SHOWN]:
+            problems.append(f"{name!r} must be a finite number, got {reason}")
+        if len(bad) > _SHOWN:
+            problems.append(f"and {len(bad) - _SHOWN} more parameter(s) that are not finite numbers")
         if problems:
             raise ValueError(f"load_state_dict: {'; '.join(problems)}; nothing was loaded")
         for name, param in params.items():
             param.data = float(state[name])
 
     def save(self, path: str | os.PathLike[str]) -> None:
-        """Write the state as JSON."""
-        with open(path, "w", encoding="utf-8") as file:
-            json.dump(self.state_dict(), file, indent=1, sort_keys=True)
+        """Write the state as JSON, atomically: the file on disk is always a complete
+        checkpoint, the old one or the new one, even if the process is killed while saving.
+
+        Every parameter must be a finite number; otherwise nothing is written and the error
+        names the parameter (an ``inf`` after a diverged step would make a file ``load``
+        refuses).
+        """
+        state: dict[str, float] = {}
+        for name, param in self.named_parameters():
+            reason = _not_a_finite_number(param.data)
+            if reason is not None:
+                number = _is_number(param.data)
+                kind = "" if number else f" (a {type(param.data).__name__})"
+                raise (ValueError if number else TypeError)(
+                    f"save: parameter {name!r} is {reason}{kind}, not a finite number; "
+                    f"{os.fspath(path)!r} was not written"
+                )
+            state[name] = float(param.data)
+        write_json(path, state, "save")
 
     def load(self, path: str | os.PathLike[str]) -> None:
-        """Read a state written by ``save`` (checked like ``load_state_dict``)."""
-        with open(path, encoding="utf-8") as file:
-            self.load_state_dict(json.load(file))
+        """Read a state written by ``save`` (checked like ``load_state_dict``). An empty,
+        truncated, non-UTF-8 or otherwise malformed file is a ``ValueError`` naming the file and
+        what is wrong with it; then nothing is changed."""
+        state = read_json(path, "load")
+        if not isinstance(state, dict):
+            raise ValueError(
+                f"load: {os.fspath(path)!r} holds a JSON {_json_kind(state)}, not a checkpoint "
+                "(an object of parameter names to numbers)"
+            )
+        try:
+            self.load_state_dict(state)
+        except ValueError as error:
+            raise ValueError(f"load: {os.fspath(path)!r}: {error}") from None
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        # Frozen parameters are kept by identity: re-key them for the copy (pickle, deepcopy).
+        vars(self).update(state)
+        if "_frozen" in state:
+            self._frozen = {id(param): param for param in state["_frozen"].values()}
 
     def __repr__(self) -> str:
         n = len(self.named_parameters())
         return f"{type(self).__name__}({n} parameters)"
+
+
+_SHOWN = 5  # bad entries an error message lists before "and N more"
+
+
+def _is_number(x: object) -> bool:
+    return isinstance(x, (int, float)) and not isinstance(x, bool)
+
+
+def _not_a_finite_number(x: object) -> str | None:
+    """None for a finite int or float; otherwise what ``x`` is, shortly."""
+    if not isinstance(x, (int, float)) or isinstance(x, bool):
+        return short(x)
+    try:
+        finite = math.isfinite(x)
+    except OverflowError:  # an int beyond the float range
+        return f"an int of {int(x).bit_length()} bits, too large for a float"
+    return None if finite else repr(x)
+
+
+def _json_kind(x: object) -> str:
+    kinds = {list: "list", str: "string", bool: "boolean", type(None): "null"}
+    return kinds.get(type(x), "number")
 
 
 def _flatten(name: str, value: Any) -> Iterator[tuple[str, Any]]:

@@ -14,6 +14,9 @@ from typing import Any
 from autograd import Value
 
 from ._checks import is_count, is_finite_number
+from ._messages import few, short
+
+_isfinite = math.isfinite
 
 
 def _positive(x: float, name: str, where: str, allow_zero: bool = False) -> float:
@@ -49,6 +52,32 @@ class Optimizer:
         """Update every parameter once from its gradient."""
         raise NotImplementedError
 
+    def _refuse_step(
+        self, buffers: dict[str, list[float]], values: list[float], step: int | None = None
+    ) -> None:
+        """Raise the error for a step whose new state is not finite, naming the first parameter
+        concerned and what overflowed; the step has changed nothing."""
+        where = type(self).__name__ if step is None else f"{type(self).__name__} step {step}"
+        for i, p in enumerate(self.params):
+            name = f"params[{i}]" + (f" ({p.label!r})" if p.label else "")
+            if not _isfinite(p.grad):
+                problem = f"its gradient is {p.grad!r}"
+            else:
+                broken = [k for k, buffer in buffers.items() if not _isfinite(buffer[i])]
+                if broken:
+                    problem = (
+                        f"the {' and '.join(broken)} buffer would overflow a float "
+                        f"(gradient {p.grad!r}, value {p.data!r})"
+                    )
+                elif not _isfinite(values[i]):
+                    problem = f"its new value would overflow a float (gradient {p.grad!r})"
+                else:
+                    continue
+            raise OverflowError(
+                f"{where}: parameter {name}: {problem}; nothing was updated. A gradient this "
+                "large usually means training diverged: lower lr, or clip or rescale the loss"
+            )
+
     # State: the constructor's hyper-parameters, step counters and per-parameter buffers, all
     # plain numbers. Loading builds a fresh optimizer from the hyper-parameters first, so the
     # constructor's own checks vet them before anything is assigned.
@@ -76,10 +105,17 @@ class Optimizer:
         if not isinstance(state, Mapping):
             raise TypeError(f"{where}: expected a mapping, got {type(state).__name__}")
         if state.get("type") != type(self).__name__:
-            raise ValueError(f"{where}: state is for {state.get('type')!r}, not {type(self).__name__!r}")
+            raise ValueError(f"{where}: state is for {short(state.get('type'))}, not {type(self).__name__!r}")
         expected = {"type", *self._hyper(), *self._counters(), *self._buffers()}
         if set(state) != expected:
-            raise ValueError(f"{where}: expected keys {sorted(expected)}, got {sorted(state)}")
+            missing = [k for k in expected if k not in state]
+            extra = [k for k in state if k not in expected]
+            found = "; ".join(
+                f"{kind} [{few(keys)}]"
+                for kind, keys in (("missing", missing), ("unexpected", extra))
+                if keys
+            )
+            raise ValueError(f"{where}: expected keys [{few(expected, len(expected))}]; {found}")
         try:
             fresh = type(self)(self.params, **{k: state[k] for k in self._hyper()})
         except (TypeError, ValueError) as error:
@@ -87,14 +123,15 @@ class Optimizer:
         for key in self._counters():
             count = state[key]
             if not is_count(count, 0):
-                raise ValueError(f"{where}: {key!r} must be an int >= 0, got {count!r}")
+                raise ValueError(f"{where}: {key!r} must be an int >= 0, got {short(count)}")
         for key in self._buffers():
             buffer = state[key]
             if not isinstance(buffer, list) or len(buffer) != len(self.params):
-                raise ValueError(f"{where}: {key!r} needs {len(self.params)} numbers, got {buffer!r}")
-            for x in buffer:
+                got = f"{len(buffer)} numbers" if isinstance(buffer, list) else short(buffer)
+                raise ValueError(f"{where}: {key!r} needs {len(self.params)} numbers, got {got}")
+            for i, x in enumerate(buffer):
                 if not is_finite_number(x):
-                    raise ValueError(f"{where}: {key!r} holds {x!r}, not a finite number")
+                    raise ValueError(f"{where}: {key!r}[{i}] holds {short(x)}, not a finite number")
         for key in self._hyper():
             setattr(self, key, getattr(fresh, key))
         for key in self._counters():
@@ -120,12 +157,20 @@ class SGD(Optimizer):
         self.velocity = [0.0] * len(self.params)
 
     def step(self) -> None:
-        """Update every parameter once."""
+        """Update every parameter once (none, if any result would not be finite)."""
+        lr, momentum, decay = self.lr, self.momentum, self.weight_decay
+        velocity = list(self.velocity)
+        values = []
         for i, p in enumerate(self.params):
-            g = p.grad + self.weight_decay * p.data
-            if self.momentum:
-                g = self.velocity[i] = self.momentum * self.velocity[i] + g
-            p.data -= self.lr * g
+            g = p.grad + decay * p.data
+            if momentum:
+                g = velocity[i] = momentum * velocity[i] + g
+            values.append(p.data - lr * g)
+        if not (all(map(_isfinite, values)) and all(map(_isfinite, velocity))):
+            self._refuse_step({"velocity": velocity}, values)
+        self.velocity = velocity
+        for p, value in zip(self.params, values):
+            p.data = value
 
     def _hyper(self) -> dict[str, Any]:
         return {"lr": self.lr, "momentum": self.momentum, "weight_decay": self.weight_decay}
@@ -165,21 +210,31 @@ class Adam(Optimizer):
         self.v = [0.0] * len(self.params)
 
     def step(self) -> None:
-        """Update every parameter once."""
+        """Update every parameter once (none, if any result would not be finite)."""
         beta1, beta2 = self.betas
-        self.t += 1
-        c1 = 1.0 - beta1**self.t if self.bias_correction else 1.0
-        c2 = 1.0 - beta2**self.t if self.bias_correction else 1.0
+        lr, decay, eps = self.lr, self.weight_decay, self.eps
+        t = self.t + 1
+        c1 = 1.0 - beta1**t if self.bias_correction else 1.0
+        c2 = 1.0 - beta2**t if self.bias_correction else 1.0
+        m = list(self.m)
+        v = list(self.v)
+        values = []
         for i, p in enumerate(self.params):
             g = p.grad
-            if self.weight_decay:
+            data = p.data
+            if decay:
                 if self.decoupled:
-                    p.data -= self.lr * self.weight_decay * p.data
+                    data -= lr * decay * data
                 else:
-                    g = g + self.weight_decay * p.data
-            self.m[i] = beta1 * self.m[i] + (1.0 - beta1) * g
-            self.v[i] = beta2 * self.v[i] + (1.0 - beta2) * g * g
-            p.data -= self.lr * (self.m[i] / c1) / (math.sqrt(self.v[i] / c2) + self.eps)
+                    g = g + decay * data
+            m[i] = beta1 * m[i] + (1.0 - beta1) * g
+            v[i] = beta2 * v[i] + (1.0 - beta2) * g * g
+            values.append(data - lr * (m[i] / c1) / (math.sqrt(v[i] / c2) + eps))
+        if not (all(map(_isfinite, values)) and all(map(_isfinite, v))):
+            self._refuse_step({"m": m, "v": v}, values, step=t)
+        self.t, self.m, self.v = t, m, v
+        for p, value in zip(self.params, values):
+            p.data = value
 
     def _hyper(self) -> dict[str, Any]:
         return {

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
-from autograd import Value, no_grad
+from autograd import Value, is_recording, no_grad
 
 from . import losses
 from ._checks import is_count
@@ -129,6 +129,9 @@ def fit(
     rate of each epoch (counted from 0). ``progress`` prints one line per epoch (default: when
     the stream is a terminal).
 
+    Inside ``no_grad()`` no graph is recorded, so nothing could be trained: ``fit`` then raises
+    ``RuntimeError`` rather than report a flat loss (``enable_grad()`` around it trains).
+
     >>> from nn import MLP, SGD, cross_entropy
     >>> net = MLP(3, [2, 3], activation="sigmoid", seed=0)
     >>> history = fit(net, [[1.0, 1.0, 1.0]], [0], cross_entropy, SGD(net.parameters(), lr=0.5),
@@ -136,6 +139,12 @@ def fit(
     >>> history.stopped_early, history.loss[-1] < 0.1 <= history.loss[-2], history.accuracy[-1]
     (True, True, 1.0)
     """
+    if not is_recording():
+        raise RuntimeError(
+            "fit: called inside no_grad(), where no graph is recorded, so no gradient could be "
+            "computed and nothing would be trained; call fit outside the no_grad() block, or wrap "
+            "it in enable_grad()"
+        )
     if not is_count(epochs, 1):
         raise ValueError(f"fit: epochs must be an int >= 1, got {epochs!r}")
     if len(X) != len(y):

@@ -263,7 +263,7 @@ def test_micrograds_moons_demo_gives_the_same_losses_and_decision_boundary() -> 
 
 def test_micrographs_constructor_form_points_to_the_op_table() -> None:
     a, b = Value(2.0), Value(-3.0)
-    with pytest.raises(TypeError, match=r"micrograd's internal way.*op table \(autograd.OPS\).*autograd.define_op"):
+    with pytest.raises(TypeError, match=r"internal way.*op table \(autograd.OPS\).*autograd.define_op"):
         Value(a.data + b.data, (a, b), "+")  # type: ignore[arg-type]
     with pytest.raises(TypeError, match=r"micrograd's internal way"):
         Value(5.0, (a, b))  # type: ignore[arg-type]

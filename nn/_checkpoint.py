@@ -1,0 +1,105 @@
+"""Checkpoint files: written atomically, read with an error that names the file and the problem.
+
+Writing never leaves a half-written file where a good one was: the JSON text is made in
+memory first, written to a temporary file in the same folder, flushed and synced to disk, and
+only then renamed over the target (``os.replace`` is atomic). A crash or a kill at any moment
+leaves either the old file or the new one; a failure removes the temporary file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import secrets
+import stat
+from typing import Any
+
+PathLike = str | os.PathLike[str]
+
+
+def write_json(path: PathLike, data: Any, where: str) -> None:
+    """Write ``data`` as JSON to ``path`` atomically (old file or new file, never a mix)."""
+    text = json.dumps(data, indent=1, sort_keys=True, allow_nan=False)
+    target = os.path.realpath(path)  # through a symlink, replace the file it points to
+    folder, name = os.path.split(target)
+    temp, fd = _create_temp(folder, name, where)
+    try:
+        try:
+            mode = stat.S_IMODE(os.stat(target).st_mode)
+        except FileNotFoundError:
+            pass
+        else:
+            os.chmod(temp, mode)  # the new file keeps the old one's permissions
+        with os.fdopen(fd, "w", encoding="utf-8") as file:
+            file.write(text)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
+    _sync_folder(folder)
+
+
+def _create_temp(folder: str, name: str, where: str) -> tuple[str, int]:
+    """A new temporary file next to the target (same file system, so the rename is atomic)."""
+    while True:
+        temp = os.path.join(folder, f".{name}.{secrets.token_hex(4)}.tmp")
+        try:
+            return temp, os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        except FileExistsError:
+            continue
+        except OSError as error:
+            raise type(error)(
+                error.errno, f"{where}: cannot write {name!r} in {folder!r}: {error.strerror}"
+            ) from None
+
+
+def _sync_folder(folder: str) -> None:
+    """Make the rename itself durable, where the system allows syncing a folder."""
+    try:
+        fd = os.open(folder or ".", os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def read_json(path: PathLike, where: str) -> Any:
+    """The JSON value in ``path``, or a ``ValueError`` naming the file and what is wrong."""
+    with open(path, "rb") as file:
+        raw = file.read()
+    shown = os.fspath(path)
+    if not raw.strip():
+        raise ValueError(f"{where}: {shown!r} is empty, not a checkpoint")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ValueError(
+            f"{where}: {shown!r} is not UTF-8 text (bad byte at offset {error.start}), "
+            "so not a checkpoint written by save"
+        ) from None
+    try:
+        return json.loads(text, parse_constant=_refuse_constant)
+    except json.JSONDecodeError as error:
+        ends_early = error.pos >= len(text.rstrip()) or error.msg.startswith("Unterminated string")
+        end = "truncated (the JSON ends early)" if ends_early else "damaged"
+        raise ValueError(
+            f"{where}: {shown!r} is not a complete checkpoint: {end}; {error.msg} at line "
+            f"{error.lineno}, column {error.colno}"
+        ) from None
+    except RecursionError:
+        raise ValueError(f"{where}: {shown!r} nests too deeply to be a checkpoint") from None
+    except ValueError as error:  # NaN/Infinity, or an int too long to read
+        detail = str(error) if len(str(error)) <= 200 else str(error)[:197] + "..."
+        raise ValueError(f"{where}: {shown!r} is not a valid checkpoint: {detail}") from None
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"it holds {name}, which is not a finite number (nor standard JSON)")

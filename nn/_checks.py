@@ -4,10 +4,18 @@ from __future__ import annotations
 
 import math
 
+from ._messages import short
+
 
 def is_finite_number(x: object) -> bool:
-    """A finite int or float (not a bool, which is an int to Python but a mistake here)."""
-    return not isinstance(x, bool) and isinstance(x, (int, float)) and math.isfinite(x)
+    """A finite int or float (not a bool, which is an int to Python but a mistake here); an int
+    too large for a float is not one."""
+    if isinstance(x, bool) or not isinstance(x, (int, float)):
+        return False
+    try:
+        return math.isfinite(x)
+    except OverflowError:
+        return False
 
 
 def finite_number(x: object, error: str) -> float:
@@ -17,7 +25,7 @@ def finite_number(x: object, error: str) -> float:
     2.0
     """
     if not is_finite_number(x):
-        raise ValueError(f"{error}, got {x!r}")
+        raise ValueError(f"{error}, got {short(x)}")
     return float(x)  # type: ignore[arg-type]
 
 

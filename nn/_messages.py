@@ -10,14 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from autograd.value import _shown
+
 
 def short(value: object, width: int = 60) -> str:
-    """``repr(value)``, cut to about ``width`` characters (a 10 MB string stays readable)."""
-    try:
-        text = repr(value)
-    except Exception:  # a repr that fails (huge ints, broken classes) must not hide the error
-        text = f"<{type(value).__name__}>"
-    return text if len(text) <= width else text[: width - 3] + "..."
+    """``repr(value)``, cut to about ``width`` characters (a 10 MB string stays readable; a huge
+    int is given by its size; a repr that fails does not hide the error)."""
+    return _shown(value, width)
 
 
 def few(items: Iterable[object], limit: int = 5) -> str:

@@ -22,7 +22,7 @@ _isfinite = math.isfinite
 def _positive(x: float, name: str, where: str, allow_zero: bool = False) -> float:
     if not is_finite_number(x) or x < 0 or (x == 0 and not allow_zero):
         bound = ">= 0" if allow_zero else "> 0"
-        raise ValueError(f"{where}: {name} must be a finite number {bound}, got {x!r}")
+        raise ValueError(f"{where}: {name} must be a finite number {bound}, got {short(x)}")
     return float(x)
 
 
@@ -37,7 +37,7 @@ class Optimizer:
         seen: set[int] = set()
         for p in self.params:
             if not isinstance(p, Value):
-                raise TypeError(f"{where}: parameters must be Values, got {type(p).__name__} {p!r}")
+                raise TypeError(f"{where}: parameters must be Values, got {type(p).__name__} {short(p)}")
             if id(p) in seen:
                 raise ValueError(f"{where}: parameter {p!r} is listed twice")
             seen.add(id(p))
@@ -198,12 +198,12 @@ class Adam(Optimizer):
         super().__init__(params, lr)
         where = type(self).__name__
         if len(betas) != 2 or not all(isinstance(b, (int, float)) and 0.0 <= b < 1.0 for b in betas):
-            raise ValueError(f"{where}: betas must be two numbers in [0, 1), got {betas!r}")
+            raise ValueError(f"{where}: betas must be two numbers in [0, 1), got {short(betas)}")
         self.betas = (float(betas[0]), float(betas[1]))
         self.eps = _positive(eps, "eps", where)  # > 0: v is 0 wherever a gradient has been 0
         self.weight_decay = _positive(weight_decay, "weight_decay", where, allow_zero=True)
         if not isinstance(bias_correction, bool):
-            raise ValueError(f"{where}: bias_correction must be True or False, got {bias_correction!r}")
+            raise ValueError(f"{where}: bias_correction must be True or False, got {short(bias_correction)}")
         self.bias_correction = bias_correction
         self.t = 0
         self.m = [0.0] * len(self.params)

@@ -17,7 +17,7 @@ from .engine import check_format, run_dot, use_for_graphviz
 from .groups import Group, find_groups
 from .naming import (
     derivative,
-    named_formula,
+    named_formulas,
     node_kind,
     node_names,
     printable,
@@ -244,9 +244,10 @@ def _edges(
     """(parent, local derivative, its formula, element id) of each edge into ``node``:
     the recorded ones, or a group's collapsed ones."""
     if group is None:
+        formulas = named_formulas(node, names, number) if node.parents else []
         return [
-            (parent, local, named_formula(node, i, names, number), edge_ids[node, i])
-            for i, (parent, local) in enumerate(zip(node.parents, node.local_grads))
+            (parent, local, formula, edge_ids[node, i])
+            for i, (parent, local, formula) in enumerate(zip(node.parents, node.local_grads, formulas))
         ]
     arguments = group.arguments(names, number)
     return [

@@ -8,6 +8,7 @@ import os
 from collections.abc import Callable, Iterable, Sequence
 from html import escape as _html_escape
 from pathlib import Path
+from typing import ClassVar
 
 import graphviz  # type: ignore[import-untyped]
 
@@ -170,7 +171,7 @@ class Picture(graphviz.Digraph):  # type: ignore[misc]
     ``viz``'s engine and checked (``run_dot``); when the engine fails, the display is the
     error's text instead of a broken picture."""
 
-    _FORMATS = {"image/svg+xml": "svg", "image/png": "png", "image/jpeg": "jpeg"}
+    _FORMATS: ClassVar[dict[str, str]] = {"image/svg+xml": "svg", "image/png": "png", "image/jpeg": "jpeg"}
 
     def _repr_mimebundle_(
         self, include: Iterable[str] | None = None, exclude: Iterable[str] | None = None, **_: object
@@ -380,7 +381,8 @@ def _tooltip(text: str) -> str:
     """User text as an escString attribute (tooltips): literal, never markup or an escape.
 
     At most ``MAX_TOOLTIP`` characters (with its escapes, far below the 16 KiB that Graphviz
-    2.43 accepts in one quoted string). Graphviz unescapes tooltips twice (``\\\\N`` would become the node's name), so each
+    2.43 accepts in one quoted string). Graphviz unescapes tooltips twice (``\\\\N`` would
+    become the node's name), so each
     backslash is written four times; ``&`` would start an entity; ``nohtml`` keeps a text
     like ``<b>`` from being taken for an HTML-like string.
     """

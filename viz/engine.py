@@ -146,7 +146,13 @@ def run_dot(
     return done.stdout
 
 
-_MAGIC = {"png": b"\x89PNG\r\n\x1a\n", "pdf": b"%PDF-", "gif": b"GIF8", "jpg": b"\xff\xd8", "jpeg": b"\xff\xd8"}
+_MAGIC = {
+    "png": b"\x89PNG\r\n\x1a\n",
+    "pdf": b"%PDF-",
+    "gif": b"GIF8",
+    "jpg": b"\xff\xd8",
+    "jpeg": b"\xff\xd8",
+}
 _SVG = "{http://www.w3.org/2000/svg}svg"
 
 
@@ -158,7 +164,7 @@ def check_output(data: bytes, format: str, program: str) -> None:
     >>> check_output(b"hello", "svg", "/usr/bin/fake-dot")
     Traceback (most recent call last):
     ...
-    viz.engine.EngineError: viz: the Graphviz engine /usr/bin/fake-dot wrote something that is not SVG (not XML: syntax error: line 1, column 0); its output starts: 'hello'
+    viz.engine.EngineError: viz: the Graphviz engine /usr/bin/fake-dot wrote ... not SVG (not XML: ...
     """
     if format == "svg":
         try:

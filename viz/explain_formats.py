@@ -178,7 +178,9 @@ def _latex_delta(delta: Delta, n: Num, name: Namer, mathjax: bool = False) -> st
     if not delta.terms:
         return f"{me} &= 1"
     symbols = " + ".join(f"\\delta_{{{name(f.child)}}} {_latex_factor(f, name)}" for _, f in delta.terms)
-    numbers = " + ".join(f"{_num(n(d), True, mathjax)} \\times {_num(n(f.value), True, mathjax)}" for d, f in delta.terms)
+    numbers = " + ".join(
+        f"{_num(n(d), True, mathjax)} \\times {_num(n(f.value), True, mathjax)}" for d, f in delta.terms
+    )
     return f"{me} &= {symbols} = {numbers} = {_num(n(delta.value), False, mathjax)}"
 
 

@@ -234,9 +234,9 @@ def _shown_edges(
         if e.child in owner and e.parent not in groups[owner[e.child]].interior
     )
     position: dict[tuple[Value, Value], int] = {}  # (group root, input) -> its first index
-    for root, g in groups.items():
+    for group_root, g in groups.items():
         for i, node in enumerate(g.inputs):
-            position.setdefault((root, node), i)
+            position.setdefault((group_root, node), i)
     first: dict[tuple[Value, Value], BackwardEvent] = {}
     seen: Counter[tuple[Value, Value]] = Counter()
     root_grad: dict[Value, float] = {}

@@ -351,10 +351,23 @@ def markdown_text(text: str) -> str:
 
 
 def _code(text: str, in_table: bool = False) -> str:
-    """``text`` as a Markdown code span, whatever backticks (or table pipes) it holds."""
+    """``text`` as a Markdown code span, whatever backticks it holds. In a table cell, text with
+    a pipe or a backslash is an HTML ``<code>`` element with those as character references:
+    a table splits its rows at pipes before it reads code spans, and ``\\|`` would end the cell.
+
+    >>> _code("a`b"), _code("x\\|<b>", in_table=True)
+    ('``a`b``', '<code>x&#92;&#124;&#60;b&#62;</code>')
+    """
+    if in_table and ("|" in text or "\\" in text):
+        return (
+            "<code>" + "".join(f"&#{ord(ch)};" if ch in _CODE_REFERENCES else ch for ch in text) + "</code>"
+        )
     longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
     fence = "`" * (longest + 1)
-    if in_table:
-        text = text.replace("|", "\\|")
     pad = " " if text.startswith("`") or text.endswith("`") or not text.strip() else ""
     return f"{fence}{pad}{text}{pad}{fence}"
+
+
+# Inside an HTML element Markdown still reads emphasis, links, code and ``$`` math: every such
+# character is written as a reference.
+_CODE_REFERENCES = frozenset("&<>|\\`*_[]$~!#{}")

@@ -5,6 +5,7 @@ reports. Long labels are shortened in pictures, whole in the tooltip, and never 
 
 from __future__ import annotations
 
+import html
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
@@ -21,6 +22,7 @@ from viz.walkthrough import walkthrough
 
 IMG = "<img src=x onerror=alert(1)>"
 HOSTILE = [IMG, '"]; evil [label="', "\\", "$", "}", "a\nb", "[a](javascript:alert(1))", "x`|y", "&amp;"]
+HOSTILE += ["a\\|" + IMG]  # in a table, \| would end the cell and free the rest
 FMT_HTML: Callable[[float], str] = lambda x: IMG  # noqa: E731
 FMT_TEX: Callable[[float], str] = lambda x: "}{\\x$%#_"  # noqa: E731
 SVG_NS = "{http://www.w3.org/2000/svg}"
@@ -66,13 +68,29 @@ def graph(label: str) -> tuple[Value, Value]:
     return y, x
 
 
+CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)")
+CODE_ELEMENT = re.compile(r"<code>([^<]*)</code>")
+
+
 def markdown_parts(md: str) -> tuple[list[str], list[str], str]:
-    """(code span contents, $$ math blocks, the prose left), read as CommonMark reads them."""
+    """(code contents, $$ math blocks, the prose left), read as GitHub-flavoured Markdown reads
+    them: a table row is first split into cells at every pipe not escaped by a backslash, then
+    each cell is read on its own."""
     math = re.findall(r"\$\$\n(.*?)\n\$\$", md, flags=re.DOTALL)
     rest = re.sub(r"\$\$\n.*?\n\$\$", "", md, flags=re.DOTALL)
-    spans = [m.group(2) for m in re.finditer(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)", rest)]
-    prose = re.sub(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)", "", rest)
-    return spans, math, prose
+    pieces = []
+    for line in rest.splitlines():
+        if line.startswith("|"):
+            pieces += re.split(r"(?<!\\)(?:\\\\)*\|", line)  # GFM's cell borders
+        else:
+            pieces.append(line)
+    spans: list[str] = []
+    prose = []
+    for piece in pieces:
+        spans += [m.group(2) for m in CODE_SPAN.finditer(piece)]
+        spans += [html.unescape(m.group(1)) for m in CODE_ELEMENT.finditer(piece)]
+        prose.append(CODE_ELEMENT.sub("", CODE_SPAN.sub("", piece)))
+    return spans, math, "\n".join(prose)
 
 
 @pytest.mark.parametrize("label", HOSTILE)

@@ -339,24 +339,25 @@ _HTML_SPECIAL = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 
 
 def markdown_text(text: str) -> str:
-    """Text (a number a ``fmt`` callable wrote, say) as literal Markdown prose or a table cell:
+    r"""Text (a number a ``fmt`` callable wrote, say) as literal Markdown prose or a table cell:
     ``&``, ``<`` and ``>`` as entities (never a tag), Markdown's and math's specials after a
     backslash (never emphasis, a link, code, a cell border or ``$`` math).
 
-    >>> markdown_text("<img src=x onerror=alert(1)> | $x$ [a](b)")
-    '&lt;img src=x onerror=alert(1)&gt; \\| \\$x\\$ \\[a\\](b)'
+    >>> print(markdown_text("<img src=x onerror=alert(1)> | $x$ [a](b)"))
+    &lt;img src=x onerror=alert(1)&gt; \| \$x\$ \[a\](b)
     """
     text = "".join(_HTML_SPECIAL.get(ch, ch) for ch in printable(text))
     return _MARKDOWN_SPECIAL.sub(lambda m: "\\" + m.group(0), text)
 
 
 def _code(text: str, in_table: bool = False) -> str:
-    """``text`` as a Markdown code span, whatever backticks it holds. In a table cell, text with
+    r"""``text`` as a Markdown code span, whatever backticks it holds. In a table cell, text with
     a pipe or a backslash is an HTML ``<code>`` element with those as character references:
-    a table splits its rows at pipes before it reads code spans, and ``\\|`` would end the cell.
+    a table splits its rows at pipes before it reads code spans, and a backslash written before
+    a pipe would let the pipe end the cell.
 
-    >>> _code("a`b"), _code("x\\|<b>", in_table=True)
-    ('``a`b``', '<code>x&#92;&#124;&#60;b&#62;</code>')
+    >>> print(_code("a`b"), _code("x\\|<b>", in_table=True))
+    ``a`b`` <code>x&#92;&#124;&#60;b&#62;</code>
     """
     if in_table and ("|" in text or "\\" in text):
         return (

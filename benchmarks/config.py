@@ -32,6 +32,9 @@ class Config:
     memory_nodes: int = 100_000
     # inference: forward passes timed per mode
     inference_repeats: int = 21
+    # explain: edges into one input, at two sizes (the per-edge ratio shows the growth)
+    explain_sizes: tuple[int, int] = (8_000, 16_000)
+    explain_repeats: int = 3
     # versions: micrograd's demo op by op under each of these Pythons (those installed)
     pythons: tuple[str, ...] = ("3.10", "3.11", "3.12", "3.13")
     version_steps: int = 5
@@ -68,5 +71,7 @@ QUICK = Config(
     wide_repeats=2,
     memory_nodes=5_000,
     inference_repeats=5,
+    explain_sizes=(500, 1_000),
+    explain_repeats=1,
     version_steps=2,
 )

@@ -238,6 +238,30 @@ def inference(r: dict[str, Any]) -> str:
     )
 
 
+def explain(r: dict[str, Any]) -> str:
+    rows: list[list[Any]] = []
+    ratios = []
+    for key, shape in r["shapes"].items():
+        for size in shape["sizes"]:
+            rows.append(
+                [
+                    shape["label"],
+                    f"{size['edges']:,}",
+                    ms(size["explain_s"]),
+                    ms(size["text_s"]),
+                    f"{size['us_per_edge']:.1f}",
+                    size["repeats"],
+                ]
+            )
+        ratios.append(f"{key} {shape['per_edge_ratio']:.2f}")
+    return (
+        'explain: viz.explain(y, x, method="deltas") and its text, n edges into x\n'
+        + table(["graph", "edges", "explain", "text", "µs/edge", "runs"], rows)
+        + f"\nper-edge time, larger vs smaller size (1 is linear, 2 quadratic): {', '.join(ratios)}"
+        + f"\n{_same_work(r['same_work'])}"
+    )
+
+
 RENDER = {
     "mlp_train": mlp_train,
     "versions": versions,
@@ -245,6 +269,7 @@ RENDER = {
     "wide": wide,
     "memory": memory,
     "inference": inference,
+    "explain": explain,
 }
 
 

@@ -132,6 +132,14 @@ TARGETS: tuple[Target, ...] = (
         _path("chain", "per_node_ratio"),
     ),
     Target("no_grad", "inference: no_grad vs recording", 3, True, "x", _path("inference", "speedup")),
+    Target(
+        "explain_linear",
+        "explain: deltas time per edge, larger vs smaller, one node of n inputs",
+        1.5,
+        False,
+        "x",
+        _path("explain", "shapes", "fan_in", "per_edge_ratio"),
+    ),
 )
 
 

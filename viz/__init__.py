@@ -17,7 +17,7 @@ from autograd.display import set_renderer
 
 from .check import check
 from .dot import draw, render, to_svg
-from .engine import Engine, EngineNotFoundError, find_engine
+from .engine import Engine, EngineError, EngineNotFoundError, find_engine
 from .explain import ChainPath, Delta, Explanation, Factor, Tangent, explain
 from .jupyter import DISPLAY_MAX_NODES, display_svg
 from .replay import Replay, replay
@@ -29,6 +29,7 @@ __all__ = [
     "ChainPath",
     "Delta",
     "Engine",
+    "EngineError",
     "EngineNotFoundError",
     "Explanation",
     "Factor",

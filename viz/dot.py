@@ -8,16 +8,17 @@ import os
 from collections.abc import Callable, Iterable, Sequence
 from html import escape as _html_escape
 from pathlib import Path
+from typing import ClassVar
 
 import graphviz  # type: ignore[import-untyped]
 
 from autograd import Value, topological_order
 
-from .engine import check_format, run_dot, use_for_graphviz
+from .engine import EngineError, check_format, run_dot, use_for_graphviz
 from .groups import Group, find_groups
 from .naming import (
     derivative,
-    named_formula,
+    named_formulas,
     node_kind,
     node_names,
     printable,
@@ -28,6 +29,12 @@ from .naming import (
 from .numbers import Format, number_formatter
 
 MAX_NODES = 500
+MAX_LABEL = 48
+"""Longest text (a name, a number, an op, a formula) a picture prints; longer ones are cut with
+"…" and shown whole in the tooltip. It also keeps every label far below the 16 KiB that
+Graphviz 2.43 accepts in one HTML-like label."""
+MAX_TOOLTIP = 2000
+"""Longest tooltip; a tooltip is a quoted string, which Graphviz 2.43 limits to 16 KiB too."""
 RANKDIRS = ("LR", "TB")
 
 # kind: (node attributes, fill); the legend in ``draw``'s docstring describes these.
@@ -58,7 +65,7 @@ def draw(
     inputs: Iterable[Value] = (),
     max_nodes: int | None = MAX_NODES,
     group: bool = False,
-) -> graphviz.Digraph:
+) -> Picture:
     """The graph behind ``root`` (a Value, or a list of them, such as a layer's outputs) as a
     ``graphviz.Digraph`` (it displays inline in Jupyter).
 
@@ -113,7 +120,7 @@ def draw(
         groups, hidden = {}, set()  # the highlighted node is inside a group: draw it all
 
     check_format(format)
-    graph = graphviz.Digraph(
+    graph = Picture(
         "chainrule",
         format=format,
         graph_attr={"rankdir": rankdir, "ordering": "in", "nodesep": "0.3", "ranksep": "0.45"},
@@ -129,10 +136,14 @@ def draw(
             attrs.update(color=_HIGHLIGHT, penwidth="2.5")
         grouped = groups.get(node)
         op = grouped.described(names, number) if grouped is not None else None
+        tip = f"{names[node]}: {op or _describe(node, kind)}"
+        data, grad = number(node.data), number(node.grad)
+        if any(len(printable(text)) > MAX_LABEL for text in (names[node], op or "", data, grad)):
+            tip += f"; data {data}, grad {grad}"  # the label shows them shortened
         graph.node(
             ids[node],
             label=_node_label(node, kind, names[node], number, op),
-            tooltip=_tooltip(f"{names[node]}: {op or _describe(node, kind)}"),
+            tooltip=_tooltip(tip),
             id=ids[node],
             **attrs,
         )
@@ -153,6 +164,28 @@ def draw(
             graph.edge(ids[parent], ids[node], label=f"<{label}>", id=edge_id, **attrs)
     use_for_graphviz()
     return graph
+
+
+class Picture(graphviz.Digraph):  # type: ignore[misc]
+    """What ``draw`` returns: a ``graphviz.Digraph`` whose Jupyter display is rendered by
+    ``viz``'s engine and checked (``run_dot``); when the engine fails, the display is the
+    error's text instead of a broken picture."""
+
+    _FORMATS: ClassVar[dict[str, str]] = {"image/svg+xml": "svg", "image/png": "png", "image/jpeg": "jpeg"}
+
+    def _repr_mimebundle_(
+        self, include: Iterable[str] | None = None, exclude: Iterable[str] | None = None, **_: object
+    ) -> dict[str, str | bytes]:
+        wanted = set(include) if include is not None else {self._jupyter_mimetype}
+        wanted -= set(exclude or ())
+        bundle: dict[str, str | bytes] = {}
+        try:
+            for mimetype in sorted(wanted & set(self._FORMATS)):
+                data = run_dot(self.source, self._FORMATS[mimetype])
+                bundle[mimetype] = data.decode("utf-8") if mimetype == "image/svg+xml" else data
+        except EngineError as exc:
+            return {"text/plain": f"{exc}\n(the DOT source is still there: .source)"}
+        return bundle
 
 
 def to_svg(
@@ -244,9 +277,10 @@ def _edges(
     """(parent, local derivative, its formula, element id) of each edge into ``node``:
     the recorded ones, or a group's collapsed ones."""
     if group is None:
+        formulas = named_formulas(node, names, number) if node.parents else []
         return [
-            (parent, local, named_formula(node, i, names, number), edge_ids[node, i])
-            for i, (parent, local) in enumerate(zip(node.parents, node.local_grads))
+            (parent, local, formula, edge_ids[node, i])
+            for i, (parent, local, formula) in enumerate(zip(node.parents, node.local_grads, formulas))
         ]
     arguments = group.arguments(names, number)
     return [
@@ -323,23 +357,35 @@ def _describe(node: Value, kind: str) -> str:
     return f"{kind}, {node.rule.name}: {node.rule.describe(node.param)}"
 
 
+def shorten(text: str, limit: int = MAX_LABEL) -> str:
+    """``text`` cut to ``limit`` characters, the cut marked with an ellipsis.
+
+    >>> shorten("x" * 100, 10)
+    'xxxxxxxxx…'
+    """
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _html(text: str) -> str:
-    """User text inside an HTML-like label: markup characters become entities.
+    """User text inside an HTML-like label: shortened to ``MAX_LABEL`` characters (the tooltip
+    has it all), markup characters become entities.
 
     Graphviz still expands escapes such as ``\\N`` (the node's name) inside HTML-like labels,
     even when the backslash is written ``&#92;``, so each backslash is doubled.
     """
-    text = _html_escape(printable(text), quote=True).replace("&#x27;", "&#39;")
+    text = _html_escape(shorten(printable(text)), quote=True).replace("&#x27;", "&#39;")
     return text.replace("\\", "\\\\")
 
 
 def _tooltip(text: str) -> str:
     """User text as an escString attribute (tooltips): literal, never markup or an escape.
 
-    Graphviz unescapes tooltips twice (``\\\\N`` would become the node's name), so each
+    At most ``MAX_TOOLTIP`` characters (with its escapes, far below the 16 KiB that Graphviz
+    2.43 accepts in one quoted string). Graphviz unescapes tooltips twice (``\\\\N`` would
+    become the node's name), so each
     backslash is written four times; ``&`` would start an entity; ``nohtml`` keeps a text
     like ``<b>`` from being taken for an HTML-like string.
     """
-    text = printable(text).replace("&", "&amp;").replace("\\", "\\\\\\\\")
+    text = shorten(printable(text), MAX_TOOLTIP).replace("&", "&amp;").replace("\\", "\\\\\\\\")
     literal: str = graphviz.nohtml(text)
     return literal

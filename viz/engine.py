@@ -23,8 +23,10 @@ import shutil
 import subprocess
 import sys
 import sysconfig
+import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NoReturn
 
 ENV_VAR = "CHAINRULE_DOT"
 PURE = "graphviz-pure"
@@ -39,7 +41,13 @@ HOW_TO_INSTALL = (
 )
 
 
-class EngineNotFoundError(RuntimeError):
+class EngineError(RuntimeError):
+    """The Graphviz program could not render a graph: it cannot be run, it failed, it took too
+    long, or what it wrote is not the format asked for (not SVG, say). The message names the
+    program."""
+
+
+class EngineNotFoundError(EngineError):
     """No program to lay out graphs was found; the message says how to get one."""
 
 
@@ -105,7 +113,10 @@ def run_dot(
 ) -> bytes:
     """Lay out DOT ``source`` with the ``dot`` layout and return the rendered bytes.
 
-    ``dot`` is the program to run (default: ``find_engine()``).
+    ``dot`` is the program to run (default: ``find_engine()``). Whatever goes wrong (the
+    program cannot be run, exits with an error, takes longer than ``timeout`` seconds, or
+    writes something that is not ``format``: SVG is parsed, PNG and PDF must start as those
+    files do) raises ``EngineError`` naming the program.
 
     >>> b'<svg' in run_dot('digraph { a -> b }')
     True
@@ -117,16 +128,72 @@ def run_dot(
     except FileNotFoundError:
         raise EngineNotFoundError(f"viz: cannot run {program!r}: no such program; {HOW_TO_INSTALL}") from None
     except subprocess.TimeoutExpired:
-        raise RuntimeError(
+        raise EngineError(
             f"viz: {program} did not finish laying out the graph within {timeout:g} s; "
             "draw a smaller part of the graph (a sub-expression as the root)"
         ) from None
+    except OSError as exc:  # not executable, not a program at all, ...
+        raise EngineError(
+            f"viz: cannot run the Graphviz engine {program!r}: {exc.strerror or exc}; point "
+            f"{ENV_VAR} at a dot program, or unset it"
+        ) from None
     if done.returncode != 0:
-        raise RuntimeError(
+        raise EngineError(
             f"viz: {' '.join(command)} failed (exit status {done.returncode}):\n"
-            + done.stderr.decode("utf-8", "replace").strip()
+            + _clip(done.stderr.decode("utf-8", "replace").strip())
         )
+    check_output(done.stdout, format, program)
     return done.stdout
+
+
+_MAGIC = {
+    "png": b"\x89PNG\r\n\x1a\n",
+    "pdf": b"%PDF-",
+    "gif": b"GIF8",
+    "jpg": b"\xff\xd8",
+    "jpeg": b"\xff\xd8",
+}
+_SVG = "{http://www.w3.org/2000/svg}svg"
+
+
+def check_output(data: bytes, format: str, program: str) -> None:
+    """Raise ``EngineError`` naming ``program`` unless ``data`` is a ``format`` file: SVG must
+    be UTF-8 XML whose root is an ``<svg>`` element; PNG, PDF, GIF and JPEG start with their
+    signature; any other format must at least not be empty.
+
+    >>> check_output(b"hello", "svg", "/usr/bin/fake-dot")
+    Traceback (most recent call last):
+    ...
+    viz.engine.EngineError: viz: the Graphviz engine /usr/bin/fake-dot wrote ... not SVG (not XML: ...
+    """
+    if format == "svg":
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            _not(format, program, data, f"bytes that are not UTF-8 at byte {exc.start}")
+        try:
+            root = ET.fromstring(text)
+        except ET.ParseError as exc:
+            _not(format, program, data, f"not XML: {exc}")
+        if root.tag != _SVG:
+            _not(format, program, data, f"its root element is <{root.tag}>, not <svg>")
+        return
+    magic = _MAGIC.get(format, b"")
+    if not data or not data.startswith(magic):
+        _not(format, program, data, "no output" if not data else f"no {format.upper()} signature")
+
+
+def _not(format: str, program: str, data: bytes, why: str) -> NoReturn:
+    start = data[:80].decode("utf-8", "replace")
+    raise EngineError(
+        f"viz: the Graphviz engine {program} wrote something that is not {format.upper()} ({why}); "
+        f"its output starts: {start!r}"
+    )
+
+
+def _clip(text: str, limit: int = 2000) -> str:
+    """An engine's message, at most ``limit`` characters (a huge graph can echo megabytes)."""
+    return text if len(text) <= limit else text[:limit] + f" ... ({len(text) - limit} more characters)"
 
 
 @functools.lru_cache(maxsize=8)

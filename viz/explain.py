@@ -11,6 +11,7 @@ the other way round: the tangent τ_n = ∂n/∂input of each node is the sum ov
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal, TypeAlias, overload
@@ -19,7 +20,15 @@ from autograd import Value, grad, topological_order
 
 from . import explain_formats, mathml
 from .groups import Group, find_groups
-from .naming import derivative, formula_arguments, node_names, printable, readable, substitute
+from .naming import (
+    derivative,
+    formula_arguments,
+    node_names,
+    printable,
+    readable,
+    substitution,
+    used_arguments,
+)
 from .numbers import Format, number_formatter
 
 MAX_PATHS = 100
@@ -32,7 +41,7 @@ class Factor:
     """One local derivative ∂child/∂parent: one edge of the graph, with its formula and value.
 
     ``rule`` is the op table's formula in the op's own argument names (``b`` for ∂(a*b)/∂a);
-    ``arguments`` says what those names stand for here; ``formula`` is ``rule`` with them filled
+    ``arguments`` says what the names in ``rule`` stand for here; ``formula`` is ``rule`` with them filled
     in. ``child_id``/``parent_id`` are positions in ``topological_order(output)``;
     ``argument`` is which input of the child the parent is (``a * a`` has two edges).
     """
@@ -254,6 +263,10 @@ def _explain(
         on.add(node)
         down[node] = []
         up[node] = []
+        # Prepared once per node, so that a node with n inputs costs O(n), not O(n²).
+        bound = dict(arguments)
+        fill = substitution(bound)
+        uses = Counter(parents)
         for i in edges:
             parent = parents[i]
             factor = Factor(
@@ -261,12 +274,12 @@ def _explain(
                 parent=names[parent],
                 value=values[i],
                 rule=rules[i],
-                arguments=arguments,
-                formula=substitute(readable(rules[i]), dict(arguments)),
+                arguments=used_arguments(rules[i], bound),
+                formula=fill(readable(rules[i])),
                 child_id=index[node],
                 parent_id=index[parent],
                 argument=i,
-                repeated=sum(p is parent for p in parents) > 1,
+                repeated=uses[parent] > 1,
             )
             down[node].append(factor)
         paths_to[node] = sum(paths_to[parents[i]] for i in edges)

@@ -1,7 +1,9 @@
 """Writing an ``Explanation`` as text, Markdown or LaTeX.
 
-Every name comes from the user (node labels), so each writer escapes it for its format: LaTeX
-specials become commands, Markdown names go in code spans.
+Every name comes from the user (node labels), and so does every number a ``fmt`` callable writes,
+so each writer escapes it for its format: LaTeX specials become commands (in Markdown's math
+also ``<``, ``>``, ``[`` and ``]``), Markdown names go in code spans, other Markdown text is
+escaped by ``markdown_text``.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from .naming import derivative, with_value
+from .naming import derivative, printable, with_value
 
 if TYPE_CHECKING:
     from .explain import ChainPath, Delta, Explanation, Factor, Tangent
@@ -114,6 +116,9 @@ def _latex_blocks(e: Explanation, mathjax: bool) -> list[str]:
     def name(text: str) -> str:
         return latex_name(text, mathjax)
 
+    def num(text: str, paren: bool = True) -> str:
+        return _num(text, paren, mathjax)
+
     d = _frac(name(e.output), name(e.wrt))
     rows = []
     if e.n_paths == 0:
@@ -124,30 +129,30 @@ def _latex_blocks(e: Explanation, mathjax: bool) -> list[str]:
         path = e.paths[0]
         rows.append(f"{d} &= {_latex_symbols(path, name)}")
         if len(path.factors) > 1:
-            rows.append(f"&= {_latex_product(path, n)}")
-        rows.append(f"&= {_num(n(path.product), paren=False)}")
+            rows.append(f"&= {_latex_product(path, n, mathjax)}")
+        rows.append(f"&= {num(n(path.product), paren=False)}")
     elif e.method == "paths":
         for k, path in enumerate(e.paths, 1):
             rows.append(
                 f"\\text{{path {k}:}}\\quad & {_latex_symbols(path, name)} = "
-                f"{_latex_product(path, n)} = {_num(n(path.product), paren=False)}"
+                f"{_latex_product(path, n, mathjax)} = {num(n(path.product), paren=False)}"
             )
-        terms = " + ".join(_num(n(p.product)) for p in e.paths)
-        rows.append(f"{d} &= {terms} = {_num(n(e.total), paren=False)}")
+        terms = " + ".join(num(n(p.product)) for p in e.paths)
+        rows.append(f"{d} &= {terms} = {num(n(e.total), paren=False)}")
     elif e.method == "forward":
-        rows += forward_latex(e, name)
+        rows += forward_latex(e, name, num)
     else:
         for delta in e.deltas:
-            rows.append(_latex_delta(delta, n, name))
-        rows.append(f"{d} &= \\delta_{{{name(e.wrt)}}} = {_num(n(e.total), paren=False)}")
-    mark = "\\checkmark" if e.matches else "\\neq " + _num(n(e.total), paren=False)
-    gradient = _num(n(e.gradient), paren=False)
+            rows.append(_latex_delta(delta, n, name, mathjax))
+        rows.append(f"{d} &= \\delta_{{{name(e.wrt)}}} = {num(n(e.total), paren=False)}")
+    mark = "\\checkmark" if e.matches else "\\neq " + num(n(e.total), paren=False)
+    gradient = num(n(e.gradient), paren=False)
     rows.append(f"\\text{{check, autograd.grad:}}\\quad {d} &= {gradient} \\quad {mark}")
     blocks = [" \\\\\n".join(rows)]
     if e.factors:
         rows = []
         for f in e.factors:
-            value = _num(n(f.value), paren=False)
+            value = num(n(f.value), paren=False)
             if with_value(f.formula, n(f.value), f.value) != n(f.value):
                 value = f"{latex_formula(f.rule, f.arguments, mathjax)} = {value}"
             rows.append(f"{_latex_factor(f, name)} &= {value}")
@@ -168,28 +173,30 @@ def _latex_symbols(path: ChainPath, name: Namer) -> str:
     return " \\cdot ".join(_latex_factor(f, name) for f in path.factors)
 
 
-def _latex_product(path: ChainPath, n: Num) -> str:
-    return " \\times ".join(_num(n(f.value)) for f in path.factors)
+def _latex_product(path: ChainPath, n: Num, mathjax: bool = False) -> str:
+    return " \\times ".join(_num(n(f.value), True, mathjax) for f in path.factors)
 
 
-def _latex_delta(delta: Delta, n: Num, name: Namer) -> str:
+def _latex_delta(delta: Delta, n: Num, name: Namer, mathjax: bool = False) -> str:
     me = f"\\delta_{{{name(delta.node)}}}"
     if not delta.terms:
         return f"{me} &= 1"
     symbols = " + ".join(f"\\delta_{{{name(f.child)}}} {_latex_factor(f, name)}" for _, f in delta.terms)
-    numbers = " + ".join(f"{_num(n(d))} \\times {_num(n(f.value))}" for d, f in delta.terms)
-    return f"{me} &= {symbols} = {numbers} = {_num(n(delta.value), paren=False)}"
+    numbers = " + ".join(
+        f"{_num(n(d), True, mathjax)} \\times {_num(n(f.value), True, mathjax)}" for d, f in delta.terms
+    )
+    return f"{me} &= {symbols} = {numbers} = {_num(n(delta.value), False, mathjax)}"
 
 
 _NUMBER = re.compile(r"-?\d+(\.\d*)?([eE][-+]?\d+)?")
 
 
-def _num(text: str, paren: bool = True) -> str:
+def _num(text: str, paren: bool = True, mathjax: bool = False) -> str:
     """A formatted number for math mode: negatives in parentheses (inside a product or sum),
-    anything that is not a number escaped."""
+    anything that is not a number (what a ``fmt`` callable wrote) escaped like a name."""
     if _NUMBER.fullmatch(text):
         return _paren(text) if paren else text
-    return f"\\mathrm{{{_escape_math(text, False)}}}"
+    return f"\\mathrm{{{_escape_math(printable(text), mathjax)}}}"
 
 
 _SIMPLE_NAME = re.compile(r"([A-Za-z]+)(?:_([A-Za-z0-9]+)|(\d+))?")
@@ -222,7 +229,9 @@ _MATH_ESCAPES = {
     "~": "\\sim{}",
     " ": "\\ ",
 }
-_MATHJAX_ESCAPES = {**_MATH_ESCAPES, "<": "\\lt{}", ">": "\\gt{}"}
+# In Markdown the math is also read by renderers that know no math: no "<" (a tag), no "["
+# (a link), no "&" (an entity) reaches them raw.
+_MATHJAX_ESCAPES = {**_MATH_ESCAPES, "<": "\\lt{}", ">": "\\gt{}", "[": "\\lbrack{}", "]": "\\rbrack{}"}
 
 
 def _escape_math(text: str, mathjax: bool) -> str:
@@ -282,7 +291,7 @@ def _latex_tokens(tokens: list[str], bound: dict[str, str], mathjax: bool) -> st
     token = tokens[0]
     if token in bound:
         value = bound[token]
-        return _num(value) if _NUMBER.fullmatch(value) else latex_name(value, mathjax)
+        return _num(value, True, mathjax) if _NUMBER.fullmatch(value) else latex_name(value, mathjax)
     if token in _FUNCTIONS:
         return f"\\operatorname{{{token}}}"
     if token in _WORDS:
@@ -321,21 +330,47 @@ def markdown(e: Explanation) -> str:
     if e.factors:
         rows = ["| local derivative | formula, with this graph's names | value |", "|:--|:--|--:|"]
         for f in e.factors:
-            value = n(f.value).replace("|", "\\|")
+            value = markdown_text(n(f.value))
             rows.append(f"| {_code(f.symbol, True)} | {_code(f.formula, True)} | {value} |")
         parts.append("\n".join(rows))
     parts.append(
-        f"Check: {_code(f'autograd.grad({e.output}, [{e.wrt}])')} gives {n(e.gradient)}, {verdict(e)}"
+        f"Check: {_code(f'autograd.grad({e.output}, [{e.wrt}])')} gives {markdown_text(n(e.gradient))}, "
+        f"{markdown_text(verdict(e))}"
     )
     return "\n\n".join(parts)
 
 
+_MARKDOWN_SPECIAL = re.compile(r"[\\`*_\[\]!|~$#{}]")
+_HTML_SPECIAL = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+
+
+def markdown_text(text: str) -> str:
+    r"""Text (a number a ``fmt`` callable wrote, say) as literal Markdown prose or a table cell:
+    ``&``, ``<`` and ``>`` as entities (never a tag), Markdown's and math's specials after a
+    backslash (never emphasis, a link, code, a cell border or ``$`` math).
+
+    >>> print(markdown_text("<img src=x onerror=alert(1)> | $x$ [a](b)"))
+    &lt;img src=x onerror=alert(1)&gt; \| \$x\$ \[a\](b)
+    """
+    text = "".join(_HTML_SPECIAL.get(ch, ch) for ch in printable(text))
+    return _MARKDOWN_SPECIAL.sub(lambda m: "\\" + m.group(0), text)
+
+
 def _code(text: str, in_table: bool = False) -> str:
-    """``text`` as a Markdown code span, whatever backticks (or table pipes) it holds."""
+    r"""``text`` as a Markdown code span, whatever backticks it holds. In a table cell, text with
+    a pipe or a backslash is an HTML ``<code>`` element with those as character references:
+    a table splits its rows at pipes before it reads code spans, and a backslash written before
+    a pipe would let the pipe end the cell.
+
+    >>> print(_code("a`b"), _code("x\\|<b>", in_table=True))
+    ``a`b`` <code>x&#92;&#124;&#60;b&#62;</code>
+    """
+    if in_table and ("|" in text or "\\" in text):
+        return (
+            "<code>" + "".join(f"&#{ord(ch)};" if ch in _CODE_REFERENCES else ch for ch in text) + "</code>"
+        )
     longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
     fence = "`" * (longest + 1)
-    if in_table:
-        text = text.replace("|", "\\|")
     pad = " " if text.startswith("`") or text.endswith("`") or not text.strip() else ""
     return f"{fence}{pad}{text}{pad}{fence}"
 
@@ -362,7 +397,7 @@ def forward_text(e: Explanation) -> list[str]:
     return lines
 
 
-def forward_latex(e: Explanation, name: Namer) -> list[str]:
+def forward_latex(e: Explanation, name: Namer, num: Callable[..., str] = _num) -> list[str]:
     """The forward-mode rows of the LaTeX form (one ``aligned`` row per node)."""
     n = e.number
     rows = []
@@ -372,10 +407,10 @@ def forward_latex(e: Explanation, name: Namer) -> list[str]:
             rows.append(f"{me} &= 1 && \\text{{(the seed)}}")
             continue
         symbols = " + ".join(f"{_latex_factor(f, name)} \\, \\tau_{{{name(f.parent)}}}" for _, f in t.terms)
-        numbers = " + ".join(f"{_num(n(f.value))} \\times {_num(n(tp))}" for tp, f in t.terms)
-        rows.append(f"{me} &= {symbols} = {numbers} = {_num(n(t.value), paren=False)}")
+        numbers = " + ".join(f"{num(n(f.value))} \\times {num(n(tp))}" for tp, f in t.terms)
+        rows.append(f"{me} &= {symbols} = {numbers} = {num(n(t.value), paren=False)}")
     d = _frac(name(e.output), name(e.wrt))
-    rows.append(f"{d} &= \\tau_{{{name(e.output)}}} = {_num(n(e.total), paren=False)}")
+    rows.append(f"{d} &= \\tau_{{{name(e.output)}}} = {num(n(e.total), paren=False)}")
     return rows
 
 
@@ -386,3 +421,8 @@ def forward_markdown_intro(e: Explanation) -> str:
         f"{d} in forward mode: τ of each node, from {_code(e.wrt)} up to {_code(e.output)}, is "
         f"∂node/∂{_code(e.wrt)}, the sum over its inputs p of ∂node/∂p · τ_p."
     )
+
+
+# Inside an HTML element Markdown still reads emphasis, links, code and ``$`` math: every such
+# character is written as a reference.
+_CODE_REFERENCES = frozenset("&<>|\\`*_[]$~!#{}")

@@ -138,8 +138,29 @@ def substitute(rule: str, arguments: dict[str, str]) -> str:
     >>> substitute("b*a^(b - 1)", {"a": "x", "b": "-2"})
     '(-2)*x^((-2) - 1)'
     """
+    return substitution(arguments)(rule)
+
+
+def substitution(arguments: dict[str, str]) -> Callable[[str], str]:
+    """``substitute`` with ``arguments`` prepared once: the function that fills them into any
+    of one node's formulas (an n-ary node has as many formulas as inputs, each short).
+
+    >>> fill = substitution({"x3": "h", "w3": "0.5"})
+    >>> fill("x3"), fill("w3")
+    ('h', '0.5')
+    """
     wrapped = {k: v if _SIMPLE.fullmatch(v) else f"({v})" for k, v in arguments.items()}
-    return _TOKEN.sub(lambda m: wrapped.get(m.group(0), m.group(0)), rule)
+    return lambda rule: _TOKEN.sub(lambda m: wrapped.get(m.group(0), m.group(0)), rule)
+
+
+def used_arguments(rule: str, arguments: dict[str, str]) -> tuple[tuple[str, str], ...]:
+    """The entries of ``arguments`` that ``rule`` names, in the order it first names them:
+    what one edge's formula needs, however many inputs its node has.
+
+    >>> used_arguments("b*a^(b - 1)", {"a": "x", "b": "2", "y": "u1"})
+    (('b', '2'), ('a', 'x'))
+    """
+    return tuple((t, arguments[t]) for t in dict.fromkeys(_TOKEN.findall(rule)) if t in arguments)
 
 
 def named_formula(node: Value, index: int, names: dict[Value, str], number: Callable[[float], str]) -> str:
@@ -156,6 +177,21 @@ def named_formula(node: Value, index: int, names: dict[Value, str], number: Call
         raise ValueError(f"{node!r} is a leaf: it has no local derivatives")
     reading = readable(rule.reading(index, len(node.parents), node.param))
     return substitute(reading, formula_arguments(node, names, number))
+
+
+def named_formulas(node: Value, names: dict[Value, str], number: Callable[[float], str]) -> list[str]:
+    """``named_formula`` of every input of ``node``, in one pass over its inputs.
+
+    >>> x = Value(2.0, label="x"); w = Value(0.5, label="w")
+    >>> named_formulas(Value.dot([w], [x]), {x: "x", w: "w"}, str)
+    ['x', 'w']
+    """
+    rule = node.rule
+    if rule is None:
+        raise ValueError(f"{node!r} is a leaf: it has no local derivatives")
+    n = len(node.parents)
+    fill = substitution(formula_arguments(node, names, number))
+    return [fill(readable(rule.reading(i, n, node.param))) for i in range(n)]
 
 
 _SUPERSCRIPTS = {"2": "²", "3": "³"}

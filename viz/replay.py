@@ -233,6 +233,10 @@ def _shown_edges(
         for e in events
         if e.child in owner and e.parent not in groups[owner[e.child]].interior
     )
+    position: dict[tuple[Value, Value], int] = {}  # (group root, input) -> its first index
+    for group_root, g in groups.items():
+        for i, node in enumerate(g.inputs):
+            position.setdefault((group_root, node), i)
     first: dict[tuple[Value, Value], BackwardEvent] = {}
     seen: Counter[tuple[Value, Value]] = Counter()
     root_grad: dict[Value, float] = {}
@@ -256,7 +260,7 @@ def _shown_edges(
         if seen[key] < expected[key]:
             continue
         g = groups[root]
-        i = g.inputs.index(e.parent)
+        i = position[key]
         before, gradient = first[key].before, root_grad[root]
         if abs(before + g.values[i] * gradient - e.after) > 1e-12 * (abs(e.after) + 1.0):
             return None

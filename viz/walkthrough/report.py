@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..check import report as check_report
+from ..explain_formats import markdown_text
 from .chart import line_chart
 from .model import Replay, Row
 
@@ -59,11 +60,8 @@ def text(replay: Replay, number: Number) -> str:
 
 
 def _md_table(header: list[str], rows: list[list[str]]) -> list[str]:
-    def cell(s: str) -> str:
-        return s.replace("|", "\\|").replace("\n", " ")
-
     out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    out += ["| " + " | ".join(cell(c) for c in row) + " |" for row in rows]
+    out += ["| " + " | ".join(markdown_text(c.replace("\n", " ")) for c in row) + " |" for row in rows]
     return out
 
 

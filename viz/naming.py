@@ -15,6 +15,7 @@ import unicodedata
 from collections.abc import Callable, Collection, Sequence
 
 from autograd import Value
+from autograd.value import _shown
 
 KINDS = ("output", "intermediate", "parameter", "input", "constant")
 """What a node is: the root, an op's result, a labelled leaf, a leaf passed as an input, or an
@@ -47,6 +48,12 @@ def node_names(order: Sequence[Value]) -> dict[Value, str]:
     """
     counts: dict[str, int] = {}
     for node in order:
+        if type(node.label) is not str:  # set by hand after the Value was made
+            raise TypeError(
+                f"the label of node {node.index} ({node.op or 'leaf'}, data {node.data!r}) is "
+                f"{type(node.label).__name__} {_shown(node.label)}, not a str; set a text label, "
+                "e.g. x.label = 'x'"
+            )
         if node.label:
             counts[node.label] = counts.get(node.label, 0) + 1
     taken = {printable(label) for label in counts}

@@ -182,3 +182,20 @@ def test_walkthrough_reports_show_fmt_as_text(tmp_path: Path) -> None:
             _, math, prose = markdown_parts(text)
             assert "<img" not in prose, path.name
             assert all("<" not in block for block in math), path.name
+
+
+@pytest.mark.parametrize("bad", [123, None, b"x", ["x"]], ids=["int", "None", "bytes", "list"])
+def test_a_label_that_is_not_text_is_named_where_it_is_read(bad: object) -> None:
+    x = Value(2.0, label="x")
+    y = (x * x).tanh()
+    x.label = bad  # type: ignore[assignment]
+    message = rf"the label of node {x.index} \(leaf, data 2.0\) is {type(bad).__name__} .*not a str"
+    for show in (
+        lambda: viz.to_svg(y),
+        lambda: viz.draw(y),
+        lambda: explain(y, x),
+        lambda: explain(y, x, method="forward", format="markdown"),
+        lambda: viz.replay(y).html(),
+    ):
+        with pytest.raises(TypeError, match=message):
+            show()

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from .naming import derivative, printable, with_value
+from .naming import derivative, math_parts, printable, with_value
 
 if TYPE_CHECKING:
     from .explain import ChainPath, Delta, Explanation, Factor, Tangent
@@ -199,21 +199,23 @@ def _num(text: str, paren: bool = True, mathjax: bool = False) -> str:
     return f"\\mathrm{{{_escape_math(printable(text), mathjax)}}}"
 
 
-_SIMPLE_NAME = re.compile(r"([A-Za-z]+)(?:_([A-Za-z0-9]+)|(\d+))?")
-
-
 def latex_name(name: str, mathjax: bool = False) -> str:
-    """A node name in math mode: ``w5`` → ``w_{5}``, ``a_o1`` → ``a_{o1}``, other text escaped.
+    """A node name in math mode: ``w5`` → ``w_{5}``, ``a_o1`` → ``a_{o1}``, a layer's
+    ``w2_1,3`` → ``w^{[2]}_{1,3}``, other text escaped.
 
     >>> latex_name("w5"), latex_name("E_total"), latex_name("tanh_3"), latex_name("<b>&x")
     ('w_{5}', 'E_{total}', '\\\\mathrm{tanh}_{3}', '\\\\mathrm{<b>\\\\&x}')
+    >>> latex_name("w2_1,3")
+    'w^{[2]}_{1,3}'
     """
-    m = _SIMPLE_NAME.fullmatch(name)
-    if m:
-        base, sub = m.group(1), m.group(2) or m.group(3)
-        base = base if len(base) == 1 else f"\\mathrm{{{base}}}"
-        return f"{base}_{{{sub}}}" if sub else base
-    return f"\\mathrm{{{_escape_math(name, mathjax)}}}"
+    parts = math_parts(name)
+    if parts is None:
+        return f"\\mathrm{{{_escape_math(name, mathjax)}}}"
+    base, sub, layer = parts
+    base = base if len(base) == 1 else f"\\mathrm{{{base}}}"
+    if layer:
+        base = f"{base}^{{[{layer}]}}"
+    return f"{base}_{{{sub}}}" if sub else base
 
 
 _MATH_ESCAPES = {

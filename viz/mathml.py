@@ -12,14 +12,13 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from .explain_formats import power_operand, single_factor, verdict
-from .naming import in_derivative, with_value
+from .naming import in_derivative, math_parts, with_value
 
 if TYPE_CHECKING:
     from .explain import ChainPath, Delta, Explanation, Factor, Tangent
 
 Num = Callable[[float], str]
 
-_SIMPLE_NAME = re.compile(r"([A-Za-z]+)(?:_([A-Za-z0-9]+)|(\d+))?")
 _NUMBER = re.compile(r"-?\d+(\.\d*)?([eE][-+]?\d+)?")
 _TOKEN = re.compile(r"\s+|[A-Za-z_][A-Za-z0-9_]*|\d+(?:\.\d+)?(?:e[-+]?\d+)?|.", re.DOTALL)
 _FUNCTIONS = {"exp": "exp", "log": "log", "tanh": "tanh", "sigmoid": "σ", "sqrt": "sqrt", "sign": "sign"}
@@ -38,16 +37,26 @@ def name(text: str) -> str:
     '<msub><mi>w</mi><mn>5</mn></msub>'
     >>> name("<b>")
     '<mi mathvariant="normal">&lt;b&gt;</mi>'
+    >>> name("z2_1")   # a layer's textbook name: z, layer 2, neuron 1
+    '<msubsup><mi>z</mi><mn>1</mn><mrow><mo>[</mo><mn>2</mn><mo>]</mo></mrow></msubsup>'
     """
-    m = _SIMPLE_NAME.fullmatch(text)
-    if m is None:
+    parts = math_parts(text)
+    if parts is None:
         return f'<mi mathvariant="normal">{_e(text)}</mi>'
-    base, sub = m.group(1), m.group(2) or m.group(3)
+    base, sub, layer = parts
     variant = "" if len(base) == 1 else ' mathvariant="normal"'
     mi = f"<mi{variant}>{_e(base)}</mi>"
     if not sub:
         return mi
-    return f"<msub>{mi}{f'<mn>{sub}</mn>' if sub.isdigit() else f'<mi>{_e(sub)}</mi>'}</msub>"
+    if sub.isdigit():
+        script = f"<mn>{sub}</mn>"
+    elif "," in sub:  # a layer's neuron and input
+        script = "<mrow>" + "<mo>,</mo>".join(f"<mn>{k}</mn>" for k in sub.split(",")) + "</mrow>"
+    else:
+        script = f"<mi>{_e(sub)}</mi>"
+    if layer:
+        return f"<msubsup>{mi}{script}<mrow><mo>[</mo><mn>{layer}</mn><mo>]</mo></mrow></msubsup>"
+    return f"<msub>{mi}{script}</msub>"
 
 
 def number(text: str, paren: bool = True) -> str:
@@ -61,8 +70,9 @@ def number(text: str, paren: bool = True) -> str:
 
 
 def operand(text: str) -> str:
-    """A name as an operand: in parentheses unless it is a plain identifier (as in the text)."""
-    if in_derivative(text) == text:
+    """A name as an operand: in parentheses unless it is a plain identifier (as in the text) or
+    set as one symbol (a layer's ``w2_1,3``)."""
+    if in_derivative(text) == text or math_parts(text) is not None:
         return name(text)
     return f"<mrow><mo>(</mo>{name(text)}<mo>)</mo></mrow>"
 

@@ -73,6 +73,29 @@ def node_names(order: Sequence[Value]) -> dict[Value, str]:
     return names
 
 
+_SIMPLE_NAME = re.compile(r"([A-Za-z]+)(?:_([A-Za-z0-9]+)|(\d+))?")
+_LAYERED_NAME = re.compile(r"([A-Za-z]+)(\d+)_(\d+(?:,\d+)?)")
+
+
+def math_parts(name: str) -> tuple[str, str, str] | None:
+    """How a name is set as math: (base, subscript, layer), or None for a name set as plain text.
+
+    ``w5`` is w with subscript 5, ``a_h1`` a with subscript h1; a layer's textbook names (see
+    ``nn.Layer.number_as``) carry the layer as a superscript: ``w2_1,3`` is w⁽²⁾ with subscript
+    1,3 (layer 2, neuron 1, input 3), ``z1_2`` is z⁽¹⁾ with subscript 2.
+
+    >>> math_parts("w5"), math_parts("a_h1"), math_parts("w2_1,3"), math_parts("E[1]")
+    (('w', '5', ''), ('a', 'h1', ''), ('w', '1,3', '2'), None)
+    """
+    m = _LAYERED_NAME.fullmatch(name)
+    if m:
+        return m.group(1), m.group(3), m.group(2)
+    m = _SIMPLE_NAME.fullmatch(name)
+    if m:
+        return m.group(1), m.group(2) or m.group(3) or "", ""
+    return None
+
+
 _PLAIN = re.compile(r"[^\W\d][\w.]*(\[\d+\])?'*(#\d+)?")
 
 

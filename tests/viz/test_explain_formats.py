@@ -163,3 +163,19 @@ def test_html_writes_one_edge_by_its_formula_and_parenthesises_odd_names() -> No
     z.label = "z"
     page = explain(z, s).to_html()
     assert '<mo>∂</mo><mrow><mo>(</mo><mi mathvariant="normal">1 - s</mi><mo>)</mo></mrow>' in page
+
+
+def test_a_networks_textbook_names_are_set_with_the_layer_as_a_superscript() -> None:
+    from nn import MLP
+
+    net = MLP(2, [2, 1], activation="sigmoid", weights=[[[0.1, 0.2], [0.3, 0.4]], [[0.5, 0.6]]])
+    y = net([1.0, 2.0])
+    assert isinstance(y, Value)
+    w = net.layers[0].neurons[0].w[1]  # w1_1,2: layer 1, neuron 1, input 2
+    tex = explain(y, w, format="latex")
+    assert "\\partial w^{[1]}_{1,2}" in tex and "\\partial z^{[2]}_{1}" in tex and "w1\\_1" not in tex
+    page = explain(y, w, format="html")
+    layered = "<mi>w</mi><mrow><mn>1</mn><mo>,</mo><mn>2</mn></mrow><mrow><mo>[</mo><mn>1</mn><mo>]</mo>"
+    assert f"<msubsup>{layered}" in page
+    assert "<mo>(</mo><msubsup>" not in page  # one symbol: no parentheses around it
+    assert "∂(w1_1,2)" in str(explain(y, w))  # the text form keeps the name as typed

@@ -176,7 +176,7 @@ def define_op(
         name,
         arity,
         _checked_forward(name, forward),
-        _checked_derivative(name, arity, derivative),
+        _checked_derivative(name, arity, derivative, forward),
         formula,
         tuple(local_formulas),
         domain=domain,
@@ -197,10 +197,16 @@ def _checked_forward(name: str, forward: Callable[..., float]) -> Callable[..., 
     return run
 
 
-def _checked_derivative(name: str, arity: int, derivative: Callable[..., Any]) -> Callable[..., Any]:
+def _checked_derivative(
+    name: str, arity: int, derivative: Callable[..., Any], forward: Callable[..., float]
+) -> Callable[..., Any]:
     def run(*args: Any) -> tuple[Any, ...]:
         result = derivative(*args)
         locals_ = result if isinstance(result, tuple) else (result,)
+        if isinstance(args[0], Value) and len(locals_) == arity:  # building higher derivatives
+            for i, d in enumerate(locals_):
+                if not isinstance(d, Value):
+                    _check_constant(name, derivative, forward, [float(x) for x in args[:arity]], i, d)
         if not isinstance(args[0], Value) and not all(isinstance(d, (int, float)) for d in locals_):
             raise TypeError(
                 f"{name}: on float inputs the derivative must give floats, got {result!r} "
@@ -213,3 +219,27 @@ def _checked_derivative(name: str, arity: int, derivative: Callable[..., Any]) -
         return locals_
 
     return run
+
+
+def _check_constant(
+    name: str, derivative: Callable[..., Any], forward: Callable[..., float], xs: list[float], i: int, d: Any
+) -> None:
+    """On Values, a rule that gives a plain number says its local derivative is a constant; if
+    the same rule on floats changes when an input moves, the number was made by ``math.*`` or
+    ``float()`` and cut the graph: higher derivatives would silently be 0. Refuse that."""
+    for k in range(len(xs)):
+        h = 1e-6 * max(1.0, abs(xs[k]))
+        moved = list(xs)
+        moved[k] += h
+        try:
+            after = derivative(*moved, forward(*moved))
+        except (ArithmeticError, ValueError, TypeError):
+            continue  # outside the domain there: nothing to compare
+        value = after[i] if isinstance(after, tuple) else after
+        if isinstance(value, (int, float)) and not math.isclose(value, d, rel_tol=1e-12, abs_tol=1e-15):
+            raise TypeError(
+                f"{name}: on Value inputs the derivative rule gave the plain number {d!r} for input "
+                f"{i}, which changes with the input ({value!r} a step away): it was computed with "
+                "math.* or float(), which cuts the graph, so higher derivatives would be wrong. "
+                "Write the rule with autograd.exp, log, sqrt, tanh, sigmoid, sin, cos or arithmetic"
+            )

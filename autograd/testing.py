@@ -36,6 +36,7 @@ from typing import Any
 try:
     from hypothesis import given, settings
     from hypothesis import strategies as st
+    from hypothesis.errors import FailedHealthCheck, Unsatisfiable
 except ImportError as exc:  # pragma: no cover - exercised in a subprocess
     raise ImportError(
         "autograd.testing needs hypothesis, which chainrule installs with its extra 'testing': "
@@ -43,7 +44,7 @@ except ImportError as exc:  # pragma: no cover - exercised in a subprocess
     ) from exc
 
 from .define import OpFunction, apply_op
-from .gradcheck import _verdict, first_order_rows, second_order_rows
+from .gradcheck import _check_settings, _verdict, first_order_rows, second_order_rows
 from .graph import grad
 from .mode import enable_grad, no_grad
 from .ops import OPS, Op
@@ -121,25 +122,35 @@ def values(
 _TAME_LIMIT = 1e6  # check_op and values(op=...) skip points where a local derivative is larger
 
 
-def _locals(op: Op, xs: tuple[float, ...], param: float | None) -> tuple[float, ...] | None:
-    """The op's local derivatives at ``xs`` on floats; None where the op or its rule fails."""
+def _slopes(op: Op, xs: tuple[float, ...], param: float | None) -> tuple[float, ...] | None:
+    """The op's slopes at ``xs`` by central differences of its forward rule on floats (never
+    from its derivative rule, which is what a check tests); None where the op fails nearby."""
+    slopes = []
     try:
-        out = apply_op(op, xs, param)
-        locals_ = op.run_derivative(xs if op.arity is not None else list(xs), out, param)
+        for i in range(len(xs)):
+            h = 1e-6 * max(1.0, abs(xs[i]))
+            up, down = list(xs), list(xs)
+            up[i] += h
+            down[i] -= h
+            if not (op.accepts(tuple(up), param) and op.accepts(tuple(down), param)):
+                return None
+            high, low = apply_op(op, up, param), apply_op(op, down, param)
+            slopes.append((float(high) - float(low)) / (2 * h))
     except (ArithmeticError, ValueError):
         return None
-    return tuple(locals_) if all(math.isfinite(d) for d in locals_) else None
+    return tuple(slopes) if all(math.isfinite(d) for d in slopes) else None
 
 
 def _reliable(
     op: Op, xs: tuple[float, ...], param: float | None, gap: float, limit: float = _TAME_LIMIT
 ) -> bool:
     """Finite differences of the op are trustworthy at ``xs``: the inputs and every point ``gap``
-    away along one axis lie in its domain, the local derivatives there are finite, at most
-    ``limit`` in size at ``xs``, and vary slowly over the gap (by less than a third of their
+    away along one axis lie in its domain, the op's slopes there (measured on its forward rule,
+    not taken from the derivative rule under test) are finite, at most ``limit`` in size at
+    ``xs``, and vary slowly over the gap (by less than a third of their
     size, or 0.1), which keeps away from poles such as division's b = 0 and from kinks (a
     derivative that jumps, as relu's or that of a cone's tip)."""
-    centre = _locals(op, xs, param) if op.accepts(xs, param) else None
+    centre = _slopes(op, xs, param) if op.accepts(xs, param) else None
     if centre is None or any(abs(d) > limit for d in centre):
         return False
     for i in range(len(xs)):
@@ -149,7 +160,7 @@ def _reliable(
             point = tuple(moved)
             if not op.accepts(point, param):
                 return False
-            near = _locals(op, point, param)
+            near = _slopes(op, point, param)
             if near is None or any(abs(a - b) > 0.5 * (abs(a) + abs(b)) + 0.1 for a, b in zip(near, centre)):
                 return False
     return True
@@ -256,8 +267,11 @@ def _expressions(
         depth.append(1 + max(depth[i] for i in args))
     used = {i for step in steps for i in step.args}
     dangling = tuple(i for i, step in enumerate(steps, n) if step.op is not None and i not in used)
-    if len(dangling) > 1:  # the output depends on every step: the unused ones are summed into it
-        total = math.fsum(data[i] for i in dangling)
+    last = n + len(steps) - 1
+    if not dangling and steps:  # constants only: the output is the inputs' sum
+        dangling = tuple(range(n))
+    if dangling and dangling != (last,):  # the output depends on every step: the unused ones,
+        total = math.fsum(data[i] for i in dangling)  # summed into it (never a constant last)
         steps.append(Step(OPS["sum"], dangling, None, abs(total) > _SQUASH_ABOVE))
     return Expression(tuple(steps), inputs)
 
@@ -437,6 +451,7 @@ def assert_gradients(
     x                                     1.5              1.5                3         1.5  <-- mismatch
     """
     __tracebackhide__ = True  # pytest shows the caller's line and the table, not our insides
+    _check_settings("assert_gradients", eps, atol, rtol)
     _verdict("assert_gradients", "d f/d x", first_order_rows(f, inputs, eps), atol, rtol, True)
 
 
@@ -456,6 +471,7 @@ def assert_second_order(
     >>> assert_second_order(lambda x, y: sin(x * y), [0.3, -0.7])
     """
     __tracebackhide__ = True
+    _check_settings("assert_second_order", eps, atol, rtol)
     rows = second_order_rows(f, inputs, eps)
     _verdict("assert_second_order", "d²f/dx_i dx_j", rows, atol, rtol, True)
 
@@ -477,10 +493,11 @@ def check_module(
     (``model.named_parameters()``'s dotted names).
 
     >>> from nn import MLP, mse
-    >>> net = MLP(2, [3, 1], activation="tanh", seed=0, squeeze=True)
+    >>> net = MLP(2, [3, 1], activation="tanh", seed=0)
     >>> check_module(net, mse, [[0.5, -1.0], [1.0, 2.0]], [0.3, -0.2])
     """
     __tracebackhide__ = True
+    _check_settings("check_module", eps, atol, rtol)
     if not callable(getattr(model, "parameters", None)):
         raise TypeError(
             f"check_module: model must have parameters() (an nn.Module), got {type(model).__name__}"
@@ -549,6 +566,7 @@ def check_op(
     AssertionError: check_op(bad_square_demo): the derivative rule disagrees ... at x = ...
     """
     __tracebackhide__ = True
+    _check_settings("check_op", eps, atol, rtol)
     row = _row(op, "check_op")
     if row.arity is None:
         raise TypeError(
@@ -581,9 +599,14 @@ def check_op(
             raise AssertionError(
                 f"check_op({row.name}): the derivative rule disagrees with finite differences at {at}\n{exc}"
             ) from None
-        _same_rule_on_values(row, xs, param, at, names)
+        try:
+            _same_rule_on_values(row, xs, param, at, names)
+        except TypeError as exc:  # a rule that cuts the graph (math.* on a Value), refused
+            raise AssertionError(f"check_op({row.name}): at {at}, {exc}") from None
         try:
             assert_second_order(f, inputs, eps=eps, atol=atol, rtol=rtol)
+        except TypeError as exc:
+            raise AssertionError(f"check_op({row.name}): at {at}, {exc}") from None
         except AssertionError as exc:
             raise AssertionError(
                 f"check_op({row.name}): the second derivatives disagree with finite differences at "
@@ -591,7 +614,15 @@ def check_op(
                 f"works on Values too?)\n{exc}"
             ) from None
 
-    run()
+    try:
+        run()
+    except (FailedHealthCheck, Unsatisfiable):
+        raise ValueError(
+            f"check_op({row.name}): too few points of [{min_value}, {max_value}] where finite "
+            f"differences can be trusted (inside the domain, away from kinks and poles, slopes at "
+            f"most {_TAME_LIMIT:g}, measured on the forward rule); narrow min_value and max_value "
+            "to where the op is smooth"
+        ) from None
 
 
 def _same_rule_on_values(

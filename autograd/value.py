@@ -711,6 +711,13 @@ def _overflow_error(op: Op, xs: tuple[float, ...], param: float | None, detail: 
         return _data_error(op, xs, param)
     if isinstance(detail, TypeError):
         return detail
+    if isinstance(detail, Exception) and not isinstance(detail, OverflowError):
+        kind = ZeroDivisionError if isinstance(detail, ZeroDivisionError) else ValueError
+        return kind(
+            f"{op.name}: got {_inputs_text(op, xs, param)}, where its forward rule fails "
+            f"({type(detail).__name__}: {detail}); the input is outside the op's domain"
+            + (" (define_op's domain= can say so)" if op.domain is None else "")
+        )
     return OverflowError(
         f"{op.name}: got {_inputs_text(op, xs, param)}, and the result overflows a float ({detail})"
     )

@@ -23,6 +23,8 @@ def write_json(path: PathLike, data: Any, where: str) -> None:
     text = json.dumps(data, indent=1, sort_keys=True, allow_nan=False)
     target = os.path.realpath(path)  # through a symlink, replace the file it points to
     folder, name = os.path.split(target)
+    if os.path.exists(target) and not os.access(target, os.W_OK):  # as open(path, "w") would
+        raise PermissionError(13, f"{where}: {os.fspath(path)!r} is read-only; it was left as it is")
     temp, fd = _create_temp(folder, name, where)
     try:
         try:

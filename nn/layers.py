@@ -327,7 +327,14 @@ class Layer(Module):
         """How many neurons (outputs) the layer has."""
         return len(self.neurons)
 
-    def __call__(self, x: Sequence[Input]) -> list[Value] | Value:
+    def __call__(self, x: Sequence[Input] | Value) -> list[Value] | Value:
+        if isinstance(x, Value):  # a width-1 layer's output, fed on
+            if self.n_in != 1:
+                raise ValueError(
+                    f"Layer: expected {self.n_in} inputs, got one Value {x!r} (a width-1 layer "
+                    "returns its Value; build that layer with squeeze=False to get a list)"
+                )
+            x = [x]
         if len(x) != self.n_in:
             raise ValueError(f"Layer: expected {self.n_in} inputs, got {len(x)}: {list(x)!r}")
         if not is_recording():  # no graph: compute on floats, return plain leaves
@@ -455,7 +462,9 @@ class MLP(Module):
         for number, layer in enumerate(self.layers, start=1):
             layer.number_as(number)
 
-    def __call__(self, x: Sequence[Input]) -> list[Value] | Value:
+    def __call__(self, x: Sequence[Input] | Value) -> list[Value] | Value:
+        if isinstance(x, Value):  # one input, as another network's width-1 output
+            x = [x]
         if not is_recording() and len(x) == self.layers[0].n_in:  # no graph: floats throughout
             floats = _plain_floats(x)
             for layer in self.layers:

@@ -187,6 +187,57 @@ class Picture(graphviz.Digraph):  # type: ignore[misc]
             return {"text/plain": f"{exc}\n(the DOT source is still there: .source)"}
         return bundle
 
+    def pipe(self, format: str | None = None, encoding: str | None = None, **options: object) -> bytes | str:
+        """The picture rendered by ``viz``'s engine (checked, as ``to_svg``): bytes, or text
+        with an ``encoding``. Raises ``EngineError`` naming the program on any failure."""
+        _refuse_options("pipe", options)
+        data = run_dot(self.source, format or self.format)
+        return data.decode(encoding) if encoding else data
+
+    def render(
+        self,
+        filename: str | os.PathLike[str] | None = None,
+        directory: str | os.PathLike[str] | None = None,
+        view: bool = False,
+        cleanup: bool = False,
+        format: str | None = None,
+        *,
+        outfile: str | os.PathLike[str] | None = None,
+        **options: object,
+    ) -> str:
+        """Write the DOT source to ``filename`` and the picture beside it (``render('gout')``
+        writes ``gout`` and ``gout.svg``), as ``graphviz`` does, but rendered by ``viz``'s
+        engine and checked: any failure raises ``EngineError`` and writes no picture. Returns
+        the picture's path."""
+        _refuse_options("render", options)
+        kind = format or self.format
+        if outfile is not None:
+            picture = Path(outfile)
+            kind = format or picture.suffix.lstrip(".") or kind
+            source_path = picture.with_suffix(".gv")
+        else:
+            name = Path(filename) if filename is not None else Path(self.filename)
+            source_path = Path(directory) / name if directory is not None else name
+            picture = source_path.with_name(f"{source_path.name}.{kind}")
+        data = run_dot(self.source, kind)  # before touching any file
+        source_path.parent.mkdir(parents=True, exist_ok=True)
+        source_path.write_text(self.source, encoding="utf-8")
+        picture.write_bytes(data)
+        if cleanup:
+            source_path.unlink()
+        if view:
+            self._view(os.fspath(picture), format=kind, quiet=False)
+        return os.fspath(picture)
+
+
+def _refuse_options(method: str, options: dict[str, object]) -> None:
+    options = {k: v for k, v in options.items() if k not in ("quiet", "quiet_view")}  # no-ops here
+    if options:
+        raise TypeError(
+            f"draw(...).{method}: {', '.join(sorted(options))} not supported; viz renders with its "
+            "own engine (set CHAINRULE_DOT to choose the program)"
+        )
+
 
 def to_svg(
     root: Value | Sequence[Value],

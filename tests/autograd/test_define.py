@@ -213,7 +213,8 @@ def test_a_rule_written_with_math_instead_of_the_helpers_fails_check_op() -> Non
         check_op(flat, max_examples=20)
     except AssertionError as exc:
         check_op_message = str(exc)
-    assert "check_op(test_flat_sin): the second derivatives disagree" in check_op_message
+    assert check_op_message.startswith("check_op(test_flat_sin): at x = ")
+    assert "the derivative rule gave the plain number" in check_op_message and "math.*" in check_op_message
 
 
 def test_defined_ops_draw_explain_and_replay_with_their_formulas() -> None:
@@ -242,3 +243,39 @@ def test_an_op_function_pickles_by_name_and_forward_mode_uses_its_rule() -> None
     out, d = jvp(lambda x: swish(x), [0.3], [2.0])
     s = 1 / (1 + math.exp(-0.3))
     assert out.data == swish(0.3) and d == pytest.approx(2 * (s + 0.3 * s * (1 - s)), rel=1e-12)
+
+
+def test_a_forward_rule_that_fails_is_a_domain_error_not_an_overflow() -> None:
+    recip = define_op(
+        "recip_test", lambda x: 1 / x, lambda x, out: -out * out, formula="1/x", local_formulas=("-1/x^2",)
+    )
+    mlog = define_op("mlog_test", math.log, lambda x, out: 1 / x, formula="log(x)", local_formulas=("1/x",))
+    with pytest.raises(
+        ZeroDivisionError, match=r"^recip_test: got x = 0.0, where its forward rule fails .*domain="
+    ):
+        recip(Value(0.0))
+    with pytest.raises(
+        ValueError, match=r"^mlog_test: got x = -1.0, where its forward rule fails \(ValueError"
+    ):
+        mlog(Value(-1.0))
+    with pytest.raises(ValueError, match="outside the op's domain"):
+        mlog(-1.0)  # on numbers too
+
+
+def test_a_derivative_rule_made_with_math_functions_is_refused_before_it_gives_wrong_higher_derivatives() -> (
+    None
+):
+    msin = define_op(
+        "msin_test", math.sin, lambda x, out: math.cos(x), formula="sin(x)", local_formulas=("cos(x)",)
+    )
+    x = Value(0.7)
+    y = msin(x)
+    y.backward()
+    assert x.grad == pytest.approx(math.cos(0.7))  # first order on floats is right
+    with pytest.raises(
+        TypeError, match=r"msin_test: on Value inputs the derivative rule gave the plain number .*math"
+    ):
+        grad(msin(x), [x], create_graph=True)
+    line = define_op("line_test", lambda x: 3 * x, lambda x, out: 3.0, formula="3*x", local_formulas=("3",))
+    (g,) = grad(line(x), [x], create_graph=True)  # a constant derivative is fine as a number
+    assert g.data == 3.0 and grad(g, [x]) == [0.0]

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from autograd import Value, cos, grad, jacobian, jvp, sin, tangents, topological_order
-from autograd.testing import Expression, expressions, values
+from autograd.testing import Expression, assert_gradients, expressions, values
 
 
 def _magnitude(output: Value, wrt: Value) -> float:
@@ -37,6 +37,7 @@ def test_forward_and_reverse_agree_on_random_graphs(expression: Expression) -> N
         assert abs(forward - reverse[i]) <= tolerance, (i, forward, reverse[i])
     (row,) = jacobian(f, inputs, mode="forward")
     assert row == pytest.approx(reverse, rel=1e-9, abs=1e-12)
+    assert_gradients(f, inputs)  # and both are right: central differences, independent of the rules
 
 
 @given(values(-3, 3), values(-3, 3), values(-2, 2), values(-2, 2))

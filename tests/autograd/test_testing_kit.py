@@ -3,6 +3,7 @@ right gradients and fail, with a table naming the culprit, on wrong ones."""
 
 from __future__ import annotations
 
+import math
 import subprocess
 import sys
 
@@ -10,7 +11,7 @@ import pytest
 from hypothesis import find, given, settings
 
 import nn
-from autograd import OPS, Value, topological_order
+from autograd import OPS, Value, define_op, topological_order
 from autograd.testing import (
     Expression,
     Network,
@@ -70,10 +71,9 @@ def test_expressions_respect_their_bounds(expression: Expression) -> None:
     assert ops <= {"", "mul", "sin", "tanh", "add", "sum"}
     # each step is at most max_depth deep, a squashing tanh and the final sum add one each
     assert _depth(out, leaves) <= 3 + 2 * 4
-    assert (
-        all(abs(node.data) <= 10 for node in topological_order(out) if node.op != "" and node is not out)
-        or True
-    )
+    order = topological_order(out)
+    squashed = {id(p) for m in order if m.op == "tanh" for p in m.parents}
+    assert all(abs(node.data) <= 10 or id(node) in squashed for node in order if node.op)  # tamed
     assert str(expression).startswith("inputs x0") and "output" in repr(expression)
 
 
@@ -149,3 +149,39 @@ def test_check_op_refuses_what_it_cannot_check() -> None:
 @pytest.mark.parametrize("name", ["relu", "abs", "leaky_relu"])
 def test_check_op_keeps_off_kinks(name: str) -> None:
     check_op(name, param=0.1 if name == "leaky_relu" else None, max_examples=20)
+
+
+@given(expressions(ops=["add", "mul", "tanh"], max_nodes=4, constants=True))
+def test_an_expression_with_constants_never_ends_on_one(expression: Expression) -> None:
+    """The output depends on the steps: never a lone constant left at the end."""
+    out = expression.function(*expression.inputs)
+    assert not out.is_leaf or not expression.steps
+
+
+def test_check_op_picks_its_points_without_trusting_the_rule_under_test() -> None:
+    # Wrong on most of the domain, and claiming derivatives too steep to be checked there.
+    sly = define_op(
+        "sly_square_test",
+        lambda x: x * x,
+        lambda x, out: 1e7 * x if abs(float(x)) > 0.5 else 2 * x,
+        formula="x^2",
+        local_formulas=("2*x",),
+    )
+    with pytest.raises(AssertionError, match=r"check_op\(sly_square_test\): the derivative rule disagrees"):
+        check_op(sly, max_examples=20)
+    steep = define_op(
+        "steep_line_test", lambda x: 1e7 * x, lambda x, out: 1e7, formula="1e7*x", local_formulas=("1e7",)
+    )
+    with pytest.raises(ValueError, match=r"check_op\(steep_line_test\): too few points .*narrow min_value"):
+        check_op(steep, max_examples=5)
+
+
+@pytest.mark.parametrize("settings", [{"atol": math.nan}, {"rtol": math.nan}, {"eps": 0.0}])
+def test_the_kits_assertions_refuse_settings_that_pass_anything(settings: dict[str, float]) -> None:
+    wrong = lambda x: x * x.detach()  # noqa: E731  (the derivative of x² taken as x)
+    name = next(iter(settings))
+    for check in (assert_gradients, assert_second_order):
+        with pytest.raises(ValueError, match=rf"{check.__name__}: {name}"):
+            check(wrong, [Value(1.5)], **settings)
+    with pytest.raises(ValueError, match=rf"check_op: {name}"):
+        check_op("tanh", **settings)  # type: ignore[arg-type]

@@ -229,3 +229,15 @@ def test_bias_init_draws_each_bias_after_its_weights_and_refuses_a_given_bias() 
         Neuron(2, bias=0.5, bias_init="uniform")
     with pytest.raises(ValueError, match="unknown init 'gauss'"):
         MLP(2, [1], bias_init="gauss")  # type: ignore[arg-type]
+
+
+def test_a_width_one_output_feeds_a_one_input_layer_or_network_and_otherwise_says_what_to_do() -> None:
+    first = Layer(2, 1, weights=[[1.0, 1.0]])
+    out = first([1.0, 2.0])  # a Value: 3
+    fed = Layer(1, 2, weights=[[2.0], [3.0]])(out)
+    assert isinstance(fed, list) and [v.data for v in fed] == [6.0, 9.0]
+    assert cast(Value, MLP(1, [1], weights=[[[4.0]]])(out)).data == 12.0
+    with pytest.raises(ValueError, match=r"Layer: expected 2 inputs, got one Value .*squeeze=False"):
+        Layer(2, 2)(out)
+    listed = Layer(2, 1, weights=[[1.0, 1.0]], squeeze=False)([1.0, 2.0])
+    assert [v.data for v in cast(list, Layer(1, 1, weights=[[5.0]], squeeze=False)(listed))] == [15.0]

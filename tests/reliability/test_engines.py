@@ -101,3 +101,33 @@ def test_a_working_engine_still_gives_checked_svg(dot: str) -> None:
     bundle = viz.draw(y())._repr_mimebundle_()
     assert bundle["image/svg+xml"].lstrip().startswith("<?xml")
     assert b"<svg" in run_dot("digraph { a -> b }", dot=dot)
+
+
+@posix_only
+@pytest.mark.parametrize("name", sorted(MISBEHAVING))
+def test_draws_own_render_and_pipe_go_through_the_checked_engine(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    """``draw(v).render('gout')``, the lecture's call, fails as to_svg does and writes nothing."""
+    body, says = MISBEHAVING[name]
+    fake = program(tmp_path, name, body)
+    monkeypatch.setenv(ENV_VAR, str(fake))
+    picture = viz.draw(y())
+    with pytest.raises(EngineError, match=f"fake-dot-{name}.*{says}"):
+        picture.render(str(tmp_path / "gout"))
+    assert not (tmp_path / "gout.svg").exists() and not (tmp_path / "gout").exists()
+    with pytest.raises(EngineError, match=f"fake-dot-{name}"):
+        picture.pipe()
+
+
+def test_draws_render_writes_the_source_and_a_checked_picture(tmp_path: Path) -> None:
+    picture = viz.draw(y())
+    written = picture.render(tmp_path / "gout")
+    assert written == str(tmp_path / "gout.svg")
+    assert (tmp_path / "gout").read_text() == picture.source
+    assert (tmp_path / "gout.svg").read_bytes() == picture.pipe()
+    assert picture.pipe(encoding="utf-8").lstrip().startswith("<?xml")  # type: ignore[union-attr]
+    assert picture.render(tmp_path / "again", cleanup=True, quiet=True) == str(tmp_path / "again.svg")
+    assert not (tmp_path / "again").exists()
+    with pytest.raises(TypeError, match=r"render: renderer not supported.*CHAINRULE_DOT"):
+        picture.render(tmp_path / "x", renderer="cairo")

@@ -121,6 +121,22 @@ def test_save_replaces_the_file_and_keeps_its_permissions(tmp_path: Path) -> Non
     assert leftovers(tmp_path) == []
 
 
+def test_save_leaves_a_read_only_checkpoint_as_it_is(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file its owner may not write (as ``open(path, "w")`` would refuse) is never replaced,
+    although a rename could replace it. The system's answer is stood in for: as root, every
+    file is writable."""
+    path = tmp_path / "model.json"
+    net().save(path)
+    before = path.read_bytes()
+    real_access = os.access
+    monkeypatch.setattr(os, "access", lambda p, mode: False if Path(p) == path else real_access(p, mode))
+    changed = net()
+    changed.parameters()[0].data = 123.0
+    with pytest.raises(PermissionError, match=r"save: .*model.json' is read-only"):
+        changed.save(path)
+    assert path.read_bytes() == before and leftovers(tmp_path) == []
+
+
 def test_saving_through_a_symlink_updates_the_target(tmp_path: Path) -> None:
     target = tmp_path / "real.json"
     link = tmp_path / "link.json"

@@ -44,7 +44,7 @@ except ImportError as exc:  # pragma: no cover - exercised in a subprocess
     ) from exc
 
 from .define import OpFunction, apply_op
-from .gradcheck import _check_settings, _verdict, first_order_rows, second_order_rows
+from .gradcheck import Function, _check_settings, _verdict, first_order_rows, second_order_rows
 from .graph import grad
 from .mode import enable_grad, no_grad
 from .ops import OPS, Op
@@ -425,7 +425,6 @@ def networks(
 
 
 # --- assertions ---------------------------------------------------------------------------------
-Function = Callable[..., Value]
 
 
 def assert_gradients(

@@ -32,7 +32,11 @@ def tangents(roots: Sequence[Value], seeds: Mapping[Value, float]) -> dict[Value
     >>> tangents([y], {x: 1.0})[y]      # dy/dx = 2x + 1
     7.0
     """
-    order = topological_order(*roots)
+    return _sweep(topological_order(*roots), seeds)
+
+
+def _sweep(order: list[Value], seeds: Mapping[Value, float]) -> dict[Value, float]:
+    """``tangents`` over a topological order already made (one per graph, however many sweeps)."""
     result: dict[Value, float] = {}
     for node, t in seeds.items():
         if not isinstance(node, Value):
@@ -143,7 +147,8 @@ def jacobian(
     if mode == "reverse":
         return [list(grad(o, leaves)) for o in outputs]
     columns = []
+    order = topological_order(*outputs)  # one walk, one sweep per input
     for leaf in leaves:
-        found = tangents(outputs, {leaf: 1.0})
+        found = _sweep(order, {leaf: 1.0})
         columns.append([found.get(o, 0.0) for o in outputs])
     return [[column[i] for column in columns] for i in range(len(outputs))]

@@ -586,7 +586,7 @@ def check_op(
         assert isinstance(out, Value)
         return out
 
-    @settings(max_examples=max_examples, deadline=None)
+    @settings(max_examples=max_examples, deadline=None, report_multiple_bugs=False)
     @given(points)
     def run(xs: tuple[float, ...]) -> None:
         __tracebackhide__ = True

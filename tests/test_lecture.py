@@ -96,6 +96,9 @@ def test_draw_dot_render_writes_an_svg_with_either_engine(
     if engine == "graphviz-pure":
         with pytest.raises(ValueError, match=r"cannot render 'pdf'; it renders: .*svg"):
             draw_dot(v["o"], format="pdf")
+        with pytest.raises(ValueError, match=r"cannot render 'pdf'"):
+            draw_dot(v["o"]).render(str(tmp_path / "gout2"), format="pdf")  # asked for nothing
+        assert not (tmp_path / "gout2.pdf").exists()
 
 
 XS = [[2.0, 3.0, -1.0], [3.0, -1.0, 0.5], [0.5, 1.0, 1.0], [1.0, 1.0, -1.0]]

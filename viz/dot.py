@@ -191,6 +191,7 @@ class Picture(graphviz.Digraph):  # type: ignore[misc]
         """The picture rendered by ``viz``'s engine (checked, as ``to_svg``): bytes, or text
         with an ``encoding``. Raises ``EngineError`` naming the program on any failure."""
         _refuse_options("pipe", options)
+        check_format(format or self.format)  # never ask the engine for a format it lacks
         data = run_dot(self.source, format or self.format)
         return data.decode(encoding) if encoding else data
 
@@ -219,6 +220,7 @@ class Picture(graphviz.Digraph):  # type: ignore[misc]
             name = Path(filename) if filename is not None else Path(self.filename)
             source_path = Path(directory) / name if directory is not None else name
             picture = source_path.with_name(f"{source_path.name}.{kind}")
+        check_format(kind)  # never ask the engine for a format it lacks
         data = run_dot(self.source, kind)  # before touching any file
         source_path.parent.mkdir(parents=True, exist_ok=True)
         source_path.write_text(self.source, encoding="utf-8")

@@ -158,8 +158,9 @@ def test_the_command_line_reports_json_html_and_markdown(
     assert data["counts"]["wrong"] == sum(
         i["class"] in ("slip", "typo", "inherited", "conceptual") for i in data["items"]
     )
-    assert html.read_text(encoding="utf-8").count("<tr class=") >= len(data["items"])
+    assert html.read_text(encoding="utf-8").count("data-index=") >= len(data["items"])
     assert "| # | where | quantity |" in md.read_text(encoding="utf-8")
+    assert (tmp_path / "tanh-neuron-forward.svg").exists()  # the pictures the Markdown links, beside it
 
 
 def test_shipped_examples_load_by_id() -> None:

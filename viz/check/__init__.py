@@ -14,6 +14,7 @@ to be. ``check`` replays the setup with chainrule and classifies every printed n
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,10 +37,14 @@ def shipped() -> list[str]:
 
 @dataclass
 class Report:
-    """A checked worked example: every printed number with its verdict."""
+    """A checked worked example: every printed number with its verdict, the values of the
+    quantities its report shows without a printed number (``shown``, by their text), and the
+    loss epoch by epoch when it has a training loop."""
 
     example: WorkedExample
     items: list[Verdict]
+    shown: dict[str, float] = dataclasses.field(default_factory=dict)
+    loss_curve: list[float] = dataclasses.field(default_factory=list)
 
     @property
     def id(self) -> str:
@@ -147,12 +152,16 @@ def check(source: str | Path | Mapping[str, Any], catalogue: list[Mistake] | Non
                 out.append(ledger.key(text))
             except (QuantityError, ReferenceError_) as exc:
                 raise WorkedExampleError(f"{ex.origin}: {item.label()}: {field}: {exc}") from exc
+    first = ledgers[ex.optimizers[0].name]
+    extra = _report_quantities(ex, first)
     truths: dict[str, EngineReplay] = {}
     for name, ledger in ledgers.items():
         needed = [k for i, key in enumerate(keys) if ex.printed[i].run == name for k in _walk(key)]
         needed += [
             k for i, key in enumerate(formulas) if key and ex.printed[i].run == name for k in _walk(key)
         ]
+        if ledger is first:
+            needed += [k for key in extra.values() for k in _walk(key)]
         engine = truths[name] = EngineReplay(ledger, needed)
         ledger.given.update({k: v for k, v in engine.values.items() if k[0] in ("stop", "epoch")})
         engine.cross_check()
@@ -169,7 +178,40 @@ def check(source: str | Path | Mapping[str, Any], catalogue: list[Mistake] | Non
         return engine[key] if key in engine else ledgers[run].truth(key)
 
     judge = Judge(ex.printed, keys, formulas, ledgers, variants, truth)
-    return Report(ex, judge.run())
+    run = ex.optimizers[0].name
+    shown = {text: truth(run, key) for text, key in extra.items()}
+    return Report(ex, judge.run(), shown, truths[run].loss_curve)
+
+
+def _report_quantities(ex: WorkedExample, ledger: Ledger) -> dict[str, Key]:
+    """The keys of the quantities the report's sections show, by their text. Those it shows and
+    explains are checked as the printed quantities are; an explained one must be a derivative."""
+    keys: dict[str, Key] = {}
+    highlight = ex.report.highlight
+    if highlight is not None:
+        try:
+            key = ledger.key(highlight)
+        except (QuantityError, ReferenceError_) as exc:
+            raise WorkedExampleError(f"{ex.origin}: [report] highlight: {exc}") from exc
+        if key[0] not in ("p", "x"):
+            raise WorkedExampleError(
+                f"{ex.origin}: [report] highlight: {highlight!r} is not a parameter or an input"
+            )
+    for n, section in enumerate(ex.report.sections, start=1):
+        for part, texts in (("explain", section.explain), ("show", section.show)):
+            for i, text in enumerate(texts):
+                where = f"{ex.origin}: [[report.sections]] {n} {part}[{i}]"
+                try:
+                    key = ledger.key(text)
+                except (QuantityError, ReferenceError_) as exc:
+                    raise WorkedExampleError(f"{where}: {exc}") from exc
+                if part == "explain" and key[0] not in ("D", "L"):
+                    raise WorkedExampleError(
+                        f"{where}: {text!r} is not a derivative; explain takes one such as dE/dw1"
+                    )
+                if part == "show":
+                    keys[text] = key
+    return keys
 
 
 __all__ = [

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from autograd import Value, grad
@@ -13,7 +14,7 @@ from nn import SGD, Adam, Layer, Optimizer
 from nn.activations import ELEMENTWISE, softmax
 
 from .ledger import Key, Ledger
-from .spec import WorkedExample
+from .spec import OptimizerSpec, WorkedExample
 
 
 class ReplayMismatch(AssertionError):
@@ -40,17 +41,139 @@ def _layers(ex: WorkedExample) -> list[Layer]:
 
 
 def _parameters(ex: WorkedExample, layers: list[Layer]) -> dict[tuple[Any, ...], Value]:
+    """The layers' parameters by ledger id, labelled with the document's names."""
     params: dict[tuple[Any, ...], Value] = {}
     for li, (spec, layer) in enumerate(zip(ex.layers, layers)):
         for j, neuron in enumerate(layer.neurons):
             for k, w in enumerate(neuron.w):
                 params[("w", li, j, k)] = w
+                w.label = spec.weight_names[j][k]
             if spec.bias is not None and not spec.shared_bias:
                 assert neuron.b is not None
                 params[("b", li, j)] = neuron.b
+                neuron.b.label = spec.bias_names[j]
         if spec.shared_bias:
+            assert layer.b is not None
             params[("b", li)] = layer.b
+            layer.b.label = spec.bias_names[0]
     return params
+
+
+def _after(q: int) -> str:
+    """How the reference language marks a quantity after q steps: w5', w5'', w5@4."""
+    return "'" * q if q <= 3 else f"@{q}"
+
+
+def forward(
+    ex: WorkedExample, layers: list[Layer], params: dict[tuple[Any, ...], Value], q: int, label: bool = True
+) -> tuple[dict[Key, Value], Value]:
+    """One forward pass at step ``q``: the nodes by ledger key and the total loss. With ``label``
+    every node carries the document's name (``z_h1[2]``, ``a_o1'``, ``E``)."""
+    nodes: dict[Key, Value] = {}
+    losses = []
+    step = _after(q)
+    name = ex.loss.name
+    for s, (x, t) in enumerate(zip(ex.inputs, ex.targets)):
+        of = f"[{s + 1}]" if ex.batch > 1 else ""
+        values: list[Value] = [Value(v, label=ex.input_names[k] + of) for k, v in enumerate(x)]
+        for k, v in enumerate(values):
+            nodes[("x", s, k)] = v
+        for li, (spec, layer) in enumerate(zip(ex.layers, layers)):
+            zs = [neuron.preactivation(values) for neuron in layer.neurons]
+            if spec.activation == "softmax":
+                values = softmax(zs)
+            else:
+                values = [ELEMENTWISE[spec.activation](z) for z in zs]
+            for j, (z, a) in enumerate(zip(zs, values)):
+                nodes[("z", s, li, j, q)] = z
+                if spec.activation != "identity":
+                    nodes[("a", s, li, j, q)] = a
+                if label:
+                    z.label = spec.z_names[j] + step + of
+                    if a is not z:
+                        a.label = spec.a_names[j] + step + of
+        terms = []
+        for j, (a, target) in enumerate(zip(values, t)):
+            if ex.loss.kind == "cross_entropy":
+                log = a.log()
+                term = -target * log
+                if label:
+                    log.label = f"ln {a.label}"
+            else:
+                difference = a - target
+                term = (0.5 if ex.loss.half else 1.0) * difference**2
+                if label:
+                    difference.label = f"{a.label} − {ex.target_names[j]}{of}"
+            nodes[("term", s, j, q)] = term
+            terms.append(term)
+            if label:
+                term.label = ex.loss.term_names[j] + step + of
+        sample_loss = Value.sum(terms) if len(terms) > 1 else terms[0]
+        if ex.loss.outputs == "mean" and len(terms) > 1:
+            sample_loss = sample_loss / len(terms)
+        if ex.batch > 1:
+            nodes[("Es", s, q)] = sample_loss
+            if label:
+                sample_loss.label = f"{name}{step}{of}"
+        losses.append(sample_loss)
+    total = losses[0] if ex.batch == 1 else Value.sum(losses)
+    if ex.batch > 1 and ex.loss.batch == "mean":
+        if label:
+            total.label = " + ".join(f"{name}{step}[{s + 1}]" for s in range(ex.batch))
+        total = total / ex.batch
+    if label:
+        total.label = name + step
+    nodes[("E", q)] = total
+    return nodes, total
+
+
+def optimizer_for(run: OptimizerSpec, params: list[Value]) -> Optimizer:
+    """The ``nn`` optimizer of a run, over ``params``."""
+    if run.kind == "sgd":
+        return SGD(params, lr=run.lr)
+    return Adam(params, lr=run.lr, betas=run.betas, eps=run.eps, bias_correction=run.bias_correction)
+
+
+@dataclass
+class StepGraph:
+    """The replay's graph of one forward pass, its nodes named as the document names them."""
+
+    ledger: Ledger
+    root: Value
+    nodes: dict[Key, Value]
+    params: dict[tuple[Any, ...], Value]
+    trainable: list[Value]
+
+    @property
+    def inputs(self) -> list[Value]:
+        return [node for key, node in self.nodes.items() if key[0] == "x"]
+
+    def node(self, key: Key) -> Value:
+        """The Value of a ledger key: a node, an input, or a parameter."""
+        if key[0] == "p":
+            return self.params[key[1]]
+        return self.nodes[self.ledger.node(key)]
+
+    def optimizer(self) -> Optimizer:
+        """A fresh optimizer of the run over the trainable parameters."""
+        return optimizer_for(self.ledger.run, self.trainable)
+
+
+def step_graph(ledger: Ledger, q: int = 0) -> StepGraph:
+    """The graph of the forward pass after ``q`` optimizer steps of the ledger's run, built
+    fresh from the example (no backward pass yet)."""
+    ex = ledger.ex
+    layers = _layers(ex)
+    params = _parameters(ex, layers)
+    trainable = [p for pid, p in params.items() if not ledger.frozen(pid)]
+    optimizer = optimizer_for(ledger.run, trainable)
+    for done in range(q):
+        _, loss = forward(ex, layers, params, done, label=False)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+    nodes, root = forward(ex, layers, params, q)
+    return StepGraph(ledger, root, nodes, params, trainable)
 
 
 class EngineReplay:
@@ -68,16 +191,17 @@ class EngineReplay:
         layers = _layers(ex)
         params = _parameters(ex, layers)
         trainable = [pid for pid in params if not ledger.frozen(pid)]
-        optimizer = self._optimizer([params[pid] for pid in trainable])
+        optimizer = optimizer_for(ledger.run, [params[pid] for pid in trainable])
+        self.loss_curve: list[float] = []  # the training loop's loss, epoch by epoch
         for q in range(ex.steps + 1):
-            nodes, loss = self._forward(layers, params, q)
+            nodes, loss = forward(ex, layers, params, q, label=False)
             for pid, p in params.items():
                 if q == 0 or not ledger.frozen(pid):
                     self.values[ledger.param(pid, q)] = p.data
             for key, node in nodes.items():
                 self.values[key] = node.data
             for key in derivatives.get(q, []):
-                top, bottom = nodes[key[1]], self._node(key[2], nodes, params)
+                top, bottom = nodes[ledger.node(key[1])], self._node(key[2], nodes, params)
                 self.values[key] = grad(top, [bottom])[0]
             if q == ex.steps:
                 break
@@ -92,67 +216,22 @@ class EngineReplay:
         if ex.loop is not None:
             self._loop()
 
-    def _optimizer(self, params: list[Value]) -> Optimizer:
-        run = self.ledger.run
-        if run.kind == "sgd":
-            return SGD(params, lr=run.lr)
-        return Adam(params, lr=run.lr, betas=run.betas, eps=run.eps, bias_correction=run.bias_correction)
-
     def _node(self, key: Key, nodes: dict[Key, Value], params: dict[tuple[Any, ...], Value]) -> Value:
         if key[0] == "p":
             return params[key[1]]
-        return nodes[key]
-
-    def _forward(
-        self, layers: list[Layer], params: dict[tuple[Any, ...], Value], q: int
-    ) -> tuple[dict[Key, Value], Value]:
-        ex = self.ex
-        nodes: dict[Key, Value] = {}
-        losses = []
-        for s, (x, t) in enumerate(zip(ex.inputs, ex.targets)):
-            values: list[Value] = [Value(v, label=ex.input_names[k]) for k, v in enumerate(x)]
-            for k, v in enumerate(values):
-                nodes[("x", s, k)] = v
-            for li, (spec, layer) in enumerate(zip(ex.layers, layers)):
-                zs = [neuron.preactivation(values) for neuron in layer.neurons]
-                if spec.activation == "softmax":
-                    values = softmax(zs)
-                else:
-                    values = [ELEMENTWISE[spec.activation](z) for z in zs]
-                for j, (z, a) in enumerate(zip(zs, values)):
-                    nodes[("z", s, li, j, q)] = z
-                    if spec.activation != "identity":
-                        nodes[("a", s, li, j, q)] = a
-            terms = []
-            for j, (a, target) in enumerate(zip(values, t)):
-                if ex.loss.kind == "cross_entropy":
-                    term = -target * a.log()
-                else:
-                    term = (0.5 if ex.loss.half else 1.0) * (a - target) ** 2
-                nodes[("term", s, j, q)] = term
-                terms.append(term)
-            sample_loss = Value.sum(terms)
-            if ex.loss.outputs == "mean":
-                sample_loss = sample_loss / len(terms)
-            if ex.batch > 1:
-                nodes[("Es", s, q)] = sample_loss
-            losses.append(sample_loss)
-        total = losses[0] if ex.batch == 1 else Value.sum(losses)
-        if ex.batch > 1 and ex.loss.batch == "mean":
-            total = total / ex.batch
-        nodes[("E", q)] = total
-        return nodes, total
+        return nodes[self.ledger.node(key)]
 
     def _loop(self) -> None:
         ex, ledger = self.ex, self.ledger
         assert ex.loop is not None
         layers = _layers(ex)
         params = _parameters(ex, layers)
-        optimizer = self._optimizer([p for pid, p in params.items() if not ledger.frozen(pid)])
+        optimizer = optimizer_for(ledger.run, [p for pid, p in params.items() if not ledger.frozen(pid)])
         epoch = 0
         while True:
             epoch += 1
-            nodes, loss = self._forward(layers, params, 0)
+            nodes, loss = forward(ex, layers, params, 0, label=False)
+            self.loss_curve.append(loss.data)
             if loss.data < ex.loop.stop_below or epoch > ex.loop.max_epochs:
                 break
             for p in params.values():

@@ -1,5 +1,6 @@
-"""A checked worked example as text, Markdown or one self-contained HTML page: the first wrong
-step first, then the wrong numbers, the rounding-level ones, and every number in document order."""
+"""The verdict tables of a checked worked example, as terminal text, JSON, Markdown and HTML:
+the first wrong step first, then the wrong numbers, the rounding-level ones, and every number in
+document order. The full report (``viz.walkthrough``) places these tables in its pages."""
 
 from __future__ import annotations
 
@@ -81,37 +82,47 @@ def to_json(report: Report) -> str:
     return json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n"
 
 
-def _md_table(table: list[list[str]]) -> list[str]:
+Anchors = str | None  # "target": rows are link targets (printed-N); "link": # links to them
+
+
+def anchor(index: int) -> str:
+    """The HTML id of a printed number's row in the report."""
+    return f"printed-{index}"
+
+
+def md_table(report: Report, items: list[Verdict], anchors: Anchors = None) -> list[str]:
+    """A Markdown table of verdicts; the first column is a link or a link target with ``anchors``."""
+
     def cell(s: str) -> str:
         return html.escape(s, quote=False).replace("|", "\\|").replace("\n", " ")
 
     out = ["| " + " | ".join(HEADER) + " |", "|" + "---|" * len(HEADER)]
-    return out + ["| " + " | ".join(cell(c) for c in row) + " |" for row in table]
+    for v, row in zip(items, rows(report, items)):
+        first = row[0]
+        if anchors == "target":
+            first = f'<a id="{anchor(v.printed.index)}"></a>{first}'
+        elif anchors == "link":
+            first = f"[{first}](#{anchor(v.printed.index)})"
+        out.append("| " + " | ".join([first, *(cell(c) for c in row[1:])]) + " |")
+    return out
 
 
-def sections(report: Report) -> list[tuple[str, list[Verdict]]]:
-    """The report's tables: wrong numbers, rounding-level ones, then every number."""
+def sections(report: Report, every: bool = True) -> list[tuple[str, list[Verdict]]]:
+    """The report's tables: wrong numbers, rounding-level ones, then (``every``) every number."""
     wrong = [v for v in report.items if v.wrong]
     rounding = [v for v in report.items if v.cls == "rounding"]
-    return [
-        ("Wrong numbers", wrong),
-        ("Off by rounding (not counted as wrong)", rounding),
-        ("Every printed number, in document order", report.items),
-    ]
+    tables = [("Wrong numbers", wrong), ("Off by rounding (not counted as wrong)", rounding)]
+    return [*tables, ("Every printed number, in document order", report.items)] if every else tables
 
 
-def markdown(report: Report, level: int = 1) -> str:
-    """The report as Markdown; ``level`` is the heading level of its title."""
-    title = f"{'#' * level} Check of {report.id}: {html.escape(report.title, quote=False)}"
-    return f"{title}\n\n{markdown_body(report, level + 1)}"
-
-
-def markdown_body(report: Report, level: int = 2) -> str:
-    """The report's Markdown under a heading of the caller's: its tables at ``level``."""
+def markdown_body(report: Report, level: int = 2, every: bool = True) -> str:
+    """The verdicts in Markdown under a heading of the caller's: its tables at ``level``; their
+    numbers link to the rows of the report's sections when ``every`` is off."""
     out = [f"**{headline(report)}.**", "", html.escape(first_wrong_sentence(report), quote=False), ""]
-    for title, items in sections(report):
+    for title, items in sections(report, every):
         if items:
-            out += [f"{'#' * level} {title}", "", *_md_table(rows(report, items)), ""]
+            table = md_table(report, items, None if every else "link")
+            out += [f"{'#' * level} {title}", "", *table, ""]
     return "\n".join(out)
 
 
@@ -138,38 +149,42 @@ LEGEND = (
 )
 
 
-def html_table(report: Report, items: list[Verdict]) -> str:
-    head = "".join(f"<th>{html.escape(h)}</th>" for h in HEADER)
+def html_table(report: Report, items: list[Verdict], anchors: Anchors = None) -> str:
+    """An HTML table of verdicts; the first column is a link or a link target with ``anchors``."""
+    e = html.escape
+    head = "".join(f"<th>{e(h)}</th>" for h in HEADER)
     body = []
     for v, row in zip(items, rows(report, items)):
-        cells = "".join(f"<td>{html.escape(c)}</td>" for c in row)
-        body.append(f'<tr class="{v.cls}" data-index="{v.printed.index}" data-class="{v.cls}">{cells}</tr>')
+        first, ident = e(row[0]), ""
+        if anchors == "link":
+            first = f'<a href="#{anchor(v.printed.index)}">{first}</a>'
+        elif anchors == "target":
+            ident = f' id="{anchor(v.printed.index)}"'
+        cells = f"<td>{first}</td>" + "".join(f"<td>{e(c)}</td>" for c in row[1:])
+        body.append(
+            f'<tr{ident} class="{v.cls}" data-index="{v.printed.index}" data-class="{v.cls}">{cells}</tr>'
+        )
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
 
-def html_body(report: Report, level: int = 2) -> str:
-    """The report's HTML under a heading of the caller's: its tables at ``level``."""
+def legend() -> str:
+    """What the row colours mean."""
     e = html.escape
-    legend = "".join(
-        f'<span style="background:{color}">{e(name)}</span>{e(text)} ' for name, color, text in LEGEND
-    )
+    spans = "".join(f'<span style="background:{c}">{e(name)}</span>{e(text)} ' for name, c, text in LEGEND)
+    return f'<p class="legend">{spans}</p>'
+
+
+def html_body(report: Report, level: int = 2, every: bool = True) -> str:
+    """The verdicts in HTML under a heading of the caller's: its tables at ``level``; their
+    numbers link to the rows of the report's sections when ``every`` is off."""
+    e = html.escape
     parts = [
         f'<p class="headline"><strong>{e(headline(report))}.</strong></p>',
         f'<p class="first">{e(first_wrong_sentence(report))}</p>',
-        f'<p class="legend">{legend}</p>',
+        legend(),
     ]
-    for title, items in sections(report):
+    for title, items in sections(report, every):
         if items:
-            parts += [f"<h{level}>{e(title)}</h{level}>", html_table(report, items)]
+            table = html_table(report, items, None if every else "link")
+            parts += [f"<h{level}>{e(title)}</h{level}>", table]
     return "\n".join(parts)
-
-
-def page(report: Report) -> str:
-    """One self-contained HTML page (no scripts, no external resources)."""
-    return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        f"<title>Check of {html.escape(report.id)}: {html.escape(report.title)}</title>"
-        f"<style>{STYLE}</style></head><body>\n"
-        f"<h1>Check of {html.escape(report.id)}: {html.escape(report.title)}</h1>\n"
-        f"{html_body(report)}\n</body></html>\n"
-    )

@@ -115,6 +115,40 @@ _NUMBER = re.compile(r"-?\d*(?:\.(\d*))?(?:[eE]([-+]?\d+))?")
 
 
 @dataclass(frozen=True)
+class SectionSpec:
+    """A section of the report: the printed numbers whose ``where`` starts with ``where`` (then a
+    character that is not a letter or digit), a title, a note, the derivatives to write out by
+    the chain rule, and quantities to show although the document printed none."""
+
+    where: str
+    title: str
+    note: str = ""
+    explain: tuple[str, ...] = ()
+    show: tuple[str, ...] = ()
+
+    def covers(self, place: str) -> bool:
+        """Whether a printed number at ``place`` belongs to this section.
+
+        >>> s = SectionSpec("A", "A"); s.covers("A.1, sample 1"), s.covers("A"), s.covers("Adam")
+        (True, True, False)
+        """
+        if not place.startswith(self.where):
+            return False
+        rest = place[len(self.where) :]
+        return not rest or not rest[0].isalnum()
+
+
+@dataclass(frozen=True)
+class ReportSpec:
+    """What the report of a worked example adds to the checked numbers: how it writes numbers,
+    which parameter's chain the backward picture highlights, and its sections."""
+
+    fmt: str | None = None
+    highlight: str | None = None
+    sections: tuple[SectionSpec, ...] = ()
+
+
+@dataclass(frozen=True)
 class WorkedExample:
     """A whole worked-example file."""
 
@@ -134,7 +168,7 @@ class WorkedExample:
     aliases: dict[str, str]
     printed: list[PrintedSpec]
     origin: str = "<mapping>"
-    extra: dict[str, Any] = field(default_factory=dict)
+    report: ReportSpec = field(default_factory=ReportSpec)
 
     @property
     def batch(self) -> int:
@@ -235,6 +269,7 @@ _TOP = (
     "training",
     "aliases",
     "printed",
+    "report",
 )
 
 
@@ -301,6 +336,7 @@ def from_mapping(
         aliases=aliases,
         printed=printed,
         origin=origin,
+        report=_report(r, r.table(data, "report", "top level", required=False)),
     )
 
 
@@ -533,3 +569,56 @@ def _printed(r: _Reader, raw: Any, runs: set[str], default_run: str) -> list[Pri
             raise r.error(where, f"run {run!r} is not an optimizer's name; choose from {sorted(runs)}")
         items.append(PrintedSpec(i, quantity.strip(), place, text.strip(), formula.strip(), run))
     return items
+
+
+def _strings(r: _Reader, value: Any, where: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise r.error(where, f"expected a list of quantities written as strings, got {value!r}")
+    return tuple(v.strip() for v in value)
+
+
+def _report(r: _Reader, raw: dict[str, Any]) -> ReportSpec:
+    where = "[report]"
+    r.unknown_keys(raw, ("fmt", "highlight", "sections"), where)
+    fmt = raw.get("fmt")
+    if fmt is not None:
+        try:
+            if not isinstance(fmt, str):
+                raise ValueError
+            format(1.5, fmt)
+        except ValueError:
+            raise r.error(where, f'fmt must be a format spec for floats such as ".6f", got {fmt!r}') from None
+    highlight = raw.get("highlight")
+    if highlight is not None and (not isinstance(highlight, str) or not highlight.strip()):
+        raise r.error(where, f"highlight must name a parameter or an input, got {highlight!r}")
+    raw_sections = raw.get("sections", [])
+    if not isinstance(raw_sections, list):
+        raise r.error(where, "sections must be an array of tables ([[report.sections]])")
+    sections = []
+    for i, entry in enumerate(raw_sections):
+        here = f"[[report.sections]] {i + 1}"
+        if not isinstance(entry, Mapping):
+            raise r.error(here, "expected a table")
+        r.unknown_keys(entry, ("where", "title", "note", "explain", "show"), here)
+        texts = {}
+        for key in ("where", "title", "note"):
+            value = entry.get(key, "")
+            if not isinstance(value, str):
+                raise r.error(here, f"{key} must be a string, got {value!r}")
+            texts[key] = value.strip()
+        if not texts["where"]:
+            raise r.error(
+                here, 'where must be the start of the printed numbers\' where text, such as "step 1"'
+            )
+        sections.append(
+            SectionSpec(
+                texts["where"],
+                texts["title"] or texts["where"],
+                texts["note"],
+                _strings(r, entry.get("explain"), f"{here} explain"),
+                _strings(r, entry.get("show"), f"{here} show"),
+            )
+        )
+    return ReportSpec(fmt, highlight.strip() if highlight else None, tuple(sections))

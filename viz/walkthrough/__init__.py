@@ -1,60 +1,77 @@
-"""The worked-example walkthrough: each document replayed with the library, step by step.
+"""The worked-example walkthrough: any worked-example file, checked and replayed, as one report.
 
-``python -m viz.walkthrough`` replays all four documents on built-in defaults and writes, per
-document, SVG graphs (before and after backward), a Markdown report, a self-contained HTML page
-and the document's training step as a ``viz.replay`` page to step through (embedded in the HTML
-report too). Each report leads with ``viz.check``'s verdict on the numbers the document
-printed: the first wrong step, the wrong numbers, then those off by rounding.
+``python -m viz.walkthrough`` does it for the four shipped documents on built-in defaults;
+``python -m viz.walkthrough FILE.toml --out DIR`` for any worked-example file
+(``docs/worked-example-format.md``). For each it writes SVG graphs of the replay (before and after
+backward, in the document's names), a Markdown report, a self-contained HTML page, the training
+step as a ``viz.replay`` page to step through, and a loss curve when the file has a training
+loop. Each report leads with ``viz.check``'s verdict on the numbers the document printed, shows
+every printed number beside the library's value in the document's own sections, and writes out
+the chain rule of every wrong derivative.
+
+>>> from viz.walkthrough import build, text
+>>> doc = build("001")
+>>> print(text(doc).splitlines()[1])
+5 wrong (1 slip, 4 typo), 3 off by rounding, 22 exact, of 29 numbers, 6 repeated.
 """
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TextIO
 
-from ..numbers import Format, number_formatter
-from . import example_000, example_001, example_002, example_003
-from .model import Replay
-from .report import markdown, page, text, write
-
-EXAMPLES: dict[str, Callable[[Format], Replay]] = {
-    "000": example_000.replay,
-    "001": example_001.replay,
-    "002": example_002.replay,
-    "003": example_003.replay,
-}
+from ..check import shipped
+from ..numbers import Format
+from .document import Document, Explained, Figure, Section, build
+from .report import OutputError, files, markdown, page, text, write
 
 
 def walkthrough(
-    documents: Iterable[str] | None = None,
+    documents: Iterable[str | Path] | None = None,
     out: str | Path = "walkthrough",
-    fmt: Format = ".6f",
+    fmt: Format = None,
     stream: TextIO | None = None,
     quiet: bool = False,
-) -> dict[str, Replay]:
-    """Replay the chosen documents (all by default), print each step (to ``stream``, default
-    standard output, unless ``quiet``) and write the reports to the folder ``out``.
+) -> dict[str, Document]:
+    """Check and replay worked examples (files or shipped ids; default: every shipped one),
+    print each report (to ``stream``, default standard output, unless ``quiet``) and write its
+    files into the folder ``out``.
 
-    Returns the replays by document id.
+    Every example is built before anything is written, so a file that cannot be checked
+    (``viz.check.WorkedExampleError``) leaves the folder untouched; a folder that cannot be
+    written raises ``OutputError`` naming it. Returns the documents by id.
     """
-    chosen = list(EXAMPLES) if documents is None else list(documents)
-    unknown = [d for d in chosen if d not in EXAMPLES]
-    if unknown:
-        raise ValueError(f"walkthrough: unknown document {unknown}; choose from {sorted(EXAMPLES)}")
-    number = number_formatter(fmt, 6)
-    folder = Path(out)
-    replays = {}
-    for doc in chosen:
-        replay = EXAMPLES[doc](fmt)
-        paths = write(replay, folder, number)
-        if not quiet:
-            target = stream if stream is not None else sys.stdout
-            target.write(text(replay, number))
-            target.write("wrote " + ", ".join(str(p) for p in paths) + "\n\n")
-        replays[doc] = replay
-    return replays
+    chosen = shipped() if documents is None else list(documents)
+    built: dict[str, Document] = {}
+    for source in chosen:
+        doc = build(source, fmt)
+        if doc.id in built:
+            raise ValueError(f"walkthrough: two worked examples have the id {doc.id!r}; give each its own id")
+        built[doc.id] = doc
+    contents = {name: content for doc in built.values() for name, content in files(doc).items()}
+    written = write(contents, out)
+    if not quiet:
+        target = stream if stream is not None else sys.stdout
+        for doc in built.values():
+            names = [str(p) for p in written if p.name.startswith(f"{doc.id}-")]
+            target.write(text(doc))
+            target.write("wrote " + ", ".join(names) + "\n\n")
+    return built
 
 
-__all__ = ["EXAMPLES", "Replay", "markdown", "page", "text", "walkthrough"]
+__all__ = [
+    "Document",
+    "Explained",
+    "Figure",
+    "OutputError",
+    "Section",
+    "build",
+    "files",
+    "markdown",
+    "page",
+    "text",
+    "walkthrough",
+    "write",
+]

@@ -1,24 +1,47 @@
-"""``python -m viz.walkthrough [--doc ID ...] [--out DIR] [--fmt SPEC]``"""
+"""``python -m viz.walkthrough [FILE|ID ...] [--out DIR] [--fmt SPEC]``
+
+Exit status: 0 when the reports are written, 2 when a file cannot be checked or the folder cannot
+be written (the message names it; nothing is written then).
+"""
 
 from __future__ import annotations
 
 import argparse
+import sys
 
-from . import EXAMPLES, walkthrough
+from ..check import WorkedExampleError, shipped
+from . import OutputError, walkthrough
+
+OWN_FILE = (
+    "Your own worked example: python -m viz.walkthrough my_example.toml --out DIR "
+    "(the file format: docs/worked-example-format.md; a short one: examples/tanh_neuron_check.toml)"
+)
 
 
-def main(argv: list[str] | None = None) -> None:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m viz.walkthrough",
-        description="Replay the worked examples with chainrule: tables, chain-rule breakdowns, "
-        "SVG graphs and a report per document that leads with the numbers the document gets wrong.",
+        description="Check and replay worked examples with chainrule: per example, SVG graphs, a "
+        "Markdown report, an HTML page and a replay page, each leading with the numbers the "
+        "document gets wrong.",
     )
-    parser.add_argument("--doc", choices=sorted(EXAMPLES), action="append", help="a document (default: all)")
+    parser.add_argument(
+        "examples",
+        nargs="*",
+        metavar="FILE|ID",
+        help=f"worked-example TOML files or shipped ids ({', '.join(shipped())}; default: all shipped)",
+    )
     parser.add_argument("--out", default="walkthrough", help="output folder (default: walkthrough)")
-    parser.add_argument("--fmt", default=".6f", help="number format spec, e.g. .4f or .3e (default: .6f)")
+    parser.add_argument("--fmt", help="number format of pictures and explanations, e.g. .4f (default: .6f)")
     args = parser.parse_args(argv)
-    walkthrough(args.doc, args.out, args.fmt)
+    try:
+        walkthrough(args.examples or None, args.out, args.fmt)
+    except (WorkedExampleError, OutputError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(OWN_FILE)
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

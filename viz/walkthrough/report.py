@@ -1,99 +1,24 @@
-"""Writing a replay: step-by-step text for the terminal, a Markdown report, and a
-self-contained HTML page with the SVGs inline."""
+"""Writing a worked example's report: text for the terminal, a Markdown report, a
+self-contained HTML page (SVGs inline, explanations in MathML), and the files of the set."""
 
 from __future__ import annotations
 
 import html
+import os
 import re
-from collections.abc import Callable
+import tempfile
 from pathlib import Path
 
-from ..check import report as check_report
+from ..check import report as verdicts
+from ..check.classify import Verdict, fmt
 from ..explain_formats import markdown_text
+from ..numbers import number_formatter
 from .chart import line_chart
-from .model import Replay, Row
-
-Number = Callable[[float], str]
+from .document import Document, Explained, Section
 
 
-def _cell(row: Row, value: float, number: Number) -> str:
-    """A value as the tables show it: counts without decimals, tiny numbers in scientific form."""
-    if row.integer:
-        return str(int(value))
-    text = number(value)
-    if value != 0 and abs(value) < 1e-4 and "e" not in text:
-        return f"{value:.4e}"
-    return text
-
-
-def _check_lines(replay: Replay) -> list[str]:
-    """The check's verdict first: the headline, the first wrong step, the wrong numbers, then
-    the rounding-level ones."""
-    report = replay.check
-    lines = [check_report.headline(report) + ".", check_report.first_wrong_sentence(report)]
-    for title, items in check_report.sections(report)[:2]:
-        if items:
-            lines.append(f"{title}:")
-            lines += [
-                f"  {v.printed.quantity} ({v.printed.where}): printed {v.printed.text}, "
-                f"library {v.value:.10g} - {v.cls}: {v.explanation}"
-                for v in items
-            ]
-    return lines
-
-
-def text(replay: Replay, number: Number) -> str:
-    """The replay as plain text: the check's verdict, then one table per step and its
-    explanations."""
-    lines = [f"=== {replay.doc_id}: {replay.title} ===", *_check_lines(replay), ""]
-    for step in replay.steps:
-        lines.append(step.title)
-        lines.extend(f"  ({note})" for note in step.notes)
-        width = max((len(row.name) for row in step.rows), default=0)
-        for row in step.rows:
-            formula = f"   = {row.formula}" if row.formula else ""
-            lines.append(f"  {row.name:<{width}}  {_cell(row, replay.values[row.key], number):>16}{formula}")
-        for _, explanation, _ in step.explanations:
-            lines.extend("  " + line for line in explanation.splitlines())
-        lines.append("")
-    return "\n".join(lines) + "\n"
-
-
-def _md_table(header: list[str], rows: list[list[str]]) -> list[str]:
-    out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    out += ["| " + " | ".join(markdown_text(c.replace("\n", " ")) for c in row) + " |" for row in rows]
-    return out
-
-
-def markdown(replay: Replay, number: Number) -> str:
-    """The Markdown report; figures are linked as files beside it."""
-    out = [f"# Worked example {replay.doc_id}: {replay.title}", "", replay.summary.strip(), ""]
-    out += ["## What the document gets wrong", "", check_report.markdown_body(replay.check, level=3)]
-    out += ["## The network in a few lines of the library", "", "```python", replay.code, "```", ""]
-    if replay.page is not None:
-        out += [
-            "## Watch the step happen",
-            "",
-            f"{WATCH} Open [{_page_name(replay)}]({_page_name(replay)}).",
-            "",
-        ]
-    for step in replay.steps:
-        out += [f"## {step.title}", ""]
-        out += [f"*{note}*" for note in step.notes]
-        if step.notes:
-            out.append("")
-        if step.rows:
-            rows = [[row.name, _cell(row, replay.values[row.key], number), row.formula] for row in step.rows]
-            out += [*_md_table(["quantity", "value", "how"], rows), ""]
-        for explanation, _, _ in step.explanations:
-            out += [explanation, ""]
-    if replay.figures:
-        out += ["## Graphs", ""]
-        for figure in replay.figures:
-            out += [f"![{figure.caption}]({figure.name})", "", f"*{figure.caption}*", ""]
-    if replay.loss_curve:
-        out += ["## Training loss", "", f"![training loss]({replay.doc_id}-loss.svg)", ""]
-    return "\n".join(out) + "\n"
+class OutputError(OSError):
+    """The report's folder cannot be written; the message names it. Nothing is left half-written."""
 
 
 WATCH = (
@@ -101,10 +26,184 @@ WATCH = (
     "(parent.grad += local × node.grad, with each running sum) and the update, one step at a "
     "time: use the buttons, the slider or the arrow keys."
 )
+WRONG_GRADIENTS = "Why the wrong derivatives are wrong"
 
 
-def _page_name(replay: Replay) -> str:
-    return f"{replay.doc_id}-replay.html"
+def _value(value: float, like: Verdict | None = None) -> str:
+    return fmt(value, like.printed if like else None)
+
+
+def _claim(e: Explained) -> str:
+    """One line on the printed number an explanation is about: printed, right value, verdict."""
+    v = e.verdict
+    if v is None:
+        return ""
+    cls = f"conceptual ({v.mistake.id})" if v.cls == "conceptual" and v.mistake else v.cls
+    where = f"#{v.printed.index} ({v.printed.where})"
+    return f"{where}: printed {v.printed.text}, the library gives {_value(v.value, v)}: {cls}."
+
+
+def _evidence(doc: Document, e: Explained) -> list[tuple[str, list[int]]]:
+    """Sentences under a wrong derivative: the document's formula, the formula a mistake used,
+    and the wrong numbers it was computed from (indices to link)."""
+    v = e.verdict
+    if v is None:
+        return []
+    out: list[tuple[str, list[int]]] = []
+    if v.printed.formula:
+        out.append((f"The document computed it as {v.printed.formula}.", []))
+    if v.mistake is not None:
+        out.append((f"{v.mistake.title.capitalize()}: {v.mistake.description}", []))
+    for site in e.formulas:
+        out.append(
+            (f"For {site.site}, the document evidently used {site.used}; the rule is {site.right}.", [])
+        )
+    if v.inherits_from:
+        out.append(("It is computed from the wrong number(s)", v.inherits_from))
+    return out
+
+
+def _quantity(doc: Document, index: int) -> str:
+    return doc.check.items[index].printed.quantity
+
+
+def _number(doc: Document, number: float) -> str:
+    return number_formatter(doc.fmt, 6)(number)
+
+
+# ---- terminal ---------------------------------------------------------------------------------
+
+
+def text(doc: Document) -> str:
+    """The report for a terminal: the verdict, then each section's numbers and explanations."""
+    report = doc.check
+    lines = [
+        f"=== {doc.id}: {doc.title} ===",
+        verdicts.headline(report) + ".",
+        verdicts.first_wrong_sentence(report),
+    ]
+    for title, items in verdicts.sections(report, every=False):
+        if items:
+            lines.append(f"{title}:")
+            lines += [
+                f"  #{v.printed.index} {v.printed.quantity} ({v.printed.where}): printed {v.printed.text}, "
+                f"library {_value(v.value, v)} - {v.cls}: {v.explanation}"
+                for v in items
+            ]
+    lines.append("")
+    for section in doc.sections:
+        lines.append(section.title)
+        if section.note:
+            lines.append(f"  ({section.note})")
+        table = [
+            [f"#{v.printed.index}", v.printed.quantity, v.printed.text, _value(v.value, v), v.cls]
+            for v in section.items
+        ]
+        table += [["", q, "", _number(doc, x), "shown"] for q, x in section.shown]
+        widths = [max((len(row[i]) for row in table), default=0) for i in range(5)]
+        for row in table:
+            lines.append("  " + "  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip())
+        for e in section.explanations:
+            claim = _claim(e)
+            lines += [f"  {e.quantity}: {claim}" if claim else f"  {e.quantity}:"]
+            for sentence, links in _evidence(doc, e):
+                named = ", ".join(f"#{i} {_quantity(doc, i)}" for i in links)
+                lines.append(f"    {sentence}{' ' + named + '.' if named else ''}")
+            lines.extend("    " + line for line in e.explanation.to_text().splitlines())
+        lines.append("")
+    lines.extend(f"({note})" for note in doc.notes)
+    return "\n".join(lines) + "\n"
+
+
+# ---- Markdown ---------------------------------------------------------------------------------
+
+
+def _md_section(doc: Document, section: Section) -> list[str]:
+    out = [f"## {markdown_text(section.title)}", ""]
+    if section.note:
+        out += [f"*{markdown_text(section.note)}*", ""]
+    if section.items:
+        out += [*verdicts.md_table(doc.check, section.items, "target"), ""]
+    if section.shown:
+        out += ["| quantity | the library |", "|---|---|"]
+        out += [f"| {markdown_text(q)} | {markdown_text(_number(doc, x))} |" for q, x in section.shown]
+        out.append("")
+    for e in section.explanations:
+        claim = _claim(e)
+        out += [f"**{markdown_text(e.quantity)}**" + (f": {markdown_text(claim)}" if claim else ""), ""]
+        for sentence, links in _evidence(doc, e):
+            named = ", ".join(
+                f"[#{i} {markdown_text(_quantity(doc, i))}](#{verdicts.anchor(i)})" for i in links
+            )
+            out += [markdown_text(sentence) + (f" {named}." if named else ""), ""]
+        out += [e.explanation.to_markdown(), ""]
+    return out
+
+
+def markdown(doc: Document) -> str:
+    """The Markdown report; pictures are linked as the files beside it."""
+    e = markdown_text
+    out = [f"# Worked example {e(doc.id)}: {e(doc.title)}", ""]
+    if doc.summary.strip():
+        out += [e(doc.summary.strip()), ""]
+    out += ["## What the document gets wrong", "", verdicts.markdown_body(doc.check, level=3, every=False)]
+    out += ["## The network in a few lines of the library", "", "```python", doc.program.rstrip(), "```", ""]
+    if doc.page is not None:
+        out += ["## Watch the step happen", "", f"{WATCH} Open [{_page_name(doc)}]({_page_name(doc)}).", ""]
+    for section in doc.sections:
+        out += _md_section(doc, section)
+    if doc.figures:
+        out += ["## Graphs", ""]
+        for figure in doc.figures:
+            out += [f"![{e(figure.caption)}]({figure.name})", "", f"*{e(figure.caption)}*", ""]
+    if doc.loss_curve:
+        out += ["## Training loss", "", f"![training loss]({doc.id}-loss.svg)", ""]
+    out += [f"*{e(note)}*" for note in doc.notes]
+    return "\n".join(out).rstrip() + "\n"
+
+
+# ---- HTML -------------------------------------------------------------------------------------
+
+STYLE = """
+body { font-family: system-ui, sans-serif; max-width: 80rem; margin: 2rem auto; padding: 0 1rem; }
+pre { background: #f6f8fa; padding: 0.75rem; white-space: pre-wrap; }
+figure { margin: 1rem 0; overflow-x: auto; }
+figure svg { max-width: 100%; height: auto; }
+figcaption { color: #555; font-style: italic; }
+.explained { border-left: 4px solid #d0d7de; padding: 0.25rem 0.75rem; margin: 1rem 0; }
+.explained.wrong { border-left-color: #c0392b; }
+.chain-rule { background: #f6f8fa; padding: 0.5rem 0.75rem; margin: 0.75rem 0; overflow-x: auto; }
+.chain-rule .equation math { font-size: 1.1rem; }
+.chain-rule table.factors td { border: none; border-bottom: 1px solid #e1e4e8; }
+"""
+
+
+def _html_explained(doc: Document, e: Explained) -> str:
+    h = html.escape
+    claim = _claim(e)
+    wrong = " wrong" if e.verdict is not None else ""
+    said = f": {h(claim)}" if claim else ""
+    parts = [f'<div class="explained{wrong}"><p><strong>{h(e.quantity)}</strong>{said}</p>']
+    for sentence, links in _evidence(doc, e):
+        named = ", ".join(f'<a href="#{verdicts.anchor(i)}">#{i} {h(_quantity(doc, i))}</a>' for i in links)
+        parts.append(f"<p>{h(sentence)}{' ' + named + '.' if named else ''}</p>")
+    parts.append(e.explanation.to_html())  # MathML, escaped by viz.mathml
+    return "".join(parts) + "</div>"
+
+
+def _html_section(doc: Document, section: Section) -> list[str]:
+    h = html.escape
+    parts = [f"<h2>{h(section.title)}</h2>"]
+    if section.note:
+        parts.append(f"<p><em>{h(section.note)}</em></p>")
+    if section.items:
+        parts.append(verdicts.html_table(doc.check, section.items, "target"))
+    if section.shown:
+        rows = "".join(f"<tr><td>{h(q)}</td><td>{h(_number(doc, x))}</td></tr>" for q, x in section.shown)
+        head = "<thead><tr><th>quantity</th><th>the library</th></tr></thead>"
+        parts.append(f"<table>{head}<tbody>{rows}</tbody></table>")
+    parts += [_html_explained(doc, e) for e in section.explanations]
+    return parts
 
 
 def _inline_svg(svg: str) -> str:
@@ -113,84 +212,81 @@ def _inline_svg(svg: str) -> str:
     return re.sub(r"<!--.*?-->", "", svg, flags=re.DOTALL).strip()
 
 
-def _html_table(header: list[str], rows: list[list[str]]) -> str:
-    head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
-    body = ["<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>" for row in rows]
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
-
-
-STYLE = """
-body { font-family: system-ui, sans-serif; max-width: 72rem; margin: 2rem auto; padding: 0 1rem; }
-table { border-collapse: collapse; margin: 0.5rem 0 1rem; }
-th, td { border: 1px solid #ccc; padding: 0.2rem 0.5rem; text-align: left; }
-td { font-variant-numeric: tabular-nums; }
-pre { background: #f6f8fa; padding: 0.75rem; white-space: pre-wrap; }
-figure { margin: 1rem 0; overflow-x: auto; }
-figcaption { color: #555; font-style: italic; }
-.chain-rule { background: #f6f8fa; padding: 0.5rem 0.75rem; margin: 0.75rem 0; overflow-x: auto; }
-.chain-rule .equation math { font-size: 1.1rem; }
-.chain-rule table.factors td { border: none; border-bottom: 1px solid #e1e4e8; }
-"""
-
-
-def page(replay: Replay, number: Number) -> str:
-    """A self-contained HTML page: tables, explanations and every SVG inline."""
-    e = html.escape
+def page(doc: Document) -> str:
+    """A self-contained HTML page: the verdicts, sections, explanations and every SVG inline."""
+    h = html.escape
+    title = f"Worked example {doc.id}: {doc.title}"
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
-        f"<title>Worked example {e(replay.doc_id)}: {e(replay.title)}</title>",
-        f"<style>{STYLE}{check_report.STYLE}</style></head><body>",
-        f"<h1>Worked example {e(replay.doc_id)}: {e(replay.title)}</h1>",
-        f"<p>{e(replay.summary.strip())}</p>",
-        "<h2>What the document gets wrong</h2>",
-        check_report.html_body(replay.check, level=3),
-        "<h2>The network in a few lines of the library</h2>",
-        f"<pre><code>{e(replay.code)}</code></pre>",
+        f"<title>{h(title)}</title>",
+        f"<style>{verdicts.STYLE}{STYLE}</style></head><body>",
+        f"<h1>{h(title)}</h1>",
     ]
-    if replay.page is not None:
-        parts.append("<h2>Watch the step happen</h2>")
-        parts.append(f"<p>{e(WATCH)}</p>")
-        parts.append(replay.page._repr_html_())
-    for step in replay.steps:
-        parts.append(f"<h2>{e(step.title)}</h2>")
-        parts += [f"<p><em>{e(note)}</em></p>" for note in step.notes]
-        if step.rows:
-            rows = [[row.name, _cell(row, replay.values[row.key], number), row.formula] for row in step.rows]
-            parts.append(_html_table(["quantity", "value", "how"], rows))
-        parts += [mathml for _, _, mathml in step.explanations]  # typeset, escaped by viz.mathml
-    if replay.figures:
+    if doc.summary.strip():
+        parts.append(f"<p>{h(doc.summary.strip())}</p>")
+    parts += ["<h2>What the document gets wrong</h2>", verdicts.html_body(doc.check, level=3, every=False)]
+    parts += [
+        "<h2>The network in a few lines of the library</h2>",
+        f"<pre><code>{h(doc.program.rstrip())}</code></pre>",
+    ]
+    if doc.page is not None:
+        parts += ["<h2>Watch the step happen</h2>", f"<p>{h(WATCH)}</p>", doc.page._repr_html_()]
+    for section in doc.sections:
+        parts += _html_section(doc, section)
+    if doc.figures:
         parts.append("<h2>Graphs</h2>")
-        for figure in replay.figures:
-            parts.append(
-                f"<figure>{_inline_svg(figure.svg)}<figcaption>{e(figure.caption)}</figcaption></figure>"
-            )
-    if replay.loss_curve:
-        parts.append("<h2>Training loss</h2>")
-        parts.append(f"<figure>{line_chart(replay.loss_curve, 'epoch', 'loss')}</figure>")
+        parts += [
+            f"<figure>{_inline_svg(f.svg)}<figcaption>{h(f.caption)}</figcaption></figure>"
+            for f in doc.figures
+        ]
+    if doc.loss_curve:
+        parts += ["<h2>Training loss</h2>", f"<figure>{line_chart(doc.loss_curve, 'epoch', 'loss')}</figure>"]
+    parts += [f"<p><em>{h(note)}</em></p>" for note in doc.notes]
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"
 
 
-def write(replay: Replay, folder: Path, number: Number) -> list[Path]:
-    """Write the SVGs, the Markdown report and the HTML page; returns the paths written."""
-    folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for figure in replay.figures:
-        path = folder / figure.name
-        path.write_text(figure.svg, encoding="utf-8")
-        written.append(path)
-    if replay.loss_curve:
-        path = folder / f"{replay.doc_id}-loss.svg"
-        path.write_text(line_chart(replay.loss_curve, "epoch", "loss"), encoding="utf-8")
-        written.append(path)
-    pages = [(_page_name(replay), replay.page.html())] if replay.page is not None else []
-    for name, content in (
-        *pages,
-        (f"{replay.doc_id}-report.md", markdown(replay, number)),
-        (f"{replay.doc_id}-report.html", page(replay, number)),
-    ):
-        path = folder / name
-        path.write_text(content, encoding="utf-8")
-        written.append(path)
+# ---- files ------------------------------------------------------------------------------------
+
+
+def _page_name(doc: Document) -> str:
+    return f"{doc.id}-replay.html"
+
+
+def files(doc: Document) -> dict[str, str]:
+    """Every file of a report by name: SVGs, the loss curve, the replay page, Markdown, HTML."""
+    out = {figure.name: figure.svg for figure in doc.figures}
+    if doc.loss_curve:
+        out[f"{doc.id}-loss.svg"] = line_chart(doc.loss_curve, "epoch", "loss")
+    if doc.page is not None:
+        out[_page_name(doc)] = doc.page.html()
+    out[f"{doc.id}-report.md"] = markdown(doc)
+    out[f"{doc.id}-report.html"] = page(doc)
+    return out
+
+
+def write(contents: dict[str, str], folder: str | Path) -> list[Path]:
+    """Write files into ``folder`` (made if missing), each whole or not at all: on any failure
+    the files this call wrote are removed and an ``OutputError`` names the folder."""
+    folder = Path(folder)
+    written: list[Path] = []
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, content in contents.items():
+            path = folder / name
+            handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".tmp")
+            try:
+                with os.fdopen(handle, "w", encoding="utf-8") as out:
+                    out.write(content)
+                os.replace(temporary, path)
+            except BaseException:
+                Path(temporary).unlink(missing_ok=True)
+                raise
+            written.append(path)
+    except OSError as exc:
+        for path in written:
+            path.unlink(missing_ok=True)
+        reason = exc.strerror or str(exc)
+        raise OutputError(f"cannot write the report into {folder}: {reason}") from exc
     return written

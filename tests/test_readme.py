@@ -123,3 +123,22 @@ def test_readme_test_file_passes_and_fails_readably_with_a_wrong_derivative(tmp_
     assert any(row.split()[1] == "x" for row in table_rows)  # check_op names its input x
     assert any(row.split()[1:3] == ["input", "0"] for row in table_rows)  # assert_gradients: the input
     assert "Expression(" in out and "swish(x" in out  # the random graph prints as a program
+
+
+def test_readme_walkthrough_command_on_a_file_writes_its_report(tmp_path: Path) -> None:
+    text = README.read_text(encoding="utf-8")
+    (command,) = re.findall(r"^\.venv/bin/python (-m viz\.walkthrough [^#\n]*)", text, flags=re.MULTILINE)
+    args = shlex.split(command.replace("out/", str(tmp_path / "out")))
+    result = subprocess.run(
+        [sys.executable, *args], cwd=README.parent, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert (
+        result.stdout.rstrip()
+        .splitlines()[-1]
+        .startswith("Your own worked example: python -m viz.walkthrough")
+    )
+    written = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert written == [
+        f"tanh-neuron-{p}" for p in ("backward.svg", "forward.svg", "replay.html", "report.html", "report.md")
+    ]

@@ -351,7 +351,8 @@ class Ledger:
         nodes.append(("E", q))
         return nodes
 
-    def _step_of(self, key: Key) -> int:
+    def step_of(self, key: Key) -> int:
+        """The optimizer step a key belongs to (-1: inputs, targets and frozen parameters)."""
         if key[0] in ("x", "t"):
             return -1
         if key[0] == "p":
@@ -360,7 +361,7 @@ class Ledger:
 
     def children(self, key: Key, within: Key) -> list[Key]:
         """The nodes that read ``key`` in the forward graph of ``within``'s step."""
-        q = self._step_of(within)
+        q = self.step_of(within)
         table = self._children.get(q)
         if table is None:
             table = {}

@@ -187,7 +187,7 @@ class EngineReplay:
         derivatives: dict[Any, list[Key]] = {}
         for key in needed:
             if key[0] in ("D", "L"):
-                derivatives.setdefault(ledger._step_of(key[1]), []).append(key)
+                derivatives.setdefault(ledger.step_of(key[1]), []).append(key)
         layers = _layers(ex)
         params = _parameters(ex, layers)
         trainable = [pid for pid in params if not ledger.frozen(pid)]

@@ -161,7 +161,7 @@ class _Graphs:
     def chain_rule(self, run: str, key: Key, fmt: Format) -> Explanation:
         """The chain rule of a derivative key, on the graph of its step."""
         _, top, bottom = key
-        graph = self.at(run, self._ledgers[run]._step_of(top))
+        graph = self.at(run, self._ledgers[run].step_of(top))
         root, wrt = graph.node(top), graph.node(bottom)
         try:
             return explain(root, wrt, method="paths", max_paths=MAX_PATHS, fmt=fmt, group=True)
@@ -238,6 +238,6 @@ def _highlight(ex: WorkedExample, graph: StepGraph, sections: list[Section]) -> 
         for explained in section.explanations:
             key = explained.verdict.key if explained.verdict else ledger.key(explained.quantity)
             bottom = key[2]
-            if bottom[0] in ("p", "x") and ledger._step_of(key[1]) == 0:
+            if bottom[0] in ("p", "x") and ledger.step_of(key[1]) == 0:
                 return graph.node(bottom)
     return None

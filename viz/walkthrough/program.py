@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 from ..check.spec import LayerSpec, OptimizerSpec, WorkedExample
 
+__all__ = ["program"]
+
 WIDTH = 99  # the longest line the program may have, where the numbers allow it
 
 # Names the program itself uses: the loss cannot take one of them.
@@ -45,16 +47,27 @@ def program(ex: WorkedExample, run: OptimizerSpec | None = None) -> str:
     having a bias are a list of ``Layer``s. A softmax output layer is built linear: ``nn``'s
     ``cross_entropy`` takes the logits and applies the softmax itself.
 
-    >>> from viz.check import load
-    >>> print(program(load("002"), load("002").optimizers[1]))
-    from nn import MLP, Adam, squared_error
+    >>> from viz.check.spec import from_mapping
+    >>> ex = from_mapping({
+    ...     "network": {"inputs": 2, "layers": [
+    ...         {"activation": "tanh", "weights": [[0.5, -0.25], [1.0, 0.75]], "bias": 0.1,
+    ...          "frozen": True},
+    ...         {"activation": "softmax", "weights": [[0.3, 0.2], [-0.4, 0.6]], "bias": [0.0, 0.1]}]},
+    ...     "data": {"inputs": [[1.0, 2.0], [0.5, -1.0]], "targets": [[1.0, 0.0], [0.0, 1.0]]},
+    ...     "loss": {"kind": "cross_entropy", "batch": "sum", "name": "L"},
+    ...     "optimizer": [{"kind": "sgd", "lr": 0.5},
+    ...                   {"kind": "adam", "lr": 0.01, "bias_correction": False}]})
+    >>> print(program(ex, ex.optimizers[1]))
+    from nn import MLP, Adam, cross_entropy
     <BLANKLINE>
-    net = MLP(3, [2, 1], activation="sigmoid", output_activation="sigmoid",
-              weights=[[[0.2, -0.5, 0.1], [-0.3, 0.4, 0.2]], [[0.5, 0.2]]],
-              biases=[[0.3, -0.1], [0.1]]).freeze("layers.0.*")
-    C = squared_error(net([2.0, 3.0, -1.0]), 1.0)
-    C.backward()
-    Adam(net.parameters(), lr=0.1, bias_correction=False).step()
+    net = MLP(2, [2, 2], activation="tanh", output_activation="identity",
+              weights=[[[0.5, -0.25], [1.0, 0.75]], [[0.3, 0.2], [-0.4, 0.6]]],
+              biases=[0.1, [0.0, 0.1]], shared_bias=[True, False]).freeze("layers.0.*")
+    X = [[1.0, 2.0], [0.5, -1.0]]
+    T = [0, 1]
+    L = cross_entropy([net(x) for x in X], T, reduction="sum")  # the softmax is inside cross_entropy
+    L.backward()
+    Adam(net.parameters(), lr=0.01, bias_correction=False).step()
     """
     run = ex.optimizers[0] if run is None else run
     imports: set[str] = set()
@@ -108,10 +121,10 @@ def _kw(name: str, node: _Node) -> _Node:
     return _Group(f"{name}={node.open}", node.items, node.close, node.one_per_line)
 
 
-def _seq(values: object, open: str = "[", close: str = "]") -> _Node:
+def _seq(values: object) -> _Node:
     """Numbers and nested lists of them as a node."""
     if isinstance(values, (list, tuple)):
-        return _Group(open, tuple(_seq(v) for v in values), close)
+        return _Group("[", tuple(_seq(v) for v in values), "]")
     if isinstance(values, (int, float)) and not isinstance(values, bool):
         return _Atom(_num(values) if isinstance(values, float) else str(values))
     return _Atom(str(values))
@@ -341,33 +354,32 @@ def _targets(ex: WorkedExample) -> object:
 def _loss(ex: WorkedExample, name: str, imports: set[str]) -> list[str]:
     spec, width = ex.loss, ex.layers[-1].width
     mean_outputs = spec.outputs == "mean" and width > 1
-    comment = ""
+    notes = []
     divide = ""
     reduction: str | None = None
     if spec.kind == "cross_entropy":
         function = "cross_entropy"
-        comment = "the logits: cross_entropy applies the softmax"
+        notes.append("the softmax is inside cross_entropy")
         if ex.batch > 1:
             reduction = spec.batch
-        if mean_outputs:
-            divide = f" / {width}"
+        divide = f" / {width}" if mean_outputs else ""
     else:
         function = "half_squared_error" if spec.half else "squared_error"
         if ex.batch == 1:
             # nn reads one sample's list of outputs as scalar samples: its reduction is theirs
-            if width > 1:
-                reduction = spec.outputs
+            reduction = spec.outputs if width > 1 else None
             if mean_outputs and not spec.half:
                 function, reduction = "mse", None
+            elif mean_outputs:
+                notes.append(f"the mean over the {width} outputs")
+        elif mean_outputs and spec.batch == "mean" and not spec.half:
+            function = "mse"  # the mean over every output of every sample
         else:
             reduction = spec.batch
-            if mean_outputs:
-                if spec.batch == "mean" and not spec.half:
-                    function, reduction = "mse", None  # the mean over every output of every sample
-                else:
-                    divide = f" / {width}"
-        if divide:
-            comment = f"the mean over the {width} outputs"
+            divide = f" / {width}" if mean_outputs else ""
+    if divide:
+        notes.insert(0, f"the mean over the {width} outputs")
+    comment = "; ".join(notes)
     imports.add(function)
     tail = [f'reduction="{reduction}"'] if reduction else []
     if ex.batch > 1:

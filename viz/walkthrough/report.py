@@ -71,6 +71,11 @@ def _number(doc: Document, number: float) -> str:
     return number_formatter(doc.fmt, 6)(number)
 
 
+def _shown(doc: Document, quantity: str, value: float) -> str:
+    """A shown quantity's value; ``epoch@stop`` (the reference language's epoch) is a count."""
+    return str(int(value)) if quantity.startswith("epoch") else _number(doc, value)
+
+
 # ---- terminal ---------------------------------------------------------------------------------
 
 
@@ -99,7 +104,7 @@ def text(doc: Document) -> str:
             [f"#{v.printed.index}", v.printed.quantity, v.printed.text, _value(v.value, v), v.cls]
             for v in section.items
         ]
-        table += [["", q, "", _number(doc, x), "shown"] for q, x in section.shown]
+        table += [["", q, "", _shown(doc, q, x), "shown"] for q, x in section.shown]
         widths = [max((len(row[i]) for row in table), default=0) for i in range(5)]
         for row in table:
             lines.append("  " + "  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip())
@@ -126,7 +131,7 @@ def _md_section(doc: Document, section: Section) -> list[str]:
         out += [*verdicts.md_table(doc.check, section.items, "target"), ""]
     if section.shown:
         out += ["| quantity | the library |", "|---|---|"]
-        out += [f"| {markdown_text(q)} | {markdown_text(_number(doc, x))} |" for q, x in section.shown]
+        out += [f"| {markdown_text(q)} | {markdown_text(_shown(doc, q, x))} |" for q, x in section.shown]
         out.append("")
     for e in section.explanations:
         claim = _claim(e)
@@ -199,7 +204,7 @@ def _html_section(doc: Document, section: Section) -> list[str]:
     if section.items:
         parts.append(verdicts.html_table(doc.check, section.items, "target"))
     if section.shown:
-        rows = "".join(f"<tr><td>{h(q)}</td><td>{h(_number(doc, x))}</td></tr>" for q, x in section.shown)
+        rows = "".join(f"<tr><td>{h(q)}</td><td>{h(_shown(doc, q, x))}</td></tr>" for q, x in section.shown)
         head = "<thead><tr><th>quantity</th><th>the library</th></tr></thead>"
         parts.append(f"<table>{head}<tbody>{rows}</tbody></table>")
     parts += [_html_explained(doc, e) for e in section.explanations]

@@ -269,3 +269,26 @@ def test_a_folder_that_cannot_be_written_is_named_and_nothing_is_left(
     with pytest.raises(OutputError, match=re.escape(str(folder))):
         write({"a.svg": "<svg/>", "b.html": "<p/>"}, folder)
     assert sorted(p.name for p in folder.iterdir()) == ["b.html"]
+
+
+@pytest.mark.parametrize(("width", "figures", "page"), [(2, 2, True), (8, 2, False), (16, 0, False)])
+def test_a_large_network_is_reported_without_what_it_is_too_large_for(
+    width: int, figures: int, page: bool
+) -> None:
+    """A picture shows up to 500 nodes and a replay steps through up to 150: a larger graph's
+    report says so instead, and still checks and explains every number."""
+    quantity = "dE/dW1_11" if width <= 9 else "dE/dW1_1_1"  # the default names of a wide layer
+    layer = {"activation": "tanh", "weights": [[0.01 * (j - k) for k in range(width)] for j in range(width)]}
+    data = {
+        "id": f"wide-{width}",
+        "network": {"inputs": width, "layers": [layer, {**layer, "activation": "sigmoid"}]},
+        "data": {"inputs": [0.1] * width, "targets": [0.5] * width},
+        "loss": {"kind": "squared_error"},
+        "optimizer": [{"kind": "sgd", "lr": 0.1}],
+        "printed": [{"quantity": quantity, "where": "backward", "printed": "0.5"}],
+    }
+    d = build(data)
+    assert len(d.figures) == figures and (d.page is not None) == page
+    assert len(d.notes) == (not page) and all("nodes" in note for note in d.notes)
+    assert [e.quantity for e in d.explained] == [quantity] and d.explained[0].explanation.matches
+    assert all(note in text(d) and note in markdown(d) for note in d.notes)

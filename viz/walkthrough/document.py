@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from autograd import Value
+from autograd.graph import topological_order
 
 from ..check import Report, check
 from ..check.classify import Verdict
@@ -18,9 +19,11 @@ from ..check.ledger import Key, Ledger
 from ..check.replay import StepGraph, step_graph
 from ..check.rules import SITES, STANDARD
 from ..check.spec import SectionSpec, WorkedExample
+from ..dot import MAX_NODES as DRAW_MAX_NODES
 from ..dot import to_svg
 from ..explain import Explanation, explain
 from ..numbers import Format
+from ..replay import MAX_NODES as REPLAY_MAX_NODES
 from ..replay import Replay as Page
 from ..replay import replay
 from .program import program
@@ -119,22 +122,29 @@ def build(source: str | Path | Mapping[str, Any], fmt: Format = None) -> Documen
     graphs = _Graphs(ex)
     sections = _sections(ex, report, graphs, fmt)
     graph = step_graph(graphs.ledger(ex.optimizers[0].name))
-    figures, notes = [], []
+    size = len(topological_order(graph.root))
+    figures: list[Figure] = []
+    notes: list[str] = []
     page = None
-    try:
-        figures.append(Figure(f"{ex.id}-forward.svg", FORWARD, _svg(graph, fmt)))
+    if size > DRAW_MAX_NODES:
+        notes.append(
+            f"The graph has {size} nodes, more than the {DRAW_MAX_NODES} a picture shows: not drawn."
+        )
+        return Document(report, fmt, program(ex), sections, figures, page, notes)
+    figures.append(Figure(f"{ex.id}-forward.svg", FORWARD, _svg(graph, fmt)))
+    if size <= REPLAY_MAX_NODES:
         optimizer = graph.optimizer() if ex.steps and graph.trainable else None
         page = replay(graph.root, optimizer=optimizer, inputs=graph.inputs, group=True, fmt=fmt)
-        graph.root.backward()
-        target = _highlight(ex, graph, sections)
-        caption = BACKWARD + (f"; the chain from {target.label} is highlighted." if target else ".")
-        figures.append(Figure(f"{ex.id}-backward.svg", caption, _svg(graph, fmt, target)))
-    except ValueError as exc:  # a graph too large to draw or to step through
-        notes.append(str(exc))
+    else:
+        notes.append(f"The graph has {size} nodes, more than the {REPLAY_MAX_NODES} a replay steps through.")
+    graph.root.backward()
+    target = _highlight(ex, graph, sections)
+    caption = BACKWARD + (f"; the chain from {target.label} is highlighted." if target else ".")
+    figures.append(Figure(f"{ex.id}-backward.svg", caption, _svg(graph, fmt, target)))
     return Document(report, fmt, program(ex), sections, figures, page, notes)
 
 
-FORWARD = "The graph after the forward pass (gradients still 0)"
+FORWARD = "The graph after the forward pass (gradients still 0)."
 BACKWARD = "After backward: every gradient"
 
 

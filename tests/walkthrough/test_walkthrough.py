@@ -292,3 +292,31 @@ def test_a_large_network_is_reported_without_what_it_is_too_large_for(
     assert len(d.notes) == (not page) and all("nodes" in note for note in d.notes)
     assert [e.quantity for e in d.explained] == [quantity] and d.explained[0].explanation.matches
     assert all(note in text(d) and note in markdown(d) for note in d.notes)
+
+
+# The chain rules the four documents' reports have always explained, now asked for by their files.
+EXPLAINED_BEFORE = {
+    "000": ["dE/dw5", "dE/db1", "dE[1]/dw1"],
+    "001": ["dE_total/dw5", "dE_total/dw1"],
+    "002": ["dC/dW2_1"],
+    "003": ["dL/dW1_11"],
+}
+
+
+@pytest.mark.parametrize("doc", DOCS)
+def test_the_reports_keep_the_explanations_they_had(doc: str, docs: dict[str, Document]) -> None:
+    explained = {e.quantity: e for e in docs[doc].explained}
+    for quantity in EXPLAINED_BEFORE[doc]:
+        assert quantity in explained and explained[quantity].explanation.matches, quantity
+
+
+def test_an_inherited_number_links_to_what_it_inherits_from(docs: dict[str, Document]) -> None:
+    inherited = [(d, v) for d in docs.values() for v in d.check.items if v.inherits_from]
+    assert len(inherited) >= 10
+    for d, v in inherited:
+        html, md = page(d), markdown(d)
+        row = html.split(f'id="printed-{v.printed.index}"')[1].split("</tr>")[0]
+        md_row = md.split(f'<a id="printed-{v.printed.index}"></a>')[1].split("\n")[0]
+        for source in v.inherits_from:
+            assert f'<a href="#printed-{source}">#{source}</a>' in row
+            assert f"[#{source}](#printed-{source})" in md_row

@@ -91,7 +91,8 @@ def anchor(index: int) -> str:
 
 
 def md_table(report: Report, items: list[Verdict], anchors: Anchors = None) -> list[str]:
-    """A Markdown table of verdicts; the first column is a link or a link target with ``anchors``."""
+    """A Markdown table of verdicts; with ``anchors`` the first column is a link or a link target
+    and an inherited number links to the numbers it inherits from."""
 
     def cell(s: str) -> str:
         return html.escape(s, quote=False).replace("|", "\\|").replace("\n", " ")
@@ -103,7 +104,10 @@ def md_table(report: Report, items: list[Verdict], anchors: Anchors = None) -> l
             first = f'<a id="{anchor(v.printed.index)}"></a>{first}'
         elif anchors == "link":
             first = f"[{first}](#{anchor(v.printed.index)})"
-        out.append("| " + " | ".join([first, *(cell(c) for c in row[1:])]) + " |")
+        why = cell(row[-1])
+        if anchors is not None and v.inherits_from:
+            why += " (from " + ", ".join(f"[#{i}](#{anchor(i)})" for i in v.inherits_from) + ")"
+        out.append("| " + " | ".join([first, *(cell(c) for c in row[1:-1]), why]) + " |")
     return out
 
 
@@ -150,7 +154,8 @@ LEGEND = (
 
 
 def html_table(report: Report, items: list[Verdict], anchors: Anchors = None) -> str:
-    """An HTML table of verdicts; the first column is a link or a link target with ``anchors``."""
+    """An HTML table of verdicts; with ``anchors`` the first column is a link or a link target
+    and an inherited number links to the numbers it inherits from."""
     e = html.escape
     head = "".join(f"<th>{e(h)}</th>" for h in HEADER)
     body = []
@@ -160,7 +165,10 @@ def html_table(report: Report, items: list[Verdict], anchors: Anchors = None) ->
             first = f'<a href="#{anchor(v.printed.index)}">{first}</a>'
         elif anchors == "target":
             ident = f' id="{anchor(v.printed.index)}"'
-        cells = f"<td>{first}</td>" + "".join(f"<td>{e(c)}</td>" for c in row[1:])
+        why = e(row[-1])
+        if anchors is not None and v.inherits_from:
+            why += " (from " + ", ".join(f'<a href="#{anchor(i)}">#{i}</a>' for i in v.inherits_from) + ")"
+        cells = f"<td>{first}</td>" + "".join(f"<td>{e(c)}</td>" for c in row[1:-1]) + f"<td>{why}</td>"
         body.append(
             f'<tr{ident} class="{v.cls}" data-index="{v.printed.index}" data-class="{v.cls}">{cells}</tr>'
         )

@@ -25,7 +25,7 @@ from .ledger import Key, Ledger, QuantityError
 from .refs import ReferenceError_
 from .replay import EngineReplay, ReplayMismatch
 from .rules import Mistake, load_catalogue
-from .spec import WorkedExample, WorkedExampleError, from_mapping, read
+from .spec import CheckerError, WorkedExample, WorkedExampleError, checker_failed, from_mapping, read
 
 EXAMPLES_DIR = Path(__file__).with_name("examples")
 
@@ -134,11 +134,23 @@ def check(source: str | Path | Mapping[str, Any], catalogue: list[Mistake] | Non
 
     ``source`` is a TOML file, a shipped example's id, or the file's content as a mapping.
 
+    A file that cannot be checked raises ``WorkedExampleError``; a failure of the checker
+    itself on a valid file raises ``CheckerError``, naming the file and the entry.
+
     >>> report = check("000")
     >>> [(v.printed.quantity, v.mistake.id) for v in report.items if v.cls == "conceptual"]
     [('dE/db1', 'shared_bias_averaged')]
     """
     ex = load(source)
+    try:
+        return _check(ex, catalogue)
+    except (WorkedExampleError, CheckerError):
+        raise
+    except Exception as exc:
+        raise CheckerError(f"{ex.origin}: {checker_failed(exc)}") from exc
+
+
+def _check(ex: WorkedExample, catalogue: list[Mistake] | None) -> Report:
     ledgers = {run.name: Ledger(ex, run) for run in ex.optimizers}
     keys: list[Key] = []
     formulas: list[Key | None] = []
@@ -180,7 +192,7 @@ def check(source: str | Path | Mapping[str, Any], catalogue: list[Mistake] | Non
     judge = Judge(ex.printed, keys, formulas, ledgers, variants, truth)
     run = ex.optimizers[0].name
     shown = {text: truth(run, key) for text, key in extra.items()}
-    return Report(ex, judge.run(), shown, truths[run].loss_curve)
+    return Report(ex, judge.run(ex.origin), shown, truths[run].loss_curve)
 
 
 def _report_quantities(ex: WorkedExample, ledger: Ledger) -> dict[str, Key]:
@@ -217,6 +229,7 @@ def _report_quantities(ex: WorkedExample, ledger: Ledger) -> dict[str, Key]:
 __all__ = [
     "CLASSES",
     "WRONG",
+    "CheckerError",
     "Mistake",
     "QuantityError",
     "ReplayMismatch",

@@ -4,7 +4,8 @@ Checks a worked example (a TOML file, or the id of a shipped one: 000, 001, 002,
 prints its verdicts; ``--json`` prints them as JSON instead. ``--html`` and ``--md`` write the
 example's full report, the same as ``python -m viz.walkthrough FILE`` writes (``--md`` puts the
 pictures it links beside it). Exit status: 0 when every printed number is right up to rounding,
-1 when some are wrong, 2 when the file cannot be checked or a report cannot be written.
+1 when some are wrong, 2 when the file cannot be checked or a report cannot be written, 3 when the
+checker itself fails (a bug in chainrule; the message names the file and the entry).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import WorkedExampleError, check, shipped
+from . import CheckerError, WorkedExampleError, check, shipped
 from .report import text, to_json
 
 
@@ -50,6 +51,9 @@ def main(argv: list[str] | None = None) -> int:
     except (WorkedExampleError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except CheckerError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 3
     sys.stdout.write(to_json(report) if args.json else text(report))
     return 1 if report.counts["wrong"] else 0
 

@@ -4,9 +4,11 @@
 - ``inherited``: wrong, but what the document's own printed inputs give (the graph cut at the
   numbers it printed before, or its stated formula);
 - ``conceptual``: reproduced only by a mistake from the catalogue, one that moves the number by
-  more than ``MISTAKE_MOVES`` units of its last digit (a smaller move is no evidence);
+  more than ``MISTAKE_MOVES`` units of its last digit from the true value, and from what the
+  document's own inputs give (a smaller move is no evidence);
 - ``slip``: none of these; a ``typo`` when it is one digit-level edit of the right value
-  (a power of ten, a dropped, doubled or swapped digit) and later steps use the right value;
+  (a power of ten, a dropped, doubled or swapped digit) and later steps use the right value, or
+  when it restates a given of the setup wrongly (a copy error, such as a digit replaced);
 - ``repeat``: a quantity printed again (a repeat that disagrees with its original is a ``typo``).
 """
 
@@ -21,7 +23,7 @@ from typing import Any
 
 from .ledger import Key, Ledger
 from .rules import Mistake
-from .spec import PrintedSpec
+from .spec import CheckerError, PrintedSpec, checker_failed
 
 WRONG = ("slip", "typo", "inherited", "conceptual")
 MISTAKE_MOVES = 20  # a mistake is named only if it moves the number this many units (else: a slip)
@@ -136,6 +138,7 @@ class Judge:
     truth: Callable[[str, Key], float]
     verdicts: list[Verdict] = field(default_factory=list)
     meant: dict[int, float] = field(default_factory=dict)  # typos: the value later steps use
+    _first: dict[tuple[Any, Key], int] = field(default_factory=dict)  # first printing by identity
 
     def identity(self, i: int) -> tuple[Any, Key]:
         key = self.keys[i]
@@ -177,21 +180,30 @@ class Judge:
             value, used = ledger.evaluate(key, printed, target=key)
         return value, sorted(before[k][1] for k in used if k in before)
 
-    def run(self) -> list[Verdict]:
-        first: dict[tuple[Any, Key], int] = {}
+    def run(self, origin: str = "<mapping>") -> list[Verdict]:
+        """Every item's verdict, in document order. A failure of the checker itself is a
+        ``CheckerError`` naming the file (``origin``) and the item."""
         for i, item in enumerate(self.items):
-            ident = self.identity(i)
-            ledger = self.ledgers[item.run]
-            value = self.truth(item.run, self.keys[i])
-            redo, used = self.redo(i, ledger)
-            verdict = Verdict(item, self.keys[i], value, redo, used=used)
-            self.verdicts.append(verdict)
-            if ident in first:
-                self._repeat(verdict, self.verdicts[first[ident]])
-            else:
-                first[ident] = i
-                self._judge(i, verdict)
+            try:
+                self._classify(i)
+            except CheckerError:
+                raise
+            except Exception as exc:
+                raise CheckerError(f"{origin}: {item.label()}: {checker_failed(exc)}") from exc
         return self.verdicts
+
+    def _classify(self, i: int) -> None:
+        item = self.items[i]
+        ident = self.identity(i)
+        value = self.truth(item.run, self.keys[i])
+        redo, used = self.redo(i, self.ledgers[item.run])
+        verdict = Verdict(item, self.keys[i], value, redo, used=used)
+        self.verdicts.append(verdict)
+        if ident in self._first:
+            self._repeat(verdict, self.verdicts[self._first[ident]])
+        else:
+            self._first[ident] = i
+            self._judge(i, verdict)
 
     def _repeat(self, v: Verdict, original: Verdict) -> None:
         v.repeat_of = original.printed.index
@@ -255,6 +267,9 @@ class Judge:
                     f"{fmt(v.redo, p)} (the replay: {fmt(v.value, p)})"
                 )
             return
+        if _given(v.key):
+            self._restated_given(i, v)
+            return
         # The document's own printed inputs first: a mistake that reproduces the number from them
         # is better evidence than one that needs the replay's values. A printed factor that the
         # mistake itself changes (∂a/∂z when it is forgotten) is recomputed the mistaken way: the
@@ -272,7 +287,7 @@ class Judge:
                 if recompute and not ignore:
                     continue
                 candidate, _ = self.redo(i, ledger, cut=cut, use_formula=use_formula, ignore=ignore)
-                if within(p, candidate, 1.0) and abs(candidate - v.redo) > MISTAKE_MOVES * p.unit:
+                if within(p, candidate, 1.0) and _moves(candidate, v, p):
                     v.cls, v.mistake = "conceptual", ledger.mistake
                     gives = f"that gives {fmt(candidate, p)} (the replay: {fmt(v.value, p)})"
                     v.explanation = f"{ledger.mistake.title}: {gives}"
@@ -290,6 +305,16 @@ class Judge:
             )
         elif digit_edit(p, v.value):
             v.explanation += f" (it looks like {digit_edit(p, v.value)})"
+
+    def _restated_given(self, i: int, v: Verdict) -> None:
+        """A given of the setup (an input, a target, a starting parameter) restated wrongly: a
+        copy error. Later steps are judged from the given itself, unless one of them used the
+        number as restated."""
+        p = v.printed
+        v.cls, v.typo_kind = "typo", digit_edit(p, v.value) or _replaced_digit(p, v.value) or "copied wrong"
+        v.explanation = f"a given restated wrongly ({v.typo_kind}): the setup gives {v.value:.12g}"
+        if not any(within(self.items[j], self.redo(j, ledger)[0], 1.0) for j, ledger in self._readers(i)):
+            self.meant[i] = v.value
 
     def _touched(self, i: int, variant: Ledger) -> set[Key]:
         """The numbers printed before item ``i`` that ``variant``'s mistake computes differently
@@ -369,6 +394,31 @@ class Judge:
             if telling and score > best_score:
                 best, best_score = right, score
         return best
+
+
+def _moves(candidate: float, v: Verdict, printed: PrintedSpec) -> bool:
+    """Whether a mistake's value is evidence: it must lie more than ``MISTAKE_MOVES`` units of the
+    printed digit from the true value, and from what the document's own inputs give."""
+    limit = MISTAKE_MOVES * printed.unit
+    return abs(candidate - v.value) > limit and abs(candidate - v.redo) > limit
+
+
+def _given(key: Key) -> bool:
+    """Whether a key is a given of the setup: an input, a target or a starting parameter."""
+    return key[0] in ("x", "t") or (key[0] == "p" and key[2] == 0)
+
+
+def _replaced_digit(printed: PrintedSpec, right: float) -> str:
+    """ "a digit replaced" when the printed number differs from ``right``, written to the same
+    decimals, in exactly one digit; else ""."""
+    text = printed.text.replace("−", "-").lower()
+    if "e" in text or not math.isfinite(right):
+        return ""
+    decimals = len(text.split(".")[1]) if "." in text else 0
+    shown, meant = text.lstrip("-"), f"{abs(right):.{decimals}f}"
+    if (right < 0) != text.startswith("-") or len(shown) != len(meant):
+        return ""
+    return "a digit replaced" if sum(a != b for a, b in zip(shown, meant)) == 1 else ""
 
 
 def _rounded(value: float, printed: PrintedSpec) -> str:

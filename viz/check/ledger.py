@@ -186,7 +186,7 @@ class Ledger:
         else:
             s = self._sample(ref, text, True)
             key = (named.kind, s, *named.index, 0) if named.kind != "term" else ("term", s, named.index[0], 0)
-        return self.at_step(key, q)
+        return self.at_step(self.node(key), q)
 
     def at_step(self, key: Key, q: int | str) -> Key:
         """A step-0 node key moved to step q (or to where the loop stopped)."""
@@ -283,7 +283,7 @@ class Ledger:
     # ---- the forward graph --------------------------------------------------------------------
 
     def _input(self, s: int, li: int, k: int, q: int) -> Key:
-        return ("x", s, k) if li == 0 else ("a", s, li - 1, k, q)
+        return ("x", s, k) if li == 0 else self.node(("a", s, li - 1, k, q))
 
     def _bias(self, li: int, j: int, q: int) -> Key | None:
         layer = self.ex.layers[li]
@@ -574,6 +574,10 @@ class Ledger:
 def _apply(op: str, args: list[float]) -> float:
     if op == "sum":
         return math.fsum(args)
+    if op == "max":
+        return max(args)
+    if op == "min":
+        return min(args)
     if op == "neg":
         return -args[0]
     if op in ("+", "-", "*", "/", "**"):

@@ -10,7 +10,7 @@ A quantity is a small arithmetic expression over references to the replayed grap
 - ``m(w5)``, ``v(w5)``, ``mhat(w5)``, ``vhat(w5)`` — an optimizer's state after the step from
   ``w5``;
 - numbers, ``+ - * / ^`` (or ``**``, ``·``, ``×``, ``−``), parentheses and the functions
-  ``exp ln log sqrt sigmoid tanh relu abs sum``.
+  ``exp ln log sqrt sigmoid tanh relu abs sum max min`` (``log`` is ln, the natural logarithm).
 
 >>> names = {"t1", "a_o1", "E", "w5"}
 >>> parse("0.5 * (t1 - a_o1[1])^2", names.__contains__)
@@ -26,7 +26,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-FUNCTIONS = {"exp", "ln", "log", "sqrt", "sigmoid", "tanh", "relu", "abs", "sum"}
+FUNCTIONS = {"exp", "ln", "log", "sqrt", "sigmoid", "tanh", "relu", "abs", "sum", "max", "min"}
+VARIADIC = {"sum", "max", "min"}  # the functions of one or more arguments
 STATES = {"m", "v", "mhat", "vhat"}
 SAMPLE_PLACEHOLDER = 0  # ``[s]`` in an alias: the sample of the reference that uses it
 
@@ -237,7 +238,7 @@ class _Parser:
                 args.append(self.sum())
             if self.take(")") is None:
                 raise self.fail("missing ')'")
-            if name != "sum" and len(args) != 1:
+            if name not in VARIADIC and len(args) != 1:
                 raise self.fail(f"{name} takes one argument")
             return Op(name, tuple(args))
         self.pos = ref.end()

@@ -14,10 +14,10 @@ from nn import SGD, Adam, Layer, Optimizer
 from nn.activations import ELEMENTWISE, softmax
 
 from .ledger import Key, Ledger
-from .spec import OptimizerSpec, WorkedExample
+from .spec import NO_OPTIMIZER, CheckerError, OptimizerSpec, WorkedExample
 
 
-class ReplayMismatch(AssertionError):
+class ReplayMismatch(CheckerError, AssertionError):
     """The engine and the textbook rules disagree: a bug in chainrule, never in the document."""
 
 
@@ -90,7 +90,8 @@ def forward(
                     nodes[("a", s, li, j, q)] = a
                 if label:
                     z.label = spec.z_names[j] + step + of
-                    if a is not z:
+                    named_output = spec.a_names[j] != f"a{li + 1}_{j + 1}"  # an identity layer's ŷ
+                    if a is not z or named_output:
                         a.label = spec.a_names[j] + step + of
         terms = []
         for j, (a, target) in enumerate(zip(values, t)):
@@ -129,6 +130,8 @@ def forward(
 
 def optimizer_for(run: OptimizerSpec, params: list[Value]) -> Optimizer:
     """The ``nn`` optimizer of a run, over ``params``."""
+    if run.kind == NO_OPTIMIZER:
+        raise ValueError("the worked example takes no step: it has no optimizer")
     if run.kind == "sgd":
         return SGD(params, lr=run.lr)
     return Adam(params, lr=run.lr, betas=run.betas, eps=run.eps, bias_correction=run.bias_correction)
@@ -166,8 +169,9 @@ def step_graph(ledger: Ledger, q: int = 0) -> StepGraph:
     layers = _layers(ex)
     params = _parameters(ex, layers)
     trainable = [p for pid, p in params.items() if not ledger.frozen(pid)]
-    optimizer = optimizer_for(ledger.run, trainable)
+    optimizer = optimizer_for(ledger.run, trainable) if q else None
     for done in range(q):
+        assert optimizer is not None
         _, loss = forward(ex, layers, params, done, label=False)
         optimizer.zero_grad()
         loss.backward()
@@ -191,7 +195,8 @@ class EngineReplay:
         layers = _layers(ex)
         params = _parameters(ex, layers)
         trainable = [pid for pid in params if not ledger.frozen(pid)]
-        optimizer = optimizer_for(ledger.run, [params[pid] for pid in trainable])
+        stepped = ex.steps > 0 or ex.loop is not None
+        optimizer = optimizer_for(ledger.run, [params[pid] for pid in trainable]) if stepped else None
         self.loss_curve: list[float] = []  # the training loop's loss, epoch by epoch
         for q in range(ex.steps + 1):
             nodes, loss = forward(ex, layers, params, q, label=False)
@@ -205,6 +210,7 @@ class EngineReplay:
                 self.values[key] = grad(top, [bottom])[0]
             if q == ex.steps:
                 break
+            assert optimizer is not None
             for p in params.values():
                 p.grad = 0.0
             loss.backward()

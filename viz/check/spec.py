@@ -23,11 +23,22 @@ ACTIVATIONS = ("sigmoid", "tanh", "relu", "identity", "softmax")
 LOSSES = ("squared_error", "cross_entropy")
 REDUCTIONS = ("sum", "mean")
 OPTIMIZERS = ("sgd", "adam")
+NO_OPTIMIZER = "none"  # the run of a page that takes no step and names no optimizer
 MAX_STEPS = 10  # steps worked by hand; a longer run is a training loop (stop_below)
 
 
 class WorkedExampleError(ValueError):
     """A worked-example file that cannot be checked; the message names the file and entry."""
+
+
+class CheckerError(RuntimeError):
+    """The checker failed on a well-formed file: a bug in chainrule, never in the document. The
+    message names the file and the entry being checked."""
+
+
+def checker_failed(exc: BaseException) -> str:
+    """What a ``CheckerError`` says of the exception behind it."""
+    return f"the checker failed ({type(exc).__name__}: {exc}); this is a bug in chainrule, not in the file"
 
 
 @dataclass(frozen=True)
@@ -305,8 +316,8 @@ def from_mapping(
     loss = _loss(r, r.table(data, "loss", "top level"), layers[-1])
     n_out = layers[-1].width
     inputs, targets, target_names = _data(r, r.table(data, "data", "top level"), n_in, n_out, loss)
-    optimizers = _optimizers(r, data.get("optimizer"))
     steps, loop = _training(r, r.table(data, "training", "top level", required=False))
+    optimizers = _optimizers(r, data.get("optimizer"), steps == 0 and loop is None)
     aliases = r.table(data, "aliases", "top level", required=False)
     for name, text in aliases.items():
         if not isinstance(text, str):
@@ -481,9 +492,15 @@ def _data(
     return inputs, targets, names
 
 
-def _optimizers(r: _Reader, raw: Any) -> list[OptimizerSpec]:
+def _optimizers(r: _Reader, raw: Any, optional: bool) -> list[OptimizerSpec]:
+    if raw is None and optional:
+        return [OptimizerSpec(NO_OPTIMIZER, NO_OPTIMIZER, 0.0)]
     if raw is None:
-        raise r.error("top level", "missing [[optimizer]] (the optimizer the document uses)")
+        raise r.error(
+            "top level",
+            "missing [[optimizer]] (the optimizer the document uses; "
+            "a page that takes no step leaves it out with [training] steps = 0)",
+        )
     entries = [raw] if isinstance(raw, Mapping) else raw
     if not isinstance(entries, list) or not entries:
         raise r.error("[[optimizer]]", "expected one or more tables")

@@ -22,8 +22,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TextIO
 
-from ..check import shipped
-from ..numbers import Format
+from ..check import WorkedExampleError, shipped
+from ..numbers import Format, number_formatter
 from .document import Document, Explained, Figure, Section, build
 from .report import OutputError, files, markdown, page, text, write
 
@@ -43,12 +43,16 @@ def walkthrough(
     (``viz.check.WorkedExampleError``) leaves the folder untouched; a folder that cannot be
     written raises ``OutputError`` naming it. Returns the documents by id.
     """
+    number_formatter(fmt, 6)  # a bad format is the caller's ValueError, before anything is built
     chosen = shipped() if documents is None else list(documents)
     built: dict[str, Document] = {}
     for source in chosen:
         doc = build(source, fmt)
         if doc.id in built:
-            raise ValueError(f"walkthrough: two worked examples have the id {doc.id!r}; give each its own id")
+            raise WorkedExampleError(
+                f"{source}: another worked example has the id {doc.id!r} (the reports' file names); "
+                "give each its own id"
+            )
         built[doc.id] = doc
     contents = {name: content for doc in built.values() for name, content in files(doc).items()}
     written = write(contents, out)

@@ -1,7 +1,8 @@
 """``python -m viz.walkthrough [FILE|ID ...] [--out DIR] [--fmt SPEC]``
 
 Exit status: 0 when the reports are written, 2 when a file cannot be checked or the folder cannot
-be written (the message names it; nothing is written then).
+be written (the message names it; nothing is written then), 3 when the checker itself fails (a bug
+in chainrule, as for ``python -m viz.check``).
 """
 
 from __future__ import annotations
@@ -9,7 +10,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..check import WorkedExampleError, shipped
+from ..check import CheckerError, WorkedExampleError, shipped
+from ..numbers import number_formatter
 from . import OutputError, walkthrough
 
 OWN_FILE = (
@@ -35,10 +37,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fmt", help="number format of pictures and explanations, e.g. .4f (default: .6f)")
     args = parser.parse_args(argv)
     try:
+        number_formatter(args.fmt, 6)
+    except ValueError as exc:
+        parser.error(str(exc))  # exit status 2
+    try:
         walkthrough(args.examples or None, args.out, args.fmt)
-    except (WorkedExampleError, OutputError, ValueError) as exc:
+    except (WorkedExampleError, OutputError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except CheckerError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 3
     print(OWN_FILE)
     return 0
 

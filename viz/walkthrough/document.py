@@ -18,7 +18,7 @@ from ..check.classify import Verdict
 from ..check.ledger import Key, Ledger
 from ..check.replay import StepGraph, step_graph
 from ..check.rules import SITES, STANDARD
-from ..check.spec import SectionSpec, WorkedExample
+from ..check.spec import CheckerError, SectionSpec, WorkedExample, checker_failed
 from ..dot import MAX_NODES as DRAW_MAX_NODES
 from ..dot import to_svg
 from ..explain import Explanation, explain
@@ -117,6 +117,13 @@ def build(source: str | Path | Mapping[str, Any], fmt: Format = None) -> Documen
     (['forward', 'backward'], ['tanh-neuron-forward.svg', 'tanh-neuron-backward.svg'])
     """
     report = check(source)
+    try:
+        return _build(report, fmt)
+    except Exception as exc:
+        raise CheckerError(f"{report.example.origin}: the report: {checker_failed(exc)}") from exc
+
+
+def _build(report: Report, fmt: Format) -> Document:
     ex = report.example
     fmt = fmt or ex.report.fmt or ".6f"
     graphs = _Graphs(ex)

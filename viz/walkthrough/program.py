@@ -12,7 +12,7 @@ import keyword
 import unicodedata
 from dataclasses import dataclass
 
-from ..check.spec import LayerSpec, OptimizerSpec, WorkedExample
+from ..check.spec import NO_OPTIMIZER, LayerSpec, OptimizerSpec, WorkedExample
 
 __all__ = ["program"]
 
@@ -396,6 +396,8 @@ def _loss(ex: WorkedExample, name: str, imports: set[str]) -> list[str]:
 
 
 def _step(ex: WorkedExample, run: OptimizerSpec, imports: set[str]) -> list[str]:
+    if run.kind == NO_OPTIMIZER:
+        return ["# the document takes no step"]
     if all(_layer_patterns(layer, layer.shared_bias) == [] for layer in ex.layers):
         return ["# every parameter is frozen: there is nothing to step"]
     if len(ex.layers) > 1 and len({_has_bias(layer) for layer in ex.layers}) > 1:

@@ -236,3 +236,79 @@ def test_max_and_min_in_formulas() -> None:
         },
     ]
     assert [v.cls for v in check(data).items] == ["exact"] * 3
+
+
+def one_neuron(weight: float, printed: list[dict[str, str]], **top: Any) -> dict[str, Any]:
+    """One input 1.0 (or 0.5), one sigmoid neuron without bias, ½(a − 1)², no step."""
+    return {
+        **top,
+        "network": {"inputs": 1, "layers": [{"activation": "sigmoid", "weights": [[weight]]}]},
+        "data": {"inputs": [1.0], "targets": [1.0]},
+        "loss": {"kind": "squared_error", "half": True},
+        "training": {"steps": 0},
+        "printed": printed,
+    }
+
+
+def test_a_long_print_gets_only_the_rounding_of_its_float_format() -> None:
+    a = sig(0.3)
+    right, off = f"{a:.15f}", f"{a + 7e-15:.15f}"  # 15 decimals; the second 7 units off
+    report = check(
+        one_neuron(0.3, [{"quantity": "a1_1", "where": "program", "printed": t} for t in (right, off)])
+    )
+    assert [v.cls for v in report.items] == ["exact", "typo"]  # a repeat copied wrong
+    alone = check(one_neuron(0.3, [{"quantity": "a1_1", "where": "program", "printed": off}]))
+    assert alone.items[0].cls == "slip" and alone.items[0].units_off > 6
+
+
+def test_where_float64_cancels_the_truth_is_computed_with_more_digits() -> None:
+    """1 − σ(16) in float64 keeps about 7 of its digits; 1/(1 + e¹⁶) is the same number, stably."""
+    exact = 1.0 / (1.0 + math.exp(16.0))
+    report = check(
+        one_neuron(16.0, [{"quantity": "1 - a1_1", "where": "program", "printed": f"{exact:.14e}"}])
+    )
+    (v,) = report.items
+    assert v.cls == "exact" and v.value == pytest.approx(exact, rel=1e-15)
+    assert "computed with 50 digits" in v.explanation
+
+
+def test_a_float32_print_of_a_number_is_a_repeat_not_a_copy_error() -> None:
+    import struct
+
+    a = sig(0.7)
+    single = struct.unpack("f", struct.pack("f", a))[0]
+    assert abs(float(f"{single:.9f}") - a) > 20e-9  # float32 shows in the ninth decimal
+    printed = [
+        {"quantity": "a1_1", "where": "by hand", "printed": f"{a:.9f}"},
+        {"quantity": "a1_1", "where": "program output", "printed": f"{single:.9f}", "precision": "float32"},
+    ]
+    report = check(one_neuron(0.7, printed))
+    assert [v.cls for v in report.items] == ["exact", "repeat"]
+    as_float64 = check(one_neuron(0.7, [{**p, "precision": "float64"} for p in printed]))
+    assert as_float64.items[1].cls == "typo"  # the same digits from a float64 program are a copy error
+    everywhere = check(one_neuron(0.7, printed[1:], precision="float32"))
+    assert everywhere.items[0].cls == "exact"
+
+
+def test_a_number_printed_again_to_fewer_digits_is_read_at_its_precise_printing() -> None:
+    """a is printed to 15 digits, slightly wrong, then restated to 4; σ' printed to 15 digits
+    from the precise (wrong) a inherits from it."""
+    a_wrong = sig(0.3) + 3e-14
+    report = check(
+        one_neuron(
+            0.3,
+            [
+                {"quantity": "a1_1", "where": "forward", "printed": f"{a_wrong:.15f}"},
+                {"quantity": "a1_1", "where": "table", "printed": f"{a_wrong:.4f}"},
+                {
+                    "quantity": "da1_1/dz1_1",
+                    "where": "backward",
+                    "printed": f"{a_wrong * (1 - a_wrong):.15f}",
+                    "formula": "a1_1 * (1 - a1_1)",
+                },
+            ],
+        )
+    )
+    first, again, derivative = report.items
+    assert first.cls == "slip" and again.cls == "repeat"
+    assert (derivative.cls, derivative.inherits_from) == ("inherited", [0])

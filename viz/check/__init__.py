@@ -15,11 +15,13 @@ to be. ``check`` replays the setup with chainrule and classifies every printed n
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+import math
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .arithmetic import PRECISE
 from .classify import CLASSES, WRONG, Judge, Verdict
 from .ledger import Key, Ledger, QuantityError
 from .refs import ReferenceError_
@@ -185,14 +187,43 @@ def _check(ex: WorkedExample, catalogue: list[Mistake] | None) -> Report:
         for variant in variants[name]:
             variant.given.update(ledger.given)
 
-    def truth(run: str, key: Key) -> float:
+    def replayed(run: str, key: Key) -> float:
         engine = truths[run].values
         return engine[key] if key in engine else ledgers[run].truth(key)
 
+    precise = _precise_truths(ex, keys, ledgers, replayed)
+
+    def truth(run: str, key: Key) -> float:
+        return precise.get((run, key), replayed(run, key))
+
     judge = Judge(ex.printed, keys, formulas, ledgers, variants, truth)
+    verdicts = judge.run(ex.origin)
+    for v in verdicts:
+        if (v.printed.run, v.key) in precise:
+            v.explanation += ("; " if v.explanation else "") + PRECISE_NOTE
     run = ex.optimizers[0].name
-    shown = {text: truth(run, key) for text, key in extra.items()}
-    return Report(ex, judge.run(ex.origin), shown, truths[run].loss_curve)
+    shown = {text: replayed(run, key) for text, key in extra.items()}
+    return Report(ex, verdicts, shown, truths[run].loss_curve)
+
+
+PRECISE_NOTE = "float64 keeps too few digits for this print: its truth is computed with 50 digits"
+FLOAT64_DIGITS_NEEDED = 0.05  # of a unit in the printed digit: float64 must be this close
+
+
+def _precise_truths(
+    ex: WorkedExample, keys: list[Key], ledgers: dict[str, Ledger], replayed: Callable[[str, Key], float]
+) -> dict[tuple[str, Key], float]:
+    """The printed quantities whose float64 replay is too far from the value computed with 50
+    significant digits for the digits printed (cancellation), with that value."""
+    precise = {name: Ledger(ex, ledger.run, arithmetic=PRECISE) for name, ledger in ledgers.items()}
+    out: dict[tuple[str, Key], float] = {}
+    for item, key in zip(ex.printed, keys):
+        if key[0] in ("stop", "epoch"):
+            continue  # where a training loop stopped: the replay's own float64 run
+        value = precise[item.run].truth(key)
+        if math.isfinite(value) and abs(replayed(item.run, key) - value) > FLOAT64_DIGITS_NEEDED * item.unit:
+            out[(item.run, key)] = float(value)
+    return out
 
 
 def _report_quantities(ex: WorkedExample, ledger: Ledger) -> dict[str, Key]:

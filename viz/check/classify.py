@@ -55,11 +55,19 @@ class Verdict:
         return self.cls in WRONG
 
 
+# A program's printed output carries its own float rounding: this many units in the last place of
+# the float format it came from (float64 by default, or the entry's ``precision``).
+PROGRAM_ULPS = 8
+EPSILON = {"float64": 2.0**-52, "float32": 2.0**-23}
+
+
 def within(printed: PrintedSpec, value: float, units: float) -> bool:
-    """Whether ``value`` lies within ``units`` units of the printed number's last digit."""
+    """Whether ``value`` lies within ``units`` units of the printed number's last digit, give or
+    take the rounding of the float format the print came from (``PROGRAM_ULPS`` units in its
+    last place: it matters only for prints of about 15 digits, or 7 from float32)."""
     if not math.isfinite(value):
         return False
-    slack = 1e-9 * printed.unit + 1e-12 * abs(value)  # the printed decimal is inexact in binary
+    slack = 1e-9 * printed.unit + PROGRAM_ULPS * EPSILON[printed.precision] * abs(value)
     return abs(printed.number - value) <= units * printed.unit + slack
 
 
@@ -144,17 +152,30 @@ class Judge:
         key = self.keys[i]
         return (self.items[i].run if _after_steps(key) else None, key)
 
-    def printed_before(self, i: int) -> dict[Key, tuple[float, int]]:
+    def printed_before(self, i: int, most_precise: bool = False) -> dict[Key, tuple[float, int]]:
         """The latest printed number of each quantity before item ``i``, in its run (for a typo,
-        the value the document meant: the one its later steps use)."""
+        the value the document meant: the one its later steps use). With ``most_precise``, a
+        later printing of the same number to fewer digits does not replace a more precise one."""
         run = self.items[i].run
         seen: dict[Key, tuple[float, int]] = {}
         for j in range(i):
             other = self.items[j]
             if _after_steps(self.keys[j]) and other.run != run:
                 continue
+            earlier = seen.get(self.keys[j])
+            if (
+                most_precise
+                and earlier is not None
+                and j not in self.meant
+                and self._less_precise(j, *earlier)
+            ):
+                continue
             seen[self.keys[j]] = (self.meant.get(j, other.number), j)
         return seen
+
+    def _less_precise(self, j: int, number: float, k: int) -> bool:
+        """Whether item ``j`` prints the same number as item ``k`` (``number``), to fewer digits."""
+        return self.items[j].unit > self.items[k].unit and within(self.items[j], number, 1.0)
 
     def redo(
         self,
@@ -167,8 +188,29 @@ class Judge:
     ) -> tuple[float, list[int]]:
         """Item ``i``'s quantity computed by ``ledger`` from the numbers printed before it (by
         the document's formula if it states one and ``use_formula``, else by the textbook rule;
-        the printed numbers in ``ignore`` are recomputed instead)."""
-        before = {k: v for k, v in self.printed_before(i).items() if k not in ignore} if cut else {}
+        the printed numbers in ``ignore`` are recomputed instead). A quantity printed twice is
+        read at its latest printing, or at its most precise one when only that reproduces the
+        number (a long program print computed from a value the page also rounded)."""
+        value, used = self._redo(i, ledger, overrides, cut, use_formula, ignore, False)
+        if cut and not within(self.items[i], value, 1.0):
+            # A number printed again to fewer digits: the step may have read its precise printing.
+            precise, read = self._redo(i, ledger, overrides, cut, use_formula, ignore, True)
+            if within(self.items[i], precise, 1.0):
+                return precise, read
+        return value, used
+
+    def _redo(
+        self,
+        i: int,
+        ledger: Ledger,
+        overrides: dict[Key, float] | None,
+        cut: bool,
+        use_formula: bool,
+        ignore: AbstractSet[Key],
+        most_precise: bool,
+    ) -> tuple[float, list[int]]:
+        before = self.printed_before(i, most_precise) if cut else {}
+        before = {k: v for k, v in before.items() if k not in ignore}
         printed = {k: v for k, (v, _) in before.items()}
         if overrides:
             printed.update(overrides)

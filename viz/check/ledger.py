@@ -27,6 +27,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .arithmetic import FLOAT64, Arithmetic, Real
 from .refs import SAMPLE_PLACEHOLDER, Deriv, Expr, Num, Op, Ref, State, parse
 from .rules import STANDARD_FORMULAS, Formula, Mistake
 from .spec import OptimizerSpec, WorkedExample
@@ -88,8 +89,15 @@ def name_table(ex: WorkedExample) -> dict[str, Named]:
 class Ledger:
     """The rules of one optimizer run of an example, with or without a mistake."""
 
-    def __init__(self, ex: WorkedExample, run: OptimizerSpec, mistake: Mistake | None = None) -> None:
+    def __init__(
+        self,
+        ex: WorkedExample,
+        run: OptimizerSpec,
+        mistake: Mistake | None = None,
+        arithmetic: Arithmetic = FLOAT64,
+    ) -> None:
         self.ex = ex
+        self.num = arithmetic
         self.run = run
         self.mistake = mistake
         self.names = name_table(ex)
@@ -391,6 +399,11 @@ class Ledger:
             return self.mistake.rules[site]
         return STANDARD_FORMULAS[f"{site}.{variant}" if variant else site]
 
+    def _site(self, site: str, variant: str, values: dict[str, Any]) -> Any:
+        """A site's formula (the mistake's, if it replaces it) on ``values``, in this ledger's
+        arithmetic."""
+        return self.formula(site, variant)(values, self.num.functions())
+
     def truth(self, key: Key) -> float:
         """The value by the rules alone (no printed numbers)."""
         return self.evaluate(key, {}, cache=self._truth)[0]
@@ -410,7 +423,7 @@ class Ledger:
         memo: dict[Key, float] = {} if cache is None else cache
         used: set[Key] = set()
 
-        def ev(k: Key) -> float:
+        def ev(k: Key) -> Real:
             if k != target and k in printed:
                 used.add(k)
                 return printed[k]
@@ -425,31 +438,31 @@ class Ledger:
 
         return ev(key), used
 
-    def rule(self, key: Key, ev: Callable[[Key], float]) -> float:
+    def rule(self, key: Key, ev: Callable[[Key], Real]) -> Real:
         kind = key[0]
         ex = self.ex
         if kind == "num":
-            return float(key[1])
+            return self.num.const(key[1])
         if kind == "fn":
-            return _apply(key[1], [ev(k) for k in key[2:]])
+            return _apply(key[1], [ev(k) for k in key[2:]], self.num)
         if kind == "x":
-            return ex.inputs[key[1]][key[2]]
+            return self.num.const(ex.inputs[key[1]][key[2]])
         if kind == "t":
-            return ex.targets[key[1]][key[2]]
+            return self.num.const(ex.targets[key[1]][key[2]])
         if kind == "p":
             return self._param_rule(key, ev)
         if kind == "z":
             ps = self.parents(key)
             n = len(ex.layers[key[2]].weights[key[3]])
-            total = math.fsum(ev(ps[2 * k]) * ev(ps[2 * k + 1]) for k in range(n))
+            total = self.num.fsum(ev(ps[2 * k]) * ev(ps[2 * k + 1]) for k in range(n))
             return total + ev(ps[-1]) if len(ps) > 2 * n else total
         if kind == "a":
             return self._activation(key, ev)
         if kind == "term":
             _, s, j, q = key
-            a, t = ev(self._output(s, j, q)), ex.targets[s][j]
+            a, t = ev(self._output(s, j, q)), self.num.const(ex.targets[s][j])
             if ex.loss.kind == "cross_entropy":
-                return -t * math.log(a) if t else 0.0
+                return -t * self.num.log(a) if t else self.num.const(0.0)
             return (0.5 if ex.loss.half else 1.0) * (a - t) ** 2
         if kind in ("Es", "E"):
             return self._reduction(key) * sum(ev(p) for p in self.parents(key))
@@ -463,26 +476,27 @@ class Ledger:
             return self.given[key]
         raise ValueError(f"no rule for {key}")  # stop and epoch come from the replay only
 
-    def _reduction(self, node: Key) -> float:
+    def _reduction(self, node: Key) -> Real:
         """The factor that combines the terms of a sample (Es, or E for one sample) or the samples."""
         over_outputs = node[0] == "Es" or self.ex.batch == 1
         site = "output_reduction" if over_outputs else "batch_reduction"
         n = self.n_out if over_outputs else self.ex.batch
         mean = (self.ex.loss.outputs if over_outputs else self.ex.loss.batch) == "mean"
-        return self.formula(site)({"n": n, "scale": 1.0 / n if mean else 1.0})
+        one = self.num.const(1.0)
+        return self._site(site, "", {"n": n, "scale": one / n if mean else one})
 
-    def _activation(self, key: Key, ev: Callable[[Key], float]) -> float:
+    def _activation(self, key: Key, ev: Callable[[Key], Real]) -> Real:
         _, s, li, j, q = key
         act = self.ex.layers[li].activation
         if act == "softmax":
             zs = [ev(("z", s, li, i, q)) for i in range(self.ex.layers[li].width)]
             top = max(zs)
-            exps = [math.exp(z - top) for z in zs]
+            exps = [self.num.exp(z - top) for z in zs]
             return exps[j] / sum(exps)
         z = ev(("z", s, li, j, q))
-        return _apply(act, [z])
+        return _apply(act, [z], self.num)
 
-    def _local(self, child: Key, parent: Key, ev: Callable[[Key], float]) -> float:
+    def _local(self, child: Key, parent: Key, ev: Callable[[Key], Real]) -> Real:
         kind = child[0]
         if kind == "z":
             _, s, li, j, q = child
@@ -495,7 +509,7 @@ class Ledger:
             weight = ps[i - 1]
             w = ev(weight)
             w_next = ev(self.param(weight[1], q + 1)) if isinstance(q, int) and q < self.ex.steps else w
-            return self.formula("weight_backprop")({"w": w, "w_next": w_next})
+            return self._site("weight_backprop", "", {"w": w, "w_next": w_next})
         if kind == "a":
             _, s, li, i, q = child
             act = self.ex.layers[li].activation
@@ -503,17 +517,17 @@ class Ledger:
             a = ev(child)
             a_j = ev(("a", s, li, j, q)) if act == "softmax" else a
             values = {"a": a, "z": ev(parent), "a_j": a_j, "kron": 1.0 if i == j else 0.0}
-            return self.formula("activation_derivative", act)(values)
+            return self._site("activation_derivative", act, values)
         if kind == "term":
             _, s, j, q = child
-            t = self.ex.targets[s][j]
-            values = {"a": ev(parent), "t": t, "c": 0.5 if self.ex.loss.half else 1.0}
-            return self.formula("loss_derivative", self.ex.loss.kind)(values)
+            t = self.num.const(self.ex.targets[s][j])
+            values = {"a": ev(parent), "t": t, "c": self.num.const(0.5 if self.ex.loss.half else 1.0)}
+            return self._site("loss_derivative", self.ex.loss.kind, values)
         if kind in ("Es", "E"):
             return self._reduction(child)
         raise ValueError(f"no local derivative of {child} by {parent}")
 
-    def _chain(self, top: Key, bottom: Key, ev: Callable[[Key], float]) -> float:
+    def _chain(self, top: Key, bottom: Key, ev: Callable[[Key], Real]) -> Real:
         """d(top)/d(bottom) = Σ over bottom's children c: d(top)/d(c) · ∂c/∂bottom; a total loss
         over a batch goes through each sample's loss first, as textbooks do."""
         if top == bottom:
@@ -529,7 +543,7 @@ class Ledger:
         total = sum(ev(self.derivative(top, c)) * ev(("L", c, bottom)) for c in self.children(bottom, top))
         if bottom[0] == "p" and bottom[1][0] == "b" and len(bottom[1]) == 2:
             n = self.ex.layers[bottom[1][1]].width
-            return self.formula("shared_bias")({"total": total, "n": n})
+            return self._site("shared_bias", "", {"total": total, "n": n})
         return total
 
     def _sample_of(self, key: Key) -> int | None:
@@ -537,43 +551,43 @@ class Ledger:
             return int(key[1])
         return None
 
-    def _param_rule(self, key: Key, ev: Callable[[Key], float]) -> float:
+    def _param_rule(self, key: Key, ev: Callable[[Key], Real]) -> Real:
         _, pid, q = key
         if q == 0:
             layer = self.ex.layers[pid[1]]
             if pid[0] == "w":
-                return float(layer.weights[pid[2]][pid[3]])
+                return self.num.const(layer.weights[pid[2]][pid[3]])
             bias = layer.bias
             assert bias is not None
-            return bias if isinstance(bias, float) else bias[pid[2]]
+            return self.num.const(bias if isinstance(bias, float) else bias[pid[2]])
         before = ("p", pid, q - 1)
         run = self.run
         if run.kind == "sgd":
             g = ev(("D", ("E", q - 1), before))
-            return self.formula("sgd_step")({"p": ev(before), "lr": run.lr, "g": g})
-        values = {"p": ev(before), "lr": run.lr, "eps": run.eps}
+            return self._site("sgd_step", "", {"p": ev(before), "lr": self.num.const(run.lr), "g": g})
+        values = {"p": ev(before), "lr": self.num.const(run.lr), "eps": self.num.const(run.eps)}
         values["mhat"] = ev(("mhat", pid, q - 1))
         values["vhat"] = ev(("vhat", pid, q - 1))
-        return self.formula("adam_step")(values)
+        return self._site("adam_step", "", values)
 
-    def _adam_state(self, key: Key, ev: Callable[[Key], float]) -> float:
+    def _adam_state(self, key: Key, ev: Callable[[Key], Real]) -> Real:
         which, pid, q = key
-        beta1, beta2 = self.run.betas
+        beta1, beta2 = (self.num.const(b) for b in self.run.betas)
         if which in ("mhat", "vhat"):
             moment = ev(("m" if which == "mhat" else "v", pid, q))
             beta = beta1 if which == "mhat" else beta2
             variant = "on" if self.run.bias_correction else "off"
-            return self.formula("adam_correction", variant)({"m": moment, "beta": beta, "t": q + 1})
+            return self._site("adam_correction", variant, {"m": moment, "beta": beta, "t": q + 1})
         g = ev(("D", ("E", q), ("p", pid, q)))
-        before = ev((which, pid, q - 1)) if q > 0 else 0.0
+        before = ev((which, pid, q - 1)) if q > 0 else self.num.const(0.0)
         if which == "m":
             return beta1 * before + (1 - beta1) * g
         return beta2 * before + (1 - beta2) * g * g
 
 
-def _apply(op: str, args: list[float]) -> float:
+def _apply(op: str, args: list[Any], num: Arithmetic = FLOAT64) -> Any:
     if op == "sum":
-        return math.fsum(args)
+        return num.fsum(args)
     if op == "max":
         return max(args)
     if op == "min":
@@ -591,22 +605,22 @@ def _apply(op: str, args: list[float]) -> float:
         if op == "/":
             return a / b
         result = a**b
-        if isinstance(result, complex):
+        if getattr(result, "imag", 0) != 0:
             raise ValueError("complex power")
-        return float(result)
+        return getattr(result, "real", result)
     x = args[0]
     if op == "exp":
-        return math.exp(x)
+        return num.exp(x)
     if op in ("ln", "log"):
-        return math.log(x)
+        return num.log(x)
     if op == "sqrt":
-        return math.sqrt(x)
+        return num.sqrt(x)
     if op == "sigmoid":
-        return 1.0 / (1.0 + math.exp(-x)) if x >= 0 else math.exp(x) / (1.0 + math.exp(x))
+        return 1 / (1 + num.exp(-x)) if x >= 0 else num.exp(x) / (1 + num.exp(x))
     if op == "tanh":
-        return math.tanh(x)
+        return num.tanh(x)
     if op == "relu":
-        return max(0.0, x)
+        return x if x > 0 else num.const(0.0)
     if op == "abs":
         return abs(x)
     if op == "identity":

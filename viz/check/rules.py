@@ -87,8 +87,13 @@ class Formula:
     text: str
     code: CodeType
 
-    def __call__(self, values: Mapping[str, float]) -> float:
-        return float(eval(self.code, {"__builtins__": {}, **_FUNCTIONS}, dict(values)))
+    def __call__(
+        self, values: Mapping[str, Any], functions: Mapping[str, Callable[..., Any]] | None = None
+    ) -> Any:
+        """The formula on ``values``; with ``functions`` (an arithmetic's own sqrt, exp, ...) the
+        result is that arithmetic's number, else a float."""
+        result = eval(self.code, {"__builtins__": {}, **(functions or _FUNCTIONS)}, dict(values))
+        return result if functions is not None else float(result)
 
 
 def compile_formula(text: str, names: tuple[str, ...], where: str) -> Formula:

@@ -23,6 +23,7 @@ ACTIVATIONS = ("sigmoid", "tanh", "relu", "identity", "softmax")
 LOSSES = ("squared_error", "cross_entropy")
 REDUCTIONS = ("sum", "mean")
 OPTIMIZERS = ("sgd", "adam")
+PRECISIONS = ("float64", "float32")  # the float format a program's printed output came from
 NO_OPTIMIZER = "none"  # the run of a page that takes no step and names no optimizer
 MAX_STEPS = 10  # steps worked by hand; a longer run is a training loop (stop_below)
 
@@ -104,6 +105,7 @@ class PrintedSpec:
     text: str
     formula: str
     run: str
+    precision: str = "float64"
 
     @property
     def number(self) -> float:
@@ -280,6 +282,7 @@ _TOP = (
     "training",
     "aliases",
     "printed",
+    "precision",
     "report",
 )
 
@@ -324,7 +327,8 @@ def from_mapping(
             raise r.error(
                 f"[aliases] {name}", f"an alias stands for a quantity written as a string, got {text!r}"
             )
-    printed = _printed(r, data.get("printed"), {o.name for o in optimizers}, optimizers[0].name)
+    precision = r.choice(data.get("precision", "float64"), PRECISIONS, "top level precision")
+    printed = _printed(r, data.get("printed"), {o.name for o in optimizers}, optimizers[0].name, precision)
     ident = data.get("id", default_id)
     title = data.get("title", ident)
     for key, value in (("id", ident), ("title", title)):
@@ -550,7 +554,9 @@ def _training(r: _Reader, raw: dict[str, Any]) -> tuple[int, LoopSpec | None]:
     return steps, LoopSpec(stop, most)
 
 
-def _printed(r: _Reader, raw: Any, runs: set[str], default_run: str) -> list[PrintedSpec]:
+def _printed(
+    r: _Reader, raw: Any, runs: set[str], default_run: str, default_precision: str
+) -> list[PrintedSpec]:
     if raw is None:
         return []
     if not isinstance(raw, list):
@@ -560,7 +566,7 @@ def _printed(r: _Reader, raw: Any, runs: set[str], default_run: str) -> list[Pri
         where = f"printed[{i}]"
         if not isinstance(entry, Mapping):
             raise r.error(where, "expected a table with quantity, where and printed")
-        r.unknown_keys(entry, ("quantity", "where", "printed", "formula", "run"), where)
+        r.unknown_keys(entry, ("quantity", "where", "printed", "formula", "run", "precision"), where)
         quantity = entry.get("quantity")
         if not isinstance(quantity, str) or not quantity.strip():
             raise r.error(where, f"quantity must name what the number claims to be, got {quantity!r}")
@@ -584,7 +590,8 @@ def _printed(r: _Reader, raw: Any, runs: set[str], default_run: str) -> list[Pri
                 raise r.error(where, f"{key} must be a string, got {value!r}")
         if run not in runs:
             raise r.error(where, f"run {run!r} is not an optimizer's name; choose from {sorted(runs)}")
-        items.append(PrintedSpec(i, quantity.strip(), place, text.strip(), formula.strip(), run))
+        precision = r.choice(entry.get("precision", default_precision), PRECISIONS, f"{where} precision")
+        items.append(PrintedSpec(i, quantity.strip(), place, text.strip(), formula.strip(), run, precision))
     return items
 
 

@@ -312,3 +312,17 @@ def test_a_number_printed_again_to_fewer_digits_is_read_at_its_precise_printing(
     first, again, derivative = report.items
     assert first.cls == "slip" and again.cls == "repeat"
     assert (derivative.cls, derivative.inherits_from) == ("inherited", [0])
+
+
+def test_the_documents_sign_convention_is_an_alias_or_arithmetic() -> None:
+    """δ = −∂E/∂z, as the docs answer: an alias that is an expression, or the expression itself."""
+    h = hand_221()
+    data = two_two_one(
+        [
+            {"quantity": "delta_o1", "where": "δ", "printed": f"{-h['delta_o']:.6f}"},
+            {"quantity": "-dE/dz2_1", "where": "δ", "printed": f"{-h['delta_o']:.6f}"},
+        ]
+    )
+    data["aliases"] = {"delta_o1": "-dE/dz2_1"}
+    first, again = check(data).items
+    assert first.cls == "exact" and again.cls == "repeat"

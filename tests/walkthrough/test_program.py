@@ -24,6 +24,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -38,7 +39,7 @@ from viz.check.replay import EngineReplay
 from viz.check.spec import OptimizerSpec, WorkedExample, from_mapping
 from viz.walkthrough.program import program
 
-TANH_NEURON = "examples/tanh_neuron_check.toml"
+EXAMPLE_FILES = sorted(str(p) for p in (Path(__file__).resolve().parents[2] / "examples").glob("*.toml"))
 REL, ABS = 1e-12, 1e-14
 
 
@@ -137,7 +138,7 @@ def assert_faithful(ex: WorkedExample, run: OptimizerSpec, random_setup: bool = 
     return text
 
 
-CASES = [(doc, run.name) for doc in [*shipped(), TANH_NEURON] for run in load(doc).optimizers]
+CASES = [(doc, run.name) for doc in [*shipped(), *EXAMPLE_FILES] for run in load(doc).optimizers]
 
 
 @pytest.mark.parametrize(("doc", "run"), CASES)

@@ -320,3 +320,12 @@ def test_an_inherited_number_links_to_what_it_inherits_from(docs: dict[str, Docu
         for source in v.inherits_from:
             assert f'<a href="#printed-{source}">#{source}</a>' in row
             assert f"[#{source}](#printed-{source})" in md_row
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "examples").glob("*.toml")), ids=lambda p: p.stem)
+def test_every_example_file_gets_the_full_report(path: Path, tmp_path: Path) -> None:
+    assert walkthrough_main([str(path), "--out", str(tmp_path)]) == 0
+    d = build(path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(files(d))
+    wrong = [v for v in d.check.items if v.wrong and v.repeat_of is None and v.key[0] in DERIVATIVES]
+    assert len([e for e in d.explained if e.verdict is not None]) == len(wrong) > 0

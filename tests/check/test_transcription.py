@@ -235,7 +235,10 @@ def test_max_and_min_in_formulas() -> None:
             " / (exp(z2_1 - max(z2_1, z2_2)) + exp(z2_2 - max(z2_1, z2_2)))",
         },
     ]
-    assert [v.cls for v in check(data).items] == ["exact"] * 3
+    data["printed"].append(
+        {"quantity": "-log(a2_1)", "where": "loss, log is ln", "printed": f"{-math.log(stable):.6f}"}
+    )
+    assert [v.cls for v in check(data).items] == ["exact"] * 4
 
 
 def one_neuron(weight: float, printed: list[dict[str, str]], **top: Any) -> dict[str, Any]:
@@ -326,3 +329,11 @@ def test_the_documents_sign_convention_is_an_alias_or_arithmetic() -> None:
     data["aliases"] = {"delta_o1": "-dE/dz2_1"}
     first, again = check(data).items
     assert first.cls == "exact" and again.cls == "repeat"
+
+
+@pytest.mark.parametrize("lr", [0.0, -0.5])
+def test_a_learning_rate_that_is_not_positive_is_named(lr: float) -> None:
+    data = two_two_one([])
+    data["optimizer"] = [{"kind": "sgd", "lr": lr}]
+    with pytest.raises(WorkedExampleError, match=r"\[\[optimizer\]\] 1: lr must be a positive learning rate"):
+        check(data)

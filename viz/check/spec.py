@@ -519,6 +519,8 @@ def _optimizers(r: _Reader, raw: Any, optional: bool) -> list[OptimizerSpec]:
         if not isinstance(name, str) or not name:
             raise r.error(where, f"name must be a non-empty string, got {name!r}")
         lr = r.number(entry.get("lr"), f"{where} lr")
+        if lr <= 0:
+            raise r.error(where, f"lr must be a positive learning rate, got {lr!r}")
         if kind == "sgd":
             extra = sorted(set(entry) & {"betas", "eps", "bias_correction"})
             if extra:

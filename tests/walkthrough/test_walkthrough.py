@@ -66,7 +66,7 @@ def test_every_printed_number_section_and_explanation_is_in_the_report(
         anchor = f'id="printed-{v.printed.index}"'
         assert html.count(anchor) == 1 and md.count(anchor) == 1, v.printed.label()
         row = html.split(anchor)[1].split("</tr>")[0]
-        assert f"<td>{v.printed.text}</td>" in row and f"<td>{v.value:.10g}</td>" in row
+        assert f"<td>{v.printed.shown}</td>" in row and f"<td>{v.value:.10g}</td>" in row
     spec = d.check.example.report
     assert spec.sections, "the shipped documents keep their section titles and notes as data"
     for section in spec.sections:
@@ -94,7 +94,7 @@ def test_every_wrong_derivative_is_explained_with_its_evidence(doc: str, docs: d
         block = html.split(f"<strong>{markup.escape(v.printed.quantity)}</strong>: #{v.printed.index} ")[
             1
         ].split('<div class="explained')[0]
-        assert f"printed {v.printed.text}" in block
+        assert f"printed {v.printed.shown}" in block
         for source in v.inherits_from:
             assert f'href="#printed-{source}"' in block
         if v.mistake is not None:

@@ -82,7 +82,7 @@ class Report:
                     "index": v.printed.index,
                     "quantity": v.printed.quantity,
                     "where": v.printed.where,
-                    "printed": v.printed.text,
+                    "printed": v.printed.shown,
                     "value": v.value,
                     "units_off": round(v.units_off, 3),
                     "class": v.cls,

@@ -262,7 +262,7 @@ class Judge:
                 v.explanation = "the same number, printed to other digits"
             return
         v.cls, v.typo_kind = "typo", "copied wrong"
-        v.explanation = f"copied wrong: first printed as {original.printed.text} ({original.printed.where})"
+        v.explanation = f"copied wrong: first printed as {original.printed.shown} ({original.printed.where})"
         # Later steps that read this quantity are judged from what the document meant, unless one
         # of them used the miscopied number.
         i, meant = v.printed.index, self.meant.get(original.printed.index, original.printed.number)
@@ -299,7 +299,9 @@ class Judge:
                 }
             )
             if v.inherits_from:
-                names = ", ".join(f"{self.items[j].quantity} = {self.items[j].text}" for j in v.inherits_from)
+                names = ", ".join(
+                    f"{self.items[j].quantity} = {self.items[j].shown}" for j in v.inherits_from
+                )
                 v.explanation = (
                     f"right from its printed inputs (they give {fmt(v.redo, p)}); inherits from {names}"
                 )

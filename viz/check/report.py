@@ -28,7 +28,7 @@ def first_wrong_sentence(report: Report) -> str:
     if v is None:
         return "No printed number is wrong."
     return (
-        f"First wrong step: {v.printed.quantity} ({v.printed.where}), printed {v.printed.text}, "
+        f"First wrong step: {v.printed.quantity} ({v.printed.where}), printed {v.printed.shown}, "
         f"the replay gives {v.value:.10g}: {_class_text(v)}, {v.explanation}."
     )
 
@@ -56,7 +56,7 @@ def rows(report: Report, items: Iterable[Verdict]) -> list[list[str]]:
             str(v.printed.index),
             v.printed.where + (f" [{v.printed.run}]" if len(report.example.optimizers) > 1 else ""),
             v.printed.quantity,
-            v.printed.text,
+            v.printed.shown,
             f"{v.value:.10g}",
             f"{v.units_off:.2f}",
             _class_text(v),

@@ -102,19 +102,25 @@ class PrintedSpec:
     index: int
     quantity: str
     where: str
-    text: str
+    text: str  # the number in plain notation (2.406e-3), however it was printed
     formula: str
     run: str
     precision: str = "float64"
+    written: str = ""  # as printed (2.406×10⁻³), when that differs from ``text``
+
+    @property
+    def shown(self) -> str:
+        """The number as the document printed it."""
+        return self.written or self.text
 
     @property
     def number(self) -> float:
-        return float(self.text.replace("−", "-"))
+        return float(self.text)
 
     @property
     def unit(self) -> float:
         """One unit in the last printed digit."""
-        match = _NUMBER.fullmatch(self.text.replace("−", "-"))
+        match = _NUMBER.fullmatch(self.text)
         assert match is not None
         decimals = len(match.group(1) or "")
         exponent = int(match.group(2) or 0)
@@ -125,6 +131,27 @@ class PrintedSpec:
 
 
 _NUMBER = re.compile(r"-?\d*(?:\.(\d*))?(?:[eE]([-+]?\d+))?")
+_SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+")
+_MANTISSA = r"([-+]?(?:\d+\.?\d*|\.\d+))"
+_TIMES_TEN = re.compile(
+    _MANTISSA + r"\s*[*×·⋅x]\s*10\s*(?:(?:\^|\*\*)\s*\{?\s*([-+]?\d+)\s*\}?|([⁻⁺]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+))"
+)
+
+
+def plain_number(text: str) -> str | None:
+    """A printed number in plain notation, or None when it is not a number as printed.
+
+    >>> [plain_number(t) for t in ("−0.05540", "2.406E-3", "2.406 * 10^-3", "2.406×10⁻³", "2.406·10^{-3}")]
+    ['-0.05540', '2.406E-3', '2.406e-3', '2.406e-3', '2.406e-3']
+    """
+    text = text.strip().replace("−", "-").replace("–", "-")
+    if _NUMBER.fullmatch(text) and any(c.isdigit() for c in text):
+        return text.removeprefix("+")
+    match = _TIMES_TEN.fullmatch(text)
+    if match is None:
+        return None
+    exponent = match.group(2) or (match.group(3) or "").translate(_SUPERSCRIPTS)
+    return f"{match.group(1).removeprefix('+')}e{int(exponent)}"
 
 
 @dataclass(frozen=True)
@@ -578,12 +605,14 @@ def _printed(
             raise r.error(
                 where, f'write the printed number as a string ("{text}") so that its last digit counts'
             )
-        if (
-            not isinstance(text, str)
-            or _NUMBER.fullmatch(text.strip().replace("−", "-")) is None
-            or not any(c.isdigit() for c in text)
-        ):
-            raise r.error(where, f'printed must be a number as printed, such as "0.05540", got {text!r}')
+        plain = plain_number(text) if isinstance(text, str) else None
+        if plain is None:
+            raise r.error(
+                where,
+                'printed must be a number as printed, such as "0.05540", "8.24e-7" or "8.24×10⁻⁷", '
+                f"got {text!r}",
+            )
+        assert isinstance(text, str)
         place = entry.get("where", "")
         formula = entry.get("formula", "")
         run = entry.get("run", default_run)
@@ -593,7 +622,8 @@ def _printed(
         if run not in runs:
             raise r.error(where, f"run {run!r} is not an optimizer's name; choose from {sorted(runs)}")
         precision = r.choice(entry.get("precision", default_precision), PRECISIONS, f"{where} precision")
-        items.append(PrintedSpec(i, quantity.strip(), place, text.strip(), formula.strip(), run, precision))
+        written = text.strip() if text.strip() != plain else ""
+        items.append(PrintedSpec(i, quantity.strip(), place, plain, formula.strip(), run, precision, written))
     return items
 
 

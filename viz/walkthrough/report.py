@@ -40,7 +40,7 @@ def _claim(e: Explained) -> str:
         return ""
     cls = f"conceptual ({v.mistake.id})" if v.cls == "conceptual" and v.mistake else v.cls
     where = f"#{v.printed.index} ({v.printed.where})"
-    return f"{where}: printed {v.printed.text}, the library gives {_value(v.value, v)}: {cls}."
+    return f"{where}: printed {v.printed.shown}, the library gives {_value(v.value, v)}: {cls}."
 
 
 def _evidence(doc: Document, e: Explained) -> list[tuple[str, list[int]]]:
@@ -91,7 +91,7 @@ def text(doc: Document) -> str:
         if items:
             lines.append(f"{title}:")
             lines += [
-                f"  #{v.printed.index} {v.printed.quantity} ({v.printed.where}): printed {v.printed.text}, "
+                f"  #{v.printed.index} {v.printed.quantity} ({v.printed.where}): printed {v.printed.shown}, "
                 f"library {_value(v.value, v)} - {v.cls}: {v.explanation}"
                 for v in items
             ]
@@ -101,7 +101,7 @@ def text(doc: Document) -> str:
         if section.note:
             lines.append(f"  ({section.note})")
         table = [
-            [f"#{v.printed.index}", v.printed.quantity, v.printed.text, _value(v.value, v), v.cls]
+            [f"#{v.printed.index}", v.printed.quantity, v.printed.shown, _value(v.value, v), v.cls]
             for v in section.items
         ]
         table += [["", q, "", _shown(doc, q, x), "shown"] for q, x in section.shown]

@@ -171,6 +171,9 @@ class Judge:
             ):
                 continue
             seen[self.keys[j]] = (self.meant.get(j, other.number), j)
+        for key, (number, j) in list(seen.items()):
+            if key[0] == "fn" and key[1] == "neg" and key[2] not in seen:
+                seen[key[2]] = (-number, j)  # a page's δ = −∂E/∂z also tells ∂E/∂z
         return seen
 
     def _less_precise(self, j: int, number: float, k: int) -> bool:
@@ -288,7 +291,8 @@ class Judge:
                 else f"mis-rounded here: {fmt(v.value, p)} rounds to {_rounded(v.value, p)}"
             )
             return
-        if v.used and within(p, v.redo, 1.0):
+        wrong_formula = self._wrong_formula(i, v)
+        if v.used and within(p, v.redo, 1.0) and wrong_formula is None:
             v.cls = "inherited"
             v.inherits_from = sorted(
                 {
@@ -318,6 +322,10 @@ class Judge:
         # is better evidence than one that needs the replay's values. A printed factor that the
         # mistake itself changes (∂a/∂z when it is forgotten) is recomputed the mistaken way: the
         # document printed it, then computed as if it were not there.
+        # What the printed inputs give by the textbook rule: a wrong formula is no baseline.
+        baseline = (
+            v.redo if wrong_formula is None else self.redo(i, self.ledgers[p.run], use_formula=False)[0]
+        )
         variants = self.variants.get(p.run, [])
         touched = {id(ledger): self._touched(i, ledger) for ledger in variants}
         formula = [True, False] if self.formulas[i] else [False]
@@ -331,12 +339,19 @@ class Judge:
                 if recompute and not ignore:
                     continue
                 candidate, _ = self.redo(i, ledger, cut=cut, use_formula=use_formula, ignore=ignore)
-                if within(p, candidate, 1.0) and _moves(candidate, v, p):
+                redone = v.redo if use_formula else baseline  # the mistake must change the step
+                if within(p, candidate, 1.0) and _moves(candidate, v.value, redone, p):
                     v.cls, v.mistake = "conceptual", ledger.mistake
                     gives = f"that gives {fmt(candidate, p)} (the replay: {fmt(v.value, p)})"
                     v.explanation = f"{ledger.mistake.title}: {gives}"
                     return
         v.cls = "slip"
+        if wrong_formula is not None:
+            v.explanation = (
+                f"the formula itself is wrong: on the true values it gives {fmt(wrong_formula, p)}, "
+                f"but the quantity is {fmt(v.value, p)}"
+            )
+            return
         own = f"its own printed inputs give {fmt(v.redo, p)}" if v.used else "it has no printed inputs"
         v.explanation = f"{own}; the replay gives {fmt(v.value, p)}"
         kind = digit_edit(p, v.value) or digit_edit(p, v.redo)
@@ -349,6 +364,17 @@ class Judge:
             )
         elif digit_edit(p, v.value):
             v.explanation += f" (it looks like {digit_edit(p, v.value)})"
+
+    def _wrong_formula(self, i: int, v: Verdict) -> float | None:
+        """What the document's formula gives on the true values, when that is not the quantity
+        it claims to compute (the formula is evidence of how the page computed, not a
+        definition of what is right); None when it has no formula or the formula is right."""
+        formula = self.formulas[i]
+        if formula is None:
+            return None
+        value, _ = self.ledgers[v.printed.run].evaluate(formula, {})
+        right = not math.isfinite(value) or abs(value - v.value) <= v.printed.unit * (1 + 1e-9)
+        return None if right else value
 
     def _restated_given(self, i: int, v: Verdict) -> None:
         """A given of the setup (an input, a target, a starting parameter) restated wrongly: a
@@ -440,11 +466,11 @@ class Judge:
         return best
 
 
-def _moves(candidate: float, v: Verdict, printed: PrintedSpec) -> bool:
+def _moves(candidate: float, true: float, redone: float, printed: PrintedSpec) -> bool:
     """Whether a mistake's value is evidence: it must lie more than ``MISTAKE_MOVES`` units of the
-    printed digit from the true value, and from what the document's own inputs give."""
+    printed digit from the true value, and from what the document's own inputs give by the rule."""
     limit = MISTAKE_MOVES * printed.unit
-    return abs(candidate - v.value) > limit and abs(candidate - v.redo) > limit
+    return abs(candidate - true) > limit and abs(candidate - redone) > limit
 
 
 def _given(key: Key) -> bool:

@@ -34,6 +34,7 @@ from hypothesis import strategies as st
 from autograd import Value
 from nn import MLP, Layer
 from viz.check import load, shipped
+from viz.check.graph_ledger import ledger_for
 from viz.check.ledger import Ledger
 from viz.check.replay import EngineReplay
 from viz.check.spec import OptimizerSpec, WorkedExample, from_mapping
@@ -138,7 +139,9 @@ def assert_faithful(ex: WorkedExample, run: OptimizerSpec, random_setup: bool = 
     return text
 
 
-CASES = [(doc, run.name) for doc in [*shipped(), *EXAMPLE_FILES] for run in load(doc).optimizers]
+NETWORKS = [doc for doc in [*shipped(), *EXAMPLE_FILES] if load(doc).graph is None]
+GRAPHS = [doc for doc in EXAMPLE_FILES if load(doc).graph is not None]
+CASES = [(doc, run.name) for doc in NETWORKS for run in load(doc).optimizers]
 
 
 @pytest.mark.parametrize(("doc", "run"), CASES)
@@ -250,3 +253,29 @@ def test_random_setups(mapping: dict[str, Any]) -> None:
     for run in ex.optimizers:
         text = assert_faithful(ex, run, random_setup=True)
         assert all(len(line) <= 99 for line in text.splitlines()), text
+
+
+@pytest.mark.parametrize("doc", GRAPHS)
+def test_an_expression_graphs_program_gives_its_values_and_step(doc: str) -> None:
+    """The lecture's style: a Value per input, a line per node, backward, the step on the
+    optimizer's parameters; every node, gradient and stepped input as the check's replay."""
+    ex = load(doc)
+    assert ex.graph is not None
+    run = ex.optimizers[0]
+    ledger = ledger_for(replace(ex, steps=1 if run.kind != "none" else 0), run)
+    inputs = [("p", ("in", name), 0) for name in ex.graph.inputs]
+    output = ("n", ex.graph.output, 0)
+    truth = EngineReplay(ledger, [("D", output, key) for key in inputs]).values
+    namespace: dict[str, Any] = {}
+    text = program(ex)
+    exec(compile(text, "<program>", "exec"), namespace)
+    for name, _ in ex.graph.nodes:
+        assert close(namespace[name].data, truth[("n", name, 0)]), (name, text)
+    for name in ex.graph.inputs:
+        value = namespace[name]
+        assert close(value.grad, truth[("D", output, ("p", ("in", name), 0))]), (name, text)
+        if name in run.parameters:
+            assert close(value.data, truth[("p", ("in", name), 1)]), (name, text)
+        else:
+            assert value.data == ex.graph.inputs[name]
+    assert GRAPHS, "examples/ has expression-graph worked examples"

@@ -23,6 +23,7 @@ from typing import Any
 
 from .arithmetic import PRECISE
 from .classify import CLASSES, WRONG, Judge, Verdict
+from .graph_ledger import ledger_for
 from .ledger import Key, Ledger, QuantityError
 from .refs import ReferenceError_
 from .replay import EngineReplay, ReplayMismatch
@@ -112,7 +113,16 @@ def load(source: str | Path | Mapping[str, Any]) -> WorkedExample:
 
 
 def _facts(ex: WorkedExample, ledger: Ledger) -> dict[str, Any]:
+    """What the mistakes' ``when`` conditions read of a setup."""
+    if ex.graph is not None:
+        return {
+            "setup": "graph",
+            "optimizer": ledger.run.kind,
+            "bias_correction": ledger.run.bias_correction,
+            "steps": ex.steps,
+        }
     return {
+        "setup": "network",
         "loss": ex.loss.kind,
         "half": ex.loss.half,
         "optimizer": ledger.run.kind,
@@ -153,7 +163,7 @@ def check(source: str | Path | Mapping[str, Any], catalogue: list[Mistake] | Non
 
 
 def _check(ex: WorkedExample, catalogue: list[Mistake] | None) -> Report:
-    ledgers = {run.name: Ledger(ex, run) for run in ex.optimizers}
+    ledgers = {run.name: ledger_for(ex, run) for run in ex.optimizers}
     keys: list[Key] = []
     formulas: list[Key | None] = []
     for item in ex.printed:
@@ -183,7 +193,7 @@ def _check(ex: WorkedExample, catalogue: list[Mistake] | None) -> Report:
     variants = {}
     for name, ledger in ledgers.items():
         facts = _facts(ex, ledger)
-        variants[name] = [Ledger(ex, ledger.run, m) for m in catalogue if m.applies(facts)]
+        variants[name] = [ledger_for(ex, ledger.run, m) for m in catalogue if m.applies(facts)]
         for variant in variants[name]:
             variant.given.update(ledger.given)
 
@@ -217,7 +227,7 @@ def _precise_truths(
     significant digits for the digits printed (cancellation), with that value, where the print
     is nearer to it: a page may print either (a float64 program's 1.1e-16 where the decimal
     arithmetic gives 0, or 1 − σ(16) to 15 digits)."""
-    precise = {name: Ledger(ex, ledger.run, arithmetic=PRECISE) for name, ledger in ledgers.items()}
+    precise = {name: ledger_for(ex, ledger.run, arithmetic=PRECISE) for name, ledger in ledgers.items()}
     out: dict[tuple[str, Key], float] = {}
     for item, key in zip(ex.printed, keys):
         if key[0] in ("stop", "epoch"):

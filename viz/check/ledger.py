@@ -100,15 +100,19 @@ class Ledger:
         self.num = arithmetic
         self.run = run
         self.mistake = mistake
-        self.names = name_table(ex)
+        self.names = self.name_table()
         self.n_layers = len(ex.layers)
-        self.n_out = ex.layers[-1].width
+        self.n_out = ex.layers[-1].width if ex.layers else 0
         self._children: dict[Any, dict[Key, list[Key]]] = {}
         self._ancestors: dict[Key, frozenset[Key]] = {}
         self._truth: dict[Key, float] = {}
         self.given: dict[Key, float] = {}  # where a loop stopped: known from the replay only
 
     # ---- names -------------------------------------------------------------------------------
+
+    def name_table(self) -> dict[str, Named]:
+        """Every name the example defines (``name_table``)."""
+        return name_table(self.ex)
 
     def known(self, name: str) -> bool:
         return name in self.names
@@ -298,6 +302,10 @@ class Ledger:
         if layer.bias is None:
             return None
         return self.param(("b", li) if layer.shared_bias else ("b", li, j), q)
+
+    def total(self, q: int) -> Key:
+        """The key of what the optimizer minimises, at step q."""
+        return ("E", q)
 
     def loss_key(self, s: int, q: int) -> Key:
         return ("E", q) if self.ex.batch == 1 else ("Es", s, q)
@@ -563,7 +571,7 @@ class Ledger:
         before = ("p", pid, q - 1)
         run = self.run
         if run.kind == "sgd":
-            g = ev(("D", ("E", q - 1), before))
+            g = ev(("D", self.total(q - 1), before))
             return self._site("sgd_step", "", {"p": ev(before), "lr": self.num.const(run.lr), "g": g})
         values = {"p": ev(before), "lr": self.num.const(run.lr), "eps": self.num.const(run.eps)}
         values["mhat"] = ev(("mhat", pid, q - 1))
@@ -578,7 +586,7 @@ class Ledger:
             beta = beta1 if which == "mhat" else beta2
             variant = "on" if self.run.bias_correction else "off"
             return self._site("adam_correction", variant, {"m": moment, "beta": beta, "t": q + 1})
-        g = ev(("D", ("E", q), ("p", pid, q)))
+        g = ev(("D", self.total(q), ("p", pid, q)))
         before = ev((which, pid, q - 1)) if q > 0 else self.num.const(0.0)
         if which == "m":
             return beta1 * before + (1 - beta1) * g

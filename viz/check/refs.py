@@ -22,6 +22,7 @@ step=None), Ref(name='a_o1', sample=1, step=None))), Num(value=2.0)))))
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -224,6 +225,12 @@ class _Parser:
             raise self.fail("expected a number, a name or '('")
         name = ref.group(1)
         after = ref.end(1)
+        if self.text.startswith("(", after) and name not in FUNCTIONS and name not in STATES:
+            near = difflib.get_close_matches(name, sorted(FUNCTIONS | STATES), n=3, cutoff=0.5)
+            hint = f" (nearest: {', '.join(near)})" if near else ""
+            raise self.fail(
+                f"unknown function {name!r}{hint}; the language has {', '.join(sorted(FUNCTIONS))}"
+            )
         if self.text.startswith("(", after) and (name in FUNCTIONS or name in STATES):
             self.pos = after + 1
             if name in STATES:

@@ -5,7 +5,7 @@ compared with the ledger's textbook rules, so the two computations vouch for eac
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,7 +14,8 @@ from nn import SGD, Adam, Layer, Optimizer
 from nn.activations import ELEMENTWISE, softmax
 
 from .ledger import Key, Ledger
-from .spec import NO_OPTIMIZER, CheckerError, OptimizerSpec, WorkedExample
+from .refs import Expr, Num, Op, Ref
+from .spec import NO_OPTIMIZER, CheckerError, GraphSpec, OptimizerSpec, WorkedExample
 
 
 class ReplayMismatch(CheckerError, AssertionError):
@@ -162,21 +163,101 @@ class StepGraph:
         return optimizer_for(self.ledger.run, self.trainable)
 
 
+Params = dict[tuple[Any, ...], Value]
+Forward = Callable[[int, bool], tuple[dict[Key, Value], Value]]
+
+
+def setup(ex: WorkedExample) -> tuple[Params, Forward]:
+    """The example's parameters, named as the document names them, and its forward pass at a
+    step (``forward(q, label)``): a layered network's or an expression graph's."""
+    if ex.graph is not None:
+        graph = ex.graph
+        inputs: Params = {("in", name): Value(value, label=name) for name, value in graph.inputs.items()}
+        return inputs, lambda q, label: graph_forward(graph, inputs, q, label)
+    layers = _layers(ex)
+    params = _parameters(ex, layers)
+    return params, lambda q, label: forward(ex, layers, params, q, label)
+
+
+def graph_forward(
+    graph: GraphSpec, inputs: Params, q: int, label: bool = True
+) -> tuple[dict[Key, Value], Value]:
+    """An expression graph's nodes at step ``q``, each built from its definition on the inputs
+    and the nodes before it; with ``label`` each carries the document's name."""
+    env: dict[str, Value] = {name: inputs[("in", name)] for name in graph.inputs}
+    nodes: dict[Key, Value] = {}
+    for name, expr in graph.nodes:
+        node = _evaluate(expr, env, label)
+        if label:
+            node.label = name + _after(q)
+        env[name] = nodes[("n", name, q)] = node
+    return nodes, nodes[("n", graph.output, q)]
+
+
+def _evaluate(expr: Expr, env: dict[str, Value], label: bool = False) -> Value:
+    """A definition of the reference language on Values (a lone name or number is copied, so
+    that every node is a node of its own; a number stays a constant, as in ``x ** 2``). With
+    ``label``, the nodes inside a definition are named by their own text (``w0 * x0``)."""
+    result = _operand(expr, env, label)
+    if not isinstance(result, Value):
+        return Value(result)  # a constant node, such as "c = 10"
+    return result + 0.0 if isinstance(expr, Ref) else result  # "d = e" is a node of its own
+
+
+def _operand(expr: Expr, env: dict[str, Value], label: bool = False) -> Value | float:
+    if isinstance(expr, Num):
+        return expr.value
+    if isinstance(expr, Ref):
+        return env[expr.name]
+    assert isinstance(expr, Op)
+    args = [_operand(a, env, label) for a in expr.args]
+    values = [a if isinstance(a, Value) else Value(a) for a in args]
+    if expr.op in ARITHMETIC:
+        result = ARITHMETIC[expr.op](*args)
+    elif expr.op == "sum":
+        result = Value.sum(values)
+    elif expr.op in ("max", "min"):
+        result = (max if expr.op == "max" else min)(values, key=lambda v: v.data) + 0.0
+    else:
+        result = FUNCTIONS_ON_VALUES[expr.op](values[0])
+    if label and isinstance(result, Value):
+        result.label = str(expr)
+    return result
+
+
+ARITHMETIC: dict[str, Callable[..., Value]] = {
+    "+": lambda a, b: a + b,
+    "-": lambda a, b: a - b,
+    "*": lambda a, b: a * b,
+    "/": lambda a, b: a / b,
+    "**": lambda a, b: a**b,
+    "neg": lambda a: -a,
+}
+FUNCTIONS_ON_VALUES: dict[str, Callable[[Value], Value]] = {
+    "exp": Value.exp,
+    "ln": Value.log,
+    "log": Value.log,
+    "sqrt": Value.sqrt,
+    "sigmoid": Value.sigmoid,
+    "tanh": Value.tanh,
+    "relu": Value.relu,
+    "abs": abs,
+}
+
+
 def step_graph(ledger: Ledger, q: int = 0) -> StepGraph:
     """The graph of the forward pass after ``q`` optimizer steps of the ledger's run, built
     fresh from the example (no backward pass yet)."""
-    ex = ledger.ex
-    layers = _layers(ex)
-    params = _parameters(ex, layers)
+    params, forward_at = setup(ledger.ex)
     trainable = [p for pid, p in params.items() if not ledger.frozen(pid)]
     optimizer = optimizer_for(ledger.run, trainable) if q else None
     for done in range(q):
         assert optimizer is not None
-        _, loss = forward(ex, layers, params, done, label=False)
+        _, loss = forward_at(done, False)
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
-    nodes, root = forward(ex, layers, params, q)
+    nodes, root = forward_at(q, True)
     return StepGraph(ledger, root, nodes, params, trainable)
 
 
@@ -192,14 +273,13 @@ class EngineReplay:
         for key in needed:
             if key[0] in ("D", "L"):
                 derivatives.setdefault(ledger.step_of(key[1]), []).append(key)
-        layers = _layers(ex)
-        params = _parameters(ex, layers)
+        params, forward_at = setup(ex)
         trainable = [pid for pid in params if not ledger.frozen(pid)]
         stepped = ex.steps > 0 or ex.loop is not None
         optimizer = optimizer_for(ledger.run, [params[pid] for pid in trainable]) if stepped else None
         self.loss_curve: list[float] = []  # the training loop's loss, epoch by epoch
         for q in range(ex.steps + 1):
-            nodes, loss = forward(ex, layers, params, q, label=False)
+            nodes, loss = forward_at(q, False)
             for pid, p in params.items():
                 if q == 0 or not ledger.frozen(pid):
                     self.values[ledger.param(pid, q)] = p.data

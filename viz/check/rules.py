@@ -36,6 +36,11 @@ SITES: dict[str, tuple[tuple[str, ...], str]] = {
     "sgd_step": (("p", "lr", "g"), "a parameter after one SGD step"),
     "adam_correction": (("m", "beta", "t"), "Adam's bias-corrected moment (t: the step number)"),
     "adam_step": (("p", "lr", "mhat", "vhat", "eps"), "a parameter after one Adam step"),
+    # Expression graphs: the chain rule's steps and the local derivatives a person works out.
+    "chain_product": (("upstream", "local"), "one path's term: the upstream gradient times the local one"),
+    "fork": (("total", "first"), "a node used more than once: its gradient from all its uses (first: one)"),
+    "sub_second": ((), "∂(a − b)/∂b"),
+    "quotient_second": (("a", "b"), "∂(a / b)/∂b (for 1/x: a = 1)"),
 }
 
 ACTIVATION_DERIVATIVES = {
@@ -57,6 +62,10 @@ STANDARD: dict[str, str] = {
     "adam_correction.on": "m / (1 - beta ** t)",
     "adam_correction.off": "m",
     "adam_step": "p - lr * mhat / (sqrt(vhat) + eps)",
+    "chain_product": "upstream * local",
+    "fork": "total",
+    "sub_second": "-1",
+    "quotient_second": "-a / b ** 2",
     **{f"activation_derivative.{k}": v for k, v in ACTIVATION_DERIVATIVES.items()},
 }
 
@@ -142,15 +151,29 @@ class Mistake:
     def applies(self, facts: Mapping[str, Any]) -> bool:
         """Whether the setup described by ``facts`` can show this mistake at all."""
         for key, wanted in self.when.items():
+            fact = key.removesuffix("_min")
+            if fact not in facts:  # a fact of another kind of setup: not this one's mistake
+                return False
             if key.endswith("_min"):
-                if facts[key[: -len("_min")]] < wanted:
+                if facts[fact] < wanted:
                     return False
-            elif facts[key] != wanted:
+            elif facts[fact] != wanted:
                 return False
         return True
 
 
-FACTS = ("loss", "half", "optimizer", "bias_correction", "shared_bias", "batch", "outputs", "layers", "steps")
+FACTS = (
+    "setup",  # network or graph
+    "loss",
+    "half",
+    "optimizer",
+    "bias_correction",
+    "shared_bias",
+    "batch",
+    "outputs",
+    "layers",
+    "steps",
+)
 CATALOGUE_PATH = Path(__file__).with_name("mistakes.toml")
 
 

@@ -6,6 +6,7 @@ the entry it is about, and nothing is replayed until the whole file is valid.
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
 import sys
@@ -13,6 +14,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from .refs import Deriv, Expr, Op, Ref, ReferenceError_, State, parse
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -83,6 +86,7 @@ class OptimizerSpec:
     betas: tuple[float, float] = (0.9, 0.999)
     eps: float = 1e-8
     bias_correction: bool = True
+    parameters: tuple[str, ...] = ()  # an expression graph's inputs that the optimizer steps
 
 
 @dataclass(frozen=True)
@@ -155,6 +159,20 @@ def plain_number(text: str) -> str | None:
 
 
 @dataclass(frozen=True)
+class GraphSpec:
+    """An expression graph worked by hand: named inputs, then one node per definition in the
+    reference language (``e = a * b``), in order; ``output`` is the node differentiated."""
+
+    inputs: dict[str, float]
+    nodes: list[tuple[str, Expr]]
+    output: str
+
+    @property
+    def names(self) -> list[str]:
+        return [*self.inputs, *(name for name, _ in self.nodes)]
+
+
+@dataclass(frozen=True)
 class SectionSpec:
     """A section of the report: the printed numbers whose ``where`` starts with ``where`` (then a
     character that is not a letter or digit), a title, a note, the derivatives to write out by
@@ -209,6 +227,7 @@ class WorkedExample:
     printed: list[PrintedSpec]
     origin: str = "<mapping>"
     report: ReportSpec = field(default_factory=ReportSpec)
+    graph: GraphSpec | None = None  # an expression graph instead of a layered network
 
     @property
     def batch(self) -> int:
@@ -303,6 +322,7 @@ _TOP = (
     "summary",
     "source",
     "network",
+    "graph",
     "data",
     "loss",
     "optimizer",
@@ -322,6 +342,8 @@ def from_mapping(
     if not isinstance(data, Mapping):
         raise r.error("file", "expected a table at the top level")
     r.unknown_keys(data, _TOP, "top level")
+    if "graph" in data:
+        return _graph_example(r, data, default_id)
     network = r.table(data, "network", "top level")
     r.unknown_keys(network, ("inputs", "input_names", "layers"), "[network]")
     n_in = network.get("inputs")
@@ -348,6 +370,28 @@ def from_mapping(
     inputs, targets, target_names = _data(r, r.table(data, "data", "top level"), n_in, n_out, loss)
     steps, loop = _training(r, r.table(data, "training", "top level", required=False))
     optimizers = _optimizers(r, data.get("optimizer"), steps == 0 and loop is None)
+    network = {
+        "input_names": input_names,
+        "target_names": target_names,
+        "layers": layers,
+        "inputs": inputs,
+        "targets": targets,
+        "loss": loss,
+    }
+    return _example(r, data, default_id, optimizers, steps, loop, **network)
+
+
+def _example(
+    r: _Reader,
+    data: Mapping[str, Any],
+    default_id: str,
+    optimizers: list[OptimizerSpec],
+    steps: int,
+    loop: LoopSpec | None,
+    **setup: Any,
+) -> WorkedExample:
+    """The parts of a file that every setup shares (aliases, printed numbers, names, the
+    report), around the setup's own fields."""
     aliases = r.table(data, "aliases", "top level", required=False)
     for name, text in aliases.items():
         if not isinstance(text, str):
@@ -366,20 +410,128 @@ def from_mapping(
         title=title,
         summary=str(data.get("summary", "")),
         source=str(data.get("source", "")),
-        input_names=input_names,
-        target_names=target_names,
-        layers=layers,
-        inputs=inputs,
-        targets=targets,
-        loss=loss,
         optimizers=optimizers,
         steps=steps,
         loop=loop,
         aliases=aliases,
         printed=printed,
-        origin=origin,
+        origin=r.origin,
         report=_report(r, r.table(data, "report", "top level", required=False)),
+        **setup,
     )
+
+
+def _graph_example(r: _Reader, data: Mapping[str, Any], default_id: str) -> WorkedExample:
+    """A worked example whose setup is an expression graph (``[graph]``)."""
+    extra = sorted({"network", "data", "loss"} & set(data))
+    if extra:
+        raise r.error("top level", f"{extra} describe a layered network; a [graph] file has none of them")
+    graph = _graph(r, r.table(data, "graph", "top level"))
+    steps, loop = _training(r, r.table(data, "training", "top level", required=False))
+    if loop is not None:
+        raise r.error(
+            "[training]", "a training loop (stop_below) is for layered networks; a graph takes steps"
+        )
+    optimizers = _optimizers(r, data.get("optimizer"), steps == 0, list(graph.inputs))
+    if steps and not all(o.parameters for o in optimizers):
+        raise r.error("[[optimizer]]", 'name the inputs a graph\'s optimizer steps: parameters = ["a", "b"]')
+    graph_setup = {
+        "input_names": list(graph.inputs),
+        "target_names": [],
+        "layers": [],
+        "inputs": [list(graph.inputs.values())],
+        "targets": [[]],
+        "loss": LossSpec("graph", False, "sum", "sum", graph.output, []),
+        "graph": graph,
+    }
+    return _example(r, data, default_id, optimizers, steps, None, **graph_setup)
+
+
+def _graph(r: _Reader, raw: dict[str, Any]) -> GraphSpec:
+    where = "[graph]"
+    r.unknown_keys(raw, ("inputs", "nodes", "output"), where)
+    inputs = raw.get("inputs")
+    if not isinstance(inputs, Mapping) or not inputs:
+        raise r.error(where, "inputs must be a table of named numbers, such as { a = 2.0, b = -3.0 }")
+    values = {}
+    for name, value in inputs.items():
+        if not re.fullmatch(r"[^\W\d]\w*", name):
+            raise r.error(f"{where} inputs", f"{name!r} is not a name (letters, digits and _)")
+        values[name] = r.number(value, f"{where} inputs.{name}")
+    nodes_raw = raw.get("nodes")
+    if not isinstance(nodes_raw, list) or not nodes_raw:
+        raise r.error(where, 'nodes must be a list of definitions, such as ["e = a * b", "L = e + c"]')
+    known = list(values)
+    nodes: list[tuple[str, Expr]] = []
+    for i, text in enumerate(nodes_raw):
+        here = f"{where} nodes[{i}]"
+        if not isinstance(text, str) or "=" not in text:
+            raise r.error(here, f'expected a definition "name = expression", got {text!r}')
+        name, _, definition = (part.strip() for part in text.partition("="))
+        if not re.fullmatch(r"[^\W\d]\w*", name):
+            raise r.error(here, f"{name!r} is not a name (letters, digits and _)")
+        if name in known:
+            kind = "an input" if name in values else "a node"
+            raise r.error(here, f"{name!r} is defined twice: it is {kind} already")
+        try:
+            expr = parse(definition, lambda n: n in known)
+        except ReferenceError_ as exc:
+            raise r.error(here, str(exc)) from exc
+        later = [n for n, _ in _split_definitions(nodes_raw[i + 1 :])]
+        _check_node(r, here, expr, known, later)
+        nodes.append((name, expr))
+        known.append(name)
+    output = raw.get("output", nodes[-1][0])
+    if output not in [n for n, _ in nodes]:
+        near = difflib.get_close_matches(str(output), [n for n, _ in nodes], n=3, cutoff=0.5)
+        hint = f"; nearest nodes: {', '.join(near)}" if near else ""
+        raise r.error(where, f"output must name a node, got {output!r}{hint}")
+    return GraphSpec(values, nodes, str(output))
+
+
+def _split_definitions(raw: list[Any]) -> list[tuple[str, str]]:
+    return [
+        (text.partition("=")[0].strip(), text.partition("=")[2])
+        for text in raw
+        if isinstance(text, str) and "=" in text
+    ]
+
+
+def _check_node(r: _Reader, here: str, expr: Expr, known: list[str], later: list[str]) -> None:
+    """A node's definition reads only inputs and earlier nodes, with the language's functions."""
+    if isinstance(expr, (Deriv, State)):
+        raise r.error(here, "a node is defined by arithmetic of values, not by a derivative or a state")
+    if isinstance(expr, Op):
+        for arg in expr.args:
+            _check_node(r, here, arg, known, later)
+        return
+    if isinstance(expr, Ref):
+        if expr.sample is not None or expr.step is not None:
+            raise r.error(here, f"{expr}: a graph's nodes take no sample or step marks")
+        if expr.name in later:
+            raise r.error(
+                here,
+                f"{expr.name!r} is used before it is defined (the nodes must be in order, without a cycle)",
+            )
+        if expr.name not in known:
+            near = difflib.get_close_matches(expr.name, known, n=4, cutoff=0.5)
+            hint = f"; nearest known names: {', '.join(near)}" if near else ""
+            raise r.error(here, f"unknown name {expr.name!r}{hint}")
+
+
+def _parameters_of(r: _Reader, raw: Any, graph_inputs: list[str] | None, where: str) -> list[str]:
+    if raw is None:
+        return []
+    if graph_inputs is None:
+        raise r.error(where, "parameters name a [graph]'s inputs; a network's optimizer steps every weight")
+    if not isinstance(raw, list) or not all(isinstance(n, str) for n in raw):
+        raise r.error(where, f"parameters must be a list of the graph's input names, got {raw!r}")
+    for name in raw:
+        if name not in graph_inputs:
+            near = difflib.get_close_matches(name, graph_inputs, n=3, cutoff=0.5)
+            hint = f"; nearest inputs: {', '.join(near)}" if near else ""
+            raise r.error(where, f"parameters: {name!r} is not an input of the graph{hint}")
+    return list(raw)
 
 
 _LAYER_KEYS = ("activation", "weights", "bias", "frozen", "weight_names", "bias_names", "z_names", "a_names")
@@ -523,7 +675,9 @@ def _data(
     return inputs, targets, names
 
 
-def _optimizers(r: _Reader, raw: Any, optional: bool) -> list[OptimizerSpec]:
+def _optimizers(
+    r: _Reader, raw: Any, optional: bool, graph_inputs: list[str] | None = None
+) -> list[OptimizerSpec]:
     if raw is None and optional:
         return [OptimizerSpec(NO_OPTIMIZER, NO_OPTIMIZER, 0.0)]
     if raw is None:
@@ -540,7 +694,8 @@ def _optimizers(r: _Reader, raw: Any, optional: bool) -> list[OptimizerSpec]:
         where = f"[[optimizer]] {i + 1}"
         if not isinstance(entry, Mapping):
             raise r.error(where, "expected a table")
-        r.unknown_keys(entry, ("name", "kind", "lr", "betas", "eps", "bias_correction"), where)
+        r.unknown_keys(entry, ("name", "kind", "lr", "betas", "eps", "bias_correction", "parameters"), where)
+        parameters = tuple(_parameters_of(r, entry.get("parameters"), graph_inputs, where))
         kind = r.choice(entry.get("kind"), OPTIMIZERS, f"{where} kind")
         name = entry.get("name", kind)
         if not isinstance(name, str) or not name:
@@ -552,7 +707,7 @@ def _optimizers(r: _Reader, raw: Any, optional: bool) -> list[OptimizerSpec]:
             extra = sorted(set(entry) & {"betas", "eps", "bias_correction"})
             if extra:
                 raise r.error(where, f"{extra} apply to adam only")
-            out.append(OptimizerSpec(name, kind, lr))
+            out.append(OptimizerSpec(name, kind, lr, parameters=parameters))
             continue
         betas = r.vector(entry.get("betas", [0.9, 0.999]), f"{where} betas", 2)
         if not all(0.0 <= b < 1.0 for b in betas):
@@ -561,7 +716,7 @@ def _optimizers(r: _Reader, raw: Any, optional: bool) -> list[OptimizerSpec]:
         correction = entry.get("bias_correction", True)
         if not isinstance(correction, bool):
             raise r.error(where, f"bias_correction must be true or false, got {correction!r}")
-        out.append(OptimizerSpec(name, kind, lr, (betas[0], betas[1]), eps, correction))
+        out.append(OptimizerSpec(name, kind, lr, (betas[0], betas[1]), eps, correction, parameters))
     names = [o.name for o in out]
     if len(set(names)) != len(names):
         raise r.error("[[optimizer]]", f"two optimizers share a name: {names}; give each a name")

@@ -15,6 +15,7 @@ from autograd.graph import topological_order
 
 from ..check import Report, check
 from ..check.classify import Verdict
+from ..check.graph_ledger import ledger_for
 from ..check.ledger import Key, Ledger
 from ..check.replay import StepGraph, step_graph
 from ..check.rules import SITES, STANDARD
@@ -164,7 +165,7 @@ class _Graphs:
 
     def __init__(self, ex: WorkedExample) -> None:
         self.ex = ex
-        self._ledgers = {run.name: Ledger(ex, run) for run in ex.optimizers}
+        self._ledgers = {run.name: ledger_for(ex, run) for run in ex.optimizers}
         self._graphs: dict[tuple[str, int], StepGraph] = {}
 
     def ledger(self, run: str) -> Ledger:

@@ -12,7 +12,8 @@ import keyword
 import unicodedata
 from dataclasses import dataclass
 
-from ..check.spec import NO_OPTIMIZER, LayerSpec, OptimizerSpec, WorkedExample
+from ..check.refs import Expr, Num, Op, Ref
+from ..check.spec import NO_OPTIMIZER, GraphSpec, LayerSpec, OptimizerSpec, WorkedExample
 
 __all__ = ["program"]
 
@@ -70,6 +71,8 @@ def program(ex: WorkedExample, run: OptimizerSpec | None = None) -> str:
     Adam(net.parameters(), lr=0.01, bias_correction=False).step()
     """
     run = ex.optimizers[0] if run is None else run
+    if ex.graph is not None:
+        return _graph_program(ex.graph, run)
     imports: set[str] = set()
     lines = _network(ex, imports)
     loss = _loss_name(ex.loss.name)
@@ -415,3 +418,79 @@ def _step(ex: WorkedExample, run: OptimizerSpec, imports: set[str]) -> list[str]
     optimizer = "SGD" if run.kind == "sgd" else "Adam"
     imports.add(optimizer)
     return _statement("", _call(optimizer, *args), ".step()")
+
+
+# --- expression graphs ----------------------------------------------------------------------------
+
+_METHODS = {
+    "exp": "exp",
+    "ln": "log",
+    "log": "log",
+    "sqrt": "sqrt",
+    "sigmoid": "sigmoid",
+    "tanh": "tanh",
+    "relu": "relu",
+}
+
+
+def _graph_program(graph: GraphSpec, run: OptimizerSpec) -> str:
+    """An expression graph as the lecture writes one: a Value per input, a line per node."""
+    lines = ["from autograd import Value", ""]
+    if run.kind != NO_OPTIMIZER:
+        lines[0:0] = [f"from nn import {'SGD' if run.kind == 'sgd' else 'Adam'}"]
+    lines += [f'{name} = Value({_num(value)}, label="{name}")' for name, value in graph.inputs.items()]
+    for name, expr in graph.nodes:
+        lines.append(f'{name} = {_code(expr)}; {name}.label = "{name}"')
+    lines.append(f"{graph.output}.backward()")
+    if run.kind != NO_OPTIMIZER:
+        lines += _step_graph(run)
+    return "\n".join(lines)
+
+
+def _step_graph(run: OptimizerSpec) -> list[str]:
+    args = [f"[{', '.join(run.parameters)}]", f"lr={_num(run.lr)}"]
+    if run.kind == "adam":
+        if run.betas != (0.9, 0.999):
+            args.append(f"betas=({_num(run.betas[0])}, {_num(run.betas[1])})")
+        if run.eps != 1e-8:
+            args.append(f"eps={_num(run.eps)}")
+        if not run.bias_correction:
+            args.append("bias_correction=False")
+    return [f"{'SGD' if run.kind == 'sgd' else 'Adam'}({', '.join(args)}).step()"]
+
+
+_PRECEDENCE = {"+": 1, "-": 1, "*": 2, "/": 2, "neg": 3, "**": 4}
+
+
+def _code(expr: Expr) -> str:
+    """A definition of the reference language as Python on Values."""
+    return _coded(expr)[0]
+
+
+def _coded(expr: Expr) -> tuple[str, int]:
+    """Python text and its precedence (5: atomic)."""
+    if isinstance(expr, Num):
+        return _num(expr.value), 3 if expr.value < 0 else 5
+    if isinstance(expr, Ref):
+        return expr.name, 5
+    assert isinstance(expr, Op)
+    if expr.op == "neg":
+        return "-" + _wrap(expr.args[0], 3), 3
+    if expr.op in _PRECEDENCE:
+        level = _PRECEDENCE[expr.op]
+        left, right = expr.args
+        if expr.op == "**":  # right-associative
+            return f"{_wrap(left, level + 1)} ** {_wrap(right, level)}", level
+        return f"{_wrap(left, level)} {expr.op} {_wrap(right, level + 1)}", level
+    inner = [_code(a) for a in expr.args]
+    if expr.op == "sum":
+        return f"Value.sum([{', '.join(inner)}])", 5
+    if expr.op in ("max", "min", "abs"):
+        return f"{expr.op}({', '.join(inner)})", 5
+    operand = f"Value({inner[0]})" if isinstance(expr.args[0], Num) else _wrap(expr.args[0], 5)
+    return f"{operand}.{_METHODS[expr.op]}()", 5
+
+
+def _wrap(expr: Expr, level: int) -> str:
+    text, precedence = _coded(expr)
+    return f"({text})" if precedence < level else text

@@ -26,6 +26,17 @@ WATCH = (
     "(parent.grad += local × node.grad, with each running sum) and the update, one step at a "
     "time: use the buttons, the slider or the arrow keys."
 )
+WATCH_NO_STEP = (
+    "The forward pass node by node, then the backward pass edge by edge (parent.grad += local × "
+    "node.grad, with each running sum), one step at a time: use the buttons, the slider or the "
+    "arrow keys."
+)
+
+
+def _watch(doc: Document) -> str:
+    return WATCH if doc.check.example.steps else WATCH_NO_STEP
+
+
 WRONG_GRADIENTS = "Why the wrong derivatives are wrong"
 
 
@@ -154,7 +165,12 @@ def markdown(doc: Document) -> str:
     out += ["## What the document gets wrong", "", verdicts.markdown_body(doc.check, level=3, every=False)]
     out += ["## The network in a few lines of the library", "", "```python", doc.program.rstrip(), "```", ""]
     if doc.page is not None:
-        out += ["## Watch the step happen", "", f"{WATCH} Open [{_page_name(doc)}]({_page_name(doc)}).", ""]
+        out += [
+            "## Watch the step happen",
+            "",
+            f"{_watch(doc)} Open [{_page_name(doc)}]({_page_name(doc)}).",
+            "",
+        ]
     for section in doc.sections:
         out += _md_section(doc, section)
     if doc.figures:
@@ -236,7 +252,7 @@ def page(doc: Document) -> str:
         f"<pre><code>{h(doc.program.rstrip())}</code></pre>",
     ]
     if doc.page is not None:
-        parts += ["<h2>Watch the step happen</h2>", f"<p>{h(WATCH)}</p>", doc.page._repr_html_()]
+        parts += ["<h2>Watch the step happen</h2>", f"<p>{h(_watch(doc))}</p>", doc.page._repr_html_()]
     for section in doc.sections:
         parts += _html_section(doc, section)
     if doc.figures:

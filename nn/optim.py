@@ -141,7 +141,9 @@ class Optimizer:
 
 
 class SGD(Optimizer):
-    """p ← p − lr·v, with v = momentum·v + (grad + weight_decay·p) (v = the gradient if momentum is 0).
+    """p ← p − lr·v, with v = momentum·v + (grad + weight_decay·p) (v = the gradient if momentum is 0);
+    with ``nesterov``, p ← p − lr·(g + momentum·v), the step looking ahead along the new velocity
+    (PyTorch's conventions).
 
     >>> p = Value(0.40); p.grad = 0.082167041
     >>> SGD([p], lr=0.5).step(); round(p.data, 8)
@@ -149,11 +151,19 @@ class SGD(Optimizer):
     """
 
     def __init__(
-        self, params: Iterable[Value], lr: float, momentum: float = 0.0, weight_decay: float = 0.0
+        self,
+        params: Iterable[Value],
+        lr: float,
+        momentum: float = 0.0,
+        weight_decay: float = 0.0,
+        nesterov: bool = False,
     ) -> None:
         super().__init__(params, lr)
         self.momentum = _positive(momentum, "momentum", "SGD", allow_zero=True)
         self.weight_decay = _positive(weight_decay, "weight_decay", "SGD", allow_zero=True)
+        if not isinstance(nesterov, bool) or (nesterov and not self.momentum):
+            raise ValueError(f"SGD: nesterov needs a momentum above 0 and is True or False, got {nesterov!r}")
+        self.nesterov = nesterov
         self.velocity = [0.0] * len(self.params)
 
     def step(self) -> None:
@@ -164,7 +174,8 @@ class SGD(Optimizer):
         for i, p in enumerate(self.params):
             g = p.grad + decay * p.data
             if momentum:
-                g = velocity[i] = momentum * velocity[i] + g
+                velocity[i] = momentum * velocity[i] + g
+                g = g + momentum * velocity[i] if self.nesterov else velocity[i]
             values.append(p.data - lr * g)
         if not (all(map(_isfinite, values)) and all(map(_isfinite, velocity))):
             self._refuse_step({"velocity": velocity}, values)
@@ -173,7 +184,8 @@ class SGD(Optimizer):
             p.data = value
 
     def _hyper(self) -> dict[str, Any]:
-        return {"lr": self.lr, "momentum": self.momentum, "weight_decay": self.weight_decay}
+        hyper = {"lr": self.lr, "momentum": self.momentum, "weight_decay": self.weight_decay}
+        return {**hyper, "nesterov": True} if self.nesterov else hyper  # states saved before load
 
     def _buffers(self) -> dict[str, list[float]]:
         return {"velocity": self.velocity}

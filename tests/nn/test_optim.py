@@ -38,6 +38,23 @@ def test_sgd_with_momentum_and_weight_decay() -> None:
     assert got == pytest.approx(expected, rel=1e-14)
 
 
+def test_sgd_with_nesterov_momentum_looks_ahead() -> None:
+    """Sutskever's Nesterov momentum as PyTorch writes it: v ← μv + g, p ← p − lr·(g + μv)."""
+    lr, mu = 0.1, 0.9
+    expected = []
+    for i, p in enumerate(START):
+        v = 0.0
+        for grads in GRADS:
+            v = mu * v + grads[i]
+            p = p - lr * (grads[i] + mu * v)
+        expected.append(p)
+    got, opt = run(lambda ps: SGD(ps, lr=lr, momentum=mu, nesterov=True))
+    assert got == pytest.approx(expected, rel=1e-14)
+    assert opt.state_dict()["nesterov"] is True and "nesterov" not in SGD([Value(1.0)], lr=0.1).state_dict()
+    with pytest.raises(ValueError, match="nesterov needs a momentum above 0"):
+        SGD([Value(1.0)], lr=0.1, nesterov=True)
+
+
 @pytest.mark.parametrize("bias_correction", [True, False])
 @pytest.mark.parametrize("kind", ["adam", "adamw"])
 def test_adam_and_adamw_follow_the_paper(bias_correction: bool, kind: str) -> None:
@@ -65,7 +82,12 @@ def test_adam_and_adamw_follow_the_paper(bias_correction: bool, kind: str) -> No
 
 @pytest.mark.parametrize(
     "make",
-    [lambda ps: SGD(ps, lr=0.1, momentum=0.9), lambda ps: Adam(ps, lr=0.05), lambda ps: AdamW(ps, lr=0.05)],
+    [
+        lambda ps: SGD(ps, lr=0.1, momentum=0.9),
+        lambda ps: SGD(ps, lr=0.1, momentum=0.9, nesterov=True),
+        lambda ps: Adam(ps, lr=0.05),
+        lambda ps: AdamW(ps, lr=0.05),
+    ],
 )
 def test_state_round_trip_resumes_exactly(make) -> None:  # type: ignore[no-untyped-def]
     straight, _ = run(make)

@@ -21,7 +21,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any
 
-from .ledger import Key, Ledger
+from .ledger import STATE_KINDS, Key, Ledger
 from .rules import Mistake
 from .spec import CheckerError, PrintedSpec, checker_failed
 
@@ -373,7 +373,8 @@ class Judge:
         if formula is None:
             return None
         value, _ = self.ledgers[v.printed.run].evaluate(formula, {})
-        right = not math.isfinite(value) or abs(value - v.value) <= v.printed.unit * (1 + 1e-9)
+        tolerance = max(v.printed.unit, 1e-9 * abs(v.value))  # a formula's float64 rounding is no mistake
+        right = not math.isfinite(value) or abs(value - v.value) <= tolerance
         return None if right else value
 
     def _restated_given(self, i: int, v: Verdict) -> None:
@@ -503,7 +504,7 @@ def _after_steps(key: Key) -> bool:
     """Whether a quantity depends on the optimizer run (taken after one step or more)."""
     if key[0] in ("stop", "epoch"):
         return True
-    if key[0] in ("m", "v", "mhat", "vhat"):
+    if key[0] in STATE_KINDS:
         return True
     if key[0] == "p":
         return bool(key[2])

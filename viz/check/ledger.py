@@ -33,6 +33,7 @@ from .rules import STANDARD_FORMULAS, Formula, Mistake
 from .spec import OptimizerSpec, WorkedExample
 
 Key = tuple[Any, ...]
+STATE_KINDS = ("m", "v", "mhat", "vhat", "velocity")  # an optimizer's state, by parameter and step
 ONE: Key = ("num", 1.0)
 
 
@@ -233,7 +234,12 @@ class Ledger:
         return self.key_of(bind(expr), f"{text} (= {alias})")
 
     def _state(self, state: State, text: str) -> Key:
-        if self.run.kind != "adam":
+        if state.which == "velocity" and not (self.run.kind == "sgd" and self.run.momentum):
+            raise QuantityError(
+                f"{text!r}: velocity(...) is the state of SGD with momentum, but run {self.run.name!r} "
+                f"is {self.run.kind} without momentum"
+            )
+        if state.which != "velocity" and self.run.kind != "adam":
             raise QuantityError(
                 f"{text!r}: {state.which}(...) is Adam's state, but run {self.run.name!r} is {self.run.kind}"
             )
@@ -261,11 +267,11 @@ class Ledger:
         a, b = self._ref(top, text), self._ref(bottom, text)
         if "stop" in (a[0], b[0]):
             raise QuantityError(f"{text!r}: derivatives are not kept where the loop stopped")
-        if a[0] in ("p", "x", "t", "fn", "num", "D", "L") or a[0] in ("m", "v", "mhat", "vhat"):
+        if a[0] in ("p", "x", "t", "fn", "num", "D", "L") or a[0] in STATE_KINDS:
             raise QuantityError(
                 f"{text!r}: the top of a derivative must be a node of the network or the loss"
             )
-        if b[0] in ("fn", "num", "D", "L", "t") or b[0] in ("m", "v", "mhat", "vhat"):
+        if b[0] in ("fn", "num", "D", "L", "t") or b[0] in STATE_KINDS:
             raise QuantityError(
                 f"{text!r}: the bottom of a derivative must be a node, an input or a parameter"
             )
@@ -304,7 +310,10 @@ class Ledger:
         return self.param(("b", li) if layer.shared_bias else ("b", li, j), q)
 
     def total(self, q: int) -> Key:
-        """The key of what the optimizer minimises, at step q."""
+        """The key of what the optimizer minimises at step q: the total loss, or with a
+        per-sample schedule the loss of the sample that step takes (in order, round again)."""
+        if self.ex.schedule == "per_sample" and self.ex.batch > 1:
+            return ("Es", q % self.ex.batch, q)
         return ("E", q)
 
     def loss_key(self, s: int, q: int) -> Key:
@@ -478,7 +487,9 @@ class Ledger:
             return self._local(key[1], key[2], ev)
         if kind == "D":
             return self._chain(key[1], key[2], ev)
-        if kind in ("m", "v", "mhat", "vhat"):
+        if kind == "velocity":
+            return self._velocity(key, ev)
+        if kind in STATE_KINDS:
             return self._adam_state(key, ev)
         if key in self.given:
             return self.given[key]
@@ -572,11 +583,21 @@ class Ledger:
         run = self.run
         if run.kind == "sgd":
             g = ev(("D", self.total(q - 1), before))
+            if run.momentum:
+                velocity = ev(("velocity", pid, q - 1))
+                g = g + self.num.const(run.momentum) * velocity if run.nesterov else velocity
             return self._site("sgd_step", "", {"p": ev(before), "lr": self.num.const(run.lr), "g": g})
         values = {"p": ev(before), "lr": self.num.const(run.lr), "eps": self.num.const(run.eps)}
         values["mhat"] = ev(("mhat", pid, q - 1))
         values["vhat"] = ev(("vhat", pid, q - 1))
         return self._site("adam_step", "", values)
+
+    def _velocity(self, key: Key, ev: Callable[[Key], Real]) -> Real:
+        """SGD's velocity after the step from step q: momentum · the last one + the gradient."""
+        _, pid, q = key
+        g = ev(("D", self.total(q), ("p", pid, q)))
+        before = ev(("velocity", pid, q - 1)) if q > 0 else self.num.const(0.0)
+        return self._site("momentum", "", {"mu": self.num.const(self.run.momentum), "v": before, "g": g})
 
     def _adam_state(self, key: Key, ev: Callable[[Key], Real]) -> Real:
         which, pid, q = key

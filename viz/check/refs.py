@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 FUNCTIONS = {"exp", "ln", "log", "sqrt", "sigmoid", "tanh", "relu", "abs", "sum", "max", "min"}
 VARIADIC = {"sum", "max", "min"}  # the functions of one or more arguments
-STATES = {"m", "v", "mhat", "vhat"}
+STATES = {"m", "v", "mhat", "vhat", "velocity"}  # Adam's moments; SGD's momentum velocity
 SAMPLE_PLACEHOLDER = 0  # ``[s]`` in an alias: the sample of the reference that uses it
 
 Step = int | str | None  # a step count, "stop", or None (the context's)

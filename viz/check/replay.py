@@ -134,7 +134,7 @@ def optimizer_for(run: OptimizerSpec, params: list[Value]) -> Optimizer:
     if run.kind == NO_OPTIMIZER:
         raise ValueError("the worked example takes no step: it has no optimizer")
     if run.kind == "sgd":
-        return SGD(params, lr=run.lr)
+        return SGD(params, lr=run.lr, momentum=run.momentum, nesterov=run.nesterov)
     return Adam(params, lr=run.lr, betas=run.betas, eps=run.eps, bias_correction=run.bias_correction)
 
 
@@ -253,9 +253,9 @@ def step_graph(ledger: Ledger, q: int = 0) -> StepGraph:
     optimizer = optimizer_for(ledger.run, trainable) if q else None
     for done in range(q):
         assert optimizer is not None
-        _, loss = forward_at(done, False)
+        nodes, _ = forward_at(done, False)
         optimizer.zero_grad()
-        loss.backward()
+        nodes[ledger.total(done)].backward()
         optimizer.step()
     nodes, root = forward_at(q, True)
     return StepGraph(ledger, root, nodes, params, trainable)
@@ -279,7 +279,7 @@ class EngineReplay:
         optimizer = optimizer_for(ledger.run, [params[pid] for pid in trainable]) if stepped else None
         self.loss_curve: list[float] = []  # the training loop's loss, epoch by epoch
         for q in range(ex.steps + 1):
-            nodes, loss = forward_at(q, False)
+            nodes, _ = forward_at(q, False)
             for pid, p in params.items():
                 if q == 0 or not ledger.frozen(pid):
                     self.values[ledger.param(pid, q)] = p.data
@@ -293,12 +293,15 @@ class EngineReplay:
             assert optimizer is not None
             for p in params.values():
                 p.grad = 0.0
-            loss.backward()
+            nodes[ledger.total(q)].backward()  # the batch's loss, or one sample's (per_sample)
             optimizer.step()
             if isinstance(optimizer, Adam):
                 for i, pid in enumerate(trainable):
                     self.values[("m", pid, q)] = optimizer.m[i]
                     self.values[("v", pid, q)] = optimizer.v[i]
+            elif isinstance(optimizer, SGD) and optimizer.momentum:
+                for i, pid in enumerate(trainable):
+                    self.values[("velocity", pid, q)] = optimizer.velocity[i]
         if ex.loop is not None:
             self._loop()
 

@@ -36,6 +36,10 @@ SITES: dict[str, tuple[tuple[str, ...], str]] = {
     "sgd_step": (("p", "lr", "g"), "a parameter after one SGD step"),
     "adam_correction": (("m", "beta", "t"), "Adam's bias-corrected moment (t: the step number)"),
     "adam_step": (("p", "lr", "mhat", "vhat", "eps"), "a parameter after one Adam step"),
+    "momentum": (
+        ("mu", "v", "g"),
+        "SGD's velocity after a step: momentum times the last one plus the gradient",
+    ),
     # Expression graphs: the chain rule's steps and the local derivatives a person works out.
     "chain_product": (("upstream", "local"), "one path's term: the upstream gradient times the local one"),
     "fork": (("total", "first"), "a node used more than once: its gradient from all its uses (first: one)"),
@@ -62,6 +66,7 @@ STANDARD: dict[str, str] = {
     "adam_correction.on": "m / (1 - beta ** t)",
     "adam_correction.off": "m",
     "adam_step": "p - lr * mhat / (sqrt(vhat) + eps)",
+    "momentum": "mu * v + g",
     "chain_product": "upstream * local",
     "fork": "total",
     "sub_second": "-1",

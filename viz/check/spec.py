@@ -26,6 +26,7 @@ ACTIVATIONS = ("sigmoid", "tanh", "relu", "identity", "softmax")
 LOSSES = ("squared_error", "cross_entropy")
 REDUCTIONS = ("sum", "mean")
 OPTIMIZERS = ("sgd", "adam")
+SCHEDULES = ("batch", "per_sample")
 PRECISIONS = ("float64", "float32")  # the float format a program's printed output came from
 NO_OPTIMIZER = "none"  # the run of a page that takes no step and names no optimizer
 MAX_STEPS = 10  # steps worked by hand; a longer run is a training loop (stop_below)
@@ -87,6 +88,8 @@ class OptimizerSpec:
     eps: float = 1e-8
     bias_correction: bool = True
     parameters: tuple[str, ...] = ()  # an expression graph's inputs that the optimizer steps
+    momentum: float = 0.0  # SGD's: v ← momentum·v + g, p ← p − lr·v
+    nesterov: bool = False  # SGD's: p ← p − lr·(g + momentum·v)
 
 
 @dataclass(frozen=True)
@@ -228,6 +231,7 @@ class WorkedExample:
     origin: str = "<mapping>"
     report: ReportSpec = field(default_factory=ReportSpec)
     graph: GraphSpec | None = None  # an expression graph instead of a layered network
+    schedule: str = "batch"  # batch: each step on the whole batch; per_sample: one sample a step, in order
 
     @property
     def batch(self) -> int:
@@ -368,9 +372,10 @@ def from_mapping(
     loss = _loss(r, r.table(data, "loss", "top level"), layers[-1])
     n_out = layers[-1].width
     inputs, targets, target_names = _data(r, r.table(data, "data", "top level"), n_in, n_out, loss)
-    steps, loop = _training(r, r.table(data, "training", "top level", required=False))
+    steps, loop, schedule = _training(r, r.table(data, "training", "top level", required=False))
     optimizers = _optimizers(r, data.get("optimizer"), steps == 0 and loop is None)
     network = {
+        "schedule": schedule,
         "input_names": input_names,
         "target_names": target_names,
         "layers": layers,
@@ -427,7 +432,7 @@ def _graph_example(r: _Reader, data: Mapping[str, Any], default_id: str) -> Work
     if extra:
         raise r.error("top level", f"{extra} describe a layered network; a [graph] file has none of them")
     graph = _graph(r, r.table(data, "graph", "top level"))
-    steps, loop = _training(r, r.table(data, "training", "top level", required=False))
+    steps, loop, _ = _training(r, r.table(data, "training", "top level", required=False))
     if loop is not None:
         raise r.error(
             "[training]", "a training loop (stop_below) is for layered networks; a graph takes steps"
@@ -694,7 +699,11 @@ def _optimizers(
         where = f"[[optimizer]] {i + 1}"
         if not isinstance(entry, Mapping):
             raise r.error(where, "expected a table")
-        r.unknown_keys(entry, ("name", "kind", "lr", "betas", "eps", "bias_correction", "parameters"), where)
+        r.unknown_keys(
+            entry,
+            ("name", "kind", "lr", "betas", "eps", "bias_correction", "parameters", "momentum", "nesterov"),
+            where,
+        )
         parameters = tuple(_parameters_of(r, entry.get("parameters"), graph_inputs, where))
         kind = r.choice(entry.get("kind"), OPTIMIZERS, f"{where} kind")
         name = entry.get("name", kind)
@@ -707,8 +716,21 @@ def _optimizers(
             extra = sorted(set(entry) & {"betas", "eps", "bias_correction"})
             if extra:
                 raise r.error(where, f"{extra} apply to adam only")
-            out.append(OptimizerSpec(name, kind, lr, parameters=parameters))
+            momentum = r.number(entry.get("momentum", 0.0), f"{where} momentum")
+            if not 0.0 <= momentum < 1.0:
+                raise r.error(where, f"momentum must lie in [0, 1), got {momentum!r}")
+            nesterov = entry.get("nesterov", False)
+            if not isinstance(nesterov, bool) or (nesterov and not momentum):
+                raise r.error(
+                    where, f"nesterov is true or false, and needs a momentum above 0, got {nesterov!r}"
+                )
+            out.append(
+                OptimizerSpec(name, kind, lr, parameters=parameters, momentum=momentum, nesterov=nesterov)
+            )
             continue
+        extra = sorted(set(entry) & {"momentum", "nesterov"})
+        if extra:
+            raise r.error(where, f"{extra} apply to sgd only")
         betas = r.vector(entry.get("betas", [0.9, 0.999]), f"{where} betas", 2)
         if not all(0.0 <= b < 1.0 for b in betas):
             raise r.error(where, f"betas must lie in [0, 1), got {betas}")
@@ -723,19 +745,25 @@ def _optimizers(
     return out
 
 
-def _training(r: _Reader, raw: dict[str, Any]) -> tuple[int, LoopSpec | None]:
+def _training(r: _Reader, raw: dict[str, Any]) -> tuple[int, LoopSpec | None, str]:
+    """The steps taken by hand, the training loop if any, and the schedule."""
     where = "[training]"
-    r.unknown_keys(raw, ("steps", "stop_below", "max_epochs"), where)
+    r.unknown_keys(raw, ("steps", "stop_below", "max_epochs", "schedule"), where)
+    schedule = r.choice(raw.get("schedule", "batch"), SCHEDULES, f"{where} schedule")
+    if schedule == "per_sample" and ("stop_below" in raw or "max_epochs" in raw):
+        raise r.error(
+            where, "a per-sample schedule takes its steps by hand (steps); a training loop steps on the batch"
+        )
     steps = raw.get("steps", 1)
     if isinstance(steps, bool) or not isinstance(steps, int) or not 0 <= steps <= MAX_STEPS:
         raise r.error(where, f"steps must be a whole number from 0 to {MAX_STEPS}, got {steps!r}")
     if "stop_below" not in raw and "max_epochs" not in raw:
-        return steps, None
+        return steps, None, schedule
     stop = r.number(raw.get("stop_below"), f"{where} stop_below")
     most = raw.get("max_epochs", 10_000)
     if isinstance(most, bool) or not isinstance(most, int) or not 1 <= most <= 1_000_000:
         raise r.error(where, f"max_epochs must be a whole number from 1 to 1000000, got {most!r}")
-    return steps, LoopSpec(stop, most)
+    return steps, LoopSpec(stop, most), schedule
 
 
 def _printed(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import builtins
 import keyword
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..check.refs import Expr, Num, Op, Ref
 from ..check.spec import NO_OPTIMIZER, GraphSpec, LayerSpec, OptimizerSpec, WorkedExample
@@ -71,6 +71,9 @@ def program(ex: WorkedExample, run: OptimizerSpec | None = None) -> str:
     Adam(net.parameters(), lr=0.01, bias_correction=False).step()
     """
     run = ex.optimizers[0] if run is None else run
+    if ex.schedule == "per_sample" and ex.batch > 1:  # online: the first step is on sample 1 alone
+        first = replace(ex, inputs=ex.inputs[:1], targets=ex.targets[:1], schedule="batch")
+        return program(first, run) + "\n# online: one such step per sample, in order (this one on sample 1)"
     if ex.graph is not None:
         return _graph_program(ex.graph, run)
     imports: set[str] = set()
@@ -407,7 +410,7 @@ def _step(ex: WorkedExample, run: OptimizerSpec, imports: set[str]) -> list[str]
         params = "[p for layer in layers for p in layer.parameters()]"
     else:
         params = "net.parameters()"
-    args = [params, f"lr={_num(run.lr)}"]
+    args = [params, f"lr={_num(run.lr)}", *_momentum(run)]
     if run.kind == "adam":
         if run.betas != (0.9, 0.999):
             args.append(f"betas=({_num(run.betas[0])}, {_num(run.betas[1])})")
@@ -448,7 +451,7 @@ def _graph_program(graph: GraphSpec, run: OptimizerSpec) -> str:
 
 
 def _step_graph(run: OptimizerSpec) -> list[str]:
-    args = [f"[{', '.join(run.parameters)}]", f"lr={_num(run.lr)}"]
+    args = [f"[{', '.join(run.parameters)}]", f"lr={_num(run.lr)}", *_momentum(run)]
     if run.kind == "adam":
         if run.betas != (0.9, 0.999):
             args.append(f"betas=({_num(run.betas[0])}, {_num(run.betas[1])})")
@@ -494,3 +497,10 @@ def _coded(expr: Expr) -> tuple[str, int]:
 def _wrap(expr: Expr, level: int) -> str:
     text, precedence = _coded(expr)
     return f"({text})" if precedence < level else text
+
+
+def _momentum(run: OptimizerSpec) -> list[str]:
+    """SGD's momentum arguments, when it has momentum."""
+    if not run.momentum:
+        return []
+    return [f"momentum={_num(run.momentum)}", *(["nesterov=True"] if run.nesterov else [])]

@@ -410,7 +410,16 @@ def _step(ex: WorkedExample, run: OptimizerSpec, imports: set[str]) -> list[str]
         params = "[p for layer in layers for p in layer.parameters()]"
     else:
         params = "net.parameters()"
-    args = [params, f"lr={_num(run.lr)}", *_momentum(run)]
+    optimizer = "SGD" if run.kind == "sgd" else "Adam"
+    imports.add(optimizer)
+    return _statement("", _call(optimizer, params, *_settings(run)), ".step()")
+
+
+def _settings(run: OptimizerSpec) -> list[str]:
+    """An optimizer's keyword arguments, the defaults left out."""
+    args = [f"lr={_num(run.lr)}"]
+    if run.momentum:
+        args += [f"momentum={_num(run.momentum)}", *(["nesterov=True"] if run.nesterov else [])]
     if run.kind == "adam":
         if run.betas != (0.9, 0.999):
             args.append(f"betas=({_num(run.betas[0])}, {_num(run.betas[1])})")
@@ -418,9 +427,7 @@ def _step(ex: WorkedExample, run: OptimizerSpec, imports: set[str]) -> list[str]
             args.append(f"eps={_num(run.eps)}")
         if not run.bias_correction:
             args.append("bias_correction=False")
-    optimizer = "SGD" if run.kind == "sgd" else "Adam"
-    imports.add(optimizer)
-    return _statement("", _call(optimizer, *args), ".step()")
+    return args
 
 
 # --- expression graphs ----------------------------------------------------------------------------
@@ -451,14 +458,7 @@ def _graph_program(graph: GraphSpec, run: OptimizerSpec) -> str:
 
 
 def _step_graph(run: OptimizerSpec) -> list[str]:
-    args = [f"[{', '.join(run.parameters)}]", f"lr={_num(run.lr)}", *_momentum(run)]
-    if run.kind == "adam":
-        if run.betas != (0.9, 0.999):
-            args.append(f"betas=({_num(run.betas[0])}, {_num(run.betas[1])})")
-        if run.eps != 1e-8:
-            args.append(f"eps={_num(run.eps)}")
-        if not run.bias_correction:
-            args.append("bias_correction=False")
+    args = [f"[{', '.join(run.parameters)}]", *_settings(run)]
     return [f"{'SGD' if run.kind == 'sgd' else 'Adam'}({', '.join(args)}).step()"]
 
 
@@ -497,10 +497,3 @@ def _coded(expr: Expr) -> tuple[str, int]:
 def _wrap(expr: Expr, level: int) -> str:
     text, precedence = _coded(expr)
     return f"({text})" if precedence < level else text
-
-
-def _momentum(run: OptimizerSpec) -> list[str]:
-    """SGD's momentum arguments, when it has momentum."""
-    if not run.momentum:
-        return []
-    return [f"momentum={_num(run.momentum)}", *(["nesterov=True"] if run.nesterov else [])]

@@ -155,11 +155,24 @@ def check(source: str | Path | Mapping[str, Any], catalogue: list[Mistake] | Non
     """
     ex = load(source)
     try:
-        return _check(ex, catalogue)
+        return _check_variants(ex, catalogue) if ex.variants else _check(ex, catalogue)
     except (WorkedExampleError, CheckerError):
         raise
     except Exception as exc:
         raise CheckerError(f"{ex.origin}: {checker_failed(exc)}") from exc
+
+
+def _check_variants(ex: WorkedExample, catalogue: list[Mistake] | None) -> Report:
+    """Each [[variant]] is its own replay: its printed numbers are judged by it alone."""
+    base = _check(
+        dataclasses.replace(ex, printed=[p for p in ex.printed if not p.variant], variants={}), catalogue
+    )
+    items = list(base.items)
+    for name, variant in ex.variants.items():
+        printed = [p for p in ex.printed if p.variant == name]
+        if printed:
+            items += _check(dataclasses.replace(variant, printed=printed), catalogue).items
+    return Report(ex, sorted(items, key=lambda v: v.printed.index), base.shown, base.loss_curve)
 
 
 def _check(ex: WorkedExample, catalogue: list[Mistake] | None) -> Report:

@@ -235,6 +235,11 @@ class Judge:
                 raise
             except Exception as exc:
                 raise CheckerError(f"{origin}: {item.label()}: {checker_failed(exc)}") from exc
+        for v in self.verdicts:  # positions in this list, as the printed numbers' own indices
+            v.used = [self.items[j].index for j in v.used]
+            v.inherits_from = [self.items[j].index for j in v.inherits_from]
+            if v.repeat_of is not None:
+                v.repeat_of = self.items[v.repeat_of].index
         return self.verdicts
 
     def _classify(self, i: int) -> None:
@@ -245,13 +250,15 @@ class Judge:
         verdict = Verdict(item, self.keys[i], value, redo, used=used)
         self.verdicts.append(verdict)
         if ident in self._first:
-            self._repeat(verdict, self.verdicts[self._first[ident]])
+            self._repeat(i, verdict, self._first[ident])
         else:
             self._first[ident] = i
             self._judge(i, verdict)
 
-    def _repeat(self, v: Verdict, original: Verdict) -> None:
-        v.repeat_of = original.printed.index
+    def _repeat(self, i: int, v: Verdict, first: int) -> None:
+        """Item ``i`` prints again the quantity item ``first`` printed (positions in the list)."""
+        original = self.verdicts[first]
+        v.repeat_of = first  # a position until run() ends
         same = v.printed.text == original.printed.text or within(v.printed, original.printed.number, 1.0)
         if same or within(v.printed, v.value, 1.0):
             v.cls = "repeat"
@@ -268,7 +275,7 @@ class Judge:
         v.explanation = f"copied wrong: first printed as {original.printed.shown} ({original.printed.where})"
         # Later steps that read this quantity are judged from what the document meant, unless one
         # of them used the miscopied number.
-        i, meant = v.printed.index, self.meant.get(original.printed.index, original.printed.number)
+        meant = self.meant.get(first, original.printed.number)
         readers = self._readers(i)
         if not any(
             within(self.items[j], self.redo(j, ledger)[0], 1.0)

@@ -54,7 +54,9 @@ def rows(report: Report, items: Iterable[Verdict]) -> list[list[str]]:
     return [
         [
             str(v.printed.index),
-            v.printed.where + (f" [{v.printed.run}]" if len(report.example.optimizers) > 1 else ""),
+            v.printed.where
+            + (f" [{v.printed.run}]" if len(report.example.optimizers) > 1 else "")
+            + (f" ({v.printed.variant})" if v.printed.variant else ""),
             v.printed.quantity,
             v.printed.shown,
             f"{v.value:.10g}",

@@ -6,6 +6,7 @@ the entry it is about, and nothing is replayed until the whole file is valid.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import math
 import re
@@ -114,6 +115,7 @@ class PrintedSpec:
     run: str
     precision: str = "float64"
     written: str = ""  # as printed (2.406×10⁻³), when that differs from ``text``
+    variant: str = ""  # the [[variant]] (another set of weights or inputs) it belongs to; "" the setup's
 
     @property
     def shown(self) -> str:
@@ -232,6 +234,7 @@ class WorkedExample:
     report: ReportSpec = field(default_factory=ReportSpec)
     graph: GraphSpec | None = None  # an expression graph instead of a layered network
     schedule: str = "batch"  # batch: each step on the whole batch; per_sample: one sample a step, in order
+    variants: dict[str, WorkedExample] = field(default_factory=dict)  # the same setup, other numbers
 
     @property
     def batch(self) -> int:
@@ -335,6 +338,7 @@ _TOP = (
     "printed",
     "precision",
     "report",
+    "variant",
 )
 
 
@@ -410,7 +414,7 @@ def _example(
     for key, value in (("id", ident), ("title", title)):
         if not isinstance(value, str) or not value:
             raise r.error("top level", f"{key} must be a non-empty string, got {value!r}")
-    return WorkedExample(
+    example = WorkedExample(
         id=ident,
         title=title,
         summary=str(data.get("summary", "")),
@@ -424,6 +428,85 @@ def _example(
         report=_report(r, r.table(data, "report", "top level", required=False)),
         **setup,
     )
+    variants = _variants(r, data.get("variant"), example)
+    for item in printed:
+        if item.variant and item.variant not in variants:
+            choose = f"; choose from {sorted(variants)}" if variants else "; the file has no [[variant]]"
+            raise r.error(item.label(), f"variant {item.variant!r} is not a [[variant]]'s name{choose}")
+    return dataclasses.replace(example, variants=variants)
+
+
+def _variants(r: _Reader, raw: Any, base: WorkedExample) -> dict[str, WorkedExample]:
+    """Other numbers for the same setup ([[variant]]): each replayed and checked on its own."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, list):
+        raise r.error("[[variant]]", "expected an array of tables ([[variant]])")
+    out: dict[str, WorkedExample] = {}
+    for i, entry in enumerate(raw):
+        where = f"[[variant]] {i + 1}"
+        if not isinstance(entry, Mapping):
+            raise r.error(where, "expected a table")
+        name = entry.get("name")
+        if not isinstance(name, str) or not name or name in out:
+            raise r.error(where, f"name must be a new non-empty string, got {name!r}")
+        if base.graph is not None:
+            r.unknown_keys(entry, ("name", "inputs"), where)
+            values = dict(base.graph.inputs)
+            given = entry.get("inputs", {})
+            if not isinstance(given, Mapping):
+                raise r.error(where, "inputs must be a table of the graph's inputs, such as { a = 1.0 }")
+            for key, value in given.items():
+                if key not in values:
+                    raise r.error(where, f"{key!r} is not an input of the graph; inputs: {', '.join(values)}")
+                values[key] = r.number(value, f"{where} inputs.{key}")
+            graph = dataclasses.replace(base.graph, inputs=values)
+            variant = dataclasses.replace(base, graph=graph, inputs=[list(values.values())])
+        else:
+            r.unknown_keys(entry, ("name", "layers", "data"), where)
+            variant = dataclasses.replace(
+                base, layers=_variant_layers(r, entry.get("layers", []), base, where)
+            )
+            if "data" in entry:
+                data = r.table(entry, "data", where)
+                n_in, n_out = len(base.input_names), base.layers[-1].width
+                inputs, targets, _ = _data(
+                    r, {"target_names": base.target_names, **data}, n_in, n_out, base.loss
+                )
+                variant = dataclasses.replace(variant, inputs=inputs, targets=targets)
+        out[name] = dataclasses.replace(variant, id=f"{base.id} ({name})", printed=[], report=ReportSpec())
+    return out
+
+
+def _variant_layers(r: _Reader, raw: Any, base: WorkedExample, where: str) -> list[LayerSpec]:
+    """The base layers with a variant's weights and biases (the same shapes and kinds of bias)."""
+    if not isinstance(raw, list) or len(raw) > len(base.layers):
+        raise r.error(where, f"layers must be a list of at most {len(base.layers)} tables, one per layer")
+    layers = list(base.layers)
+    for li, change in enumerate(raw):
+        here = f"{where} layers[{li}]"
+        if not isinstance(change, Mapping):
+            raise r.error(here, "expected a table with weights and/or bias")
+        r.unknown_keys(change, ("weights", "bias"), here)
+        layer = layers[li]
+        weights = layer.weights
+        if "weights" in change:
+            rows = change["weights"]
+            if not isinstance(rows, list) or len(rows) != layer.width:
+                raise r.error(here, f"weights must have {layer.width} rows, like the layer's")
+            weights = [
+                r.vector(row, f"{here} weights[{j}]", len(layer.weights[j])) for j, row in enumerate(rows)
+            ]
+        bias = layer.bias
+        if "bias" in change:
+            if isinstance(layer.bias, list):
+                bias = r.vector(change["bias"], f"{here} bias", layer.width)
+            elif isinstance(layer.bias, float):
+                bias = r.number(change["bias"], f"{here} bias")
+            else:
+                raise r.error(here, "this layer has no bias")
+        layers[li] = dataclasses.replace(layer, weights=weights, bias=bias)
+    return layers
 
 
 def _graph_example(r: _Reader, data: Mapping[str, Any], default_id: str) -> WorkedExample:
@@ -778,7 +861,9 @@ def _printed(
         where = f"printed[{i}]"
         if not isinstance(entry, Mapping):
             raise r.error(where, "expected a table with quantity, where and printed")
-        r.unknown_keys(entry, ("quantity", "where", "printed", "formula", "run", "precision"), where)
+        r.unknown_keys(
+            entry, ("quantity", "where", "printed", "formula", "run", "precision", "variant"), where
+        )
         quantity = entry.get("quantity")
         if not isinstance(quantity, str) or not quantity.strip():
             raise r.error(where, f"quantity must name what the number claims to be, got {quantity!r}")
@@ -806,7 +891,12 @@ def _printed(
             raise r.error(where, f"run {run!r} is not an optimizer's name; choose from {sorted(runs)}")
         precision = r.choice(entry.get("precision", default_precision), PRECISIONS, f"{where} precision")
         written = text.strip() if text.strip() != plain else ""
-        items.append(PrintedSpec(i, quantity.strip(), place, plain, formula.strip(), run, precision, written))
+        variant = entry.get("variant", "")
+        if not isinstance(variant, str):
+            raise r.error(where, f"variant must name a [[variant]], got {variant!r}")
+        items.append(
+            PrintedSpec(i, quantity.strip(), place, plain, formula.strip(), run, precision, written, variant)
+        )
     return items
 
 

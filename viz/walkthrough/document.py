@@ -17,8 +17,9 @@ from ..check import Report, check
 from ..check.classify import Verdict
 from ..check.graph_ledger import ledger_for
 from ..check.ledger import Key, Ledger
+from ..check.refs import Expr, Op
 from ..check.replay import StepGraph, step_graph
-from ..check.rules import SITES, STANDARD
+from ..check.rules import ACTIVATION_DERIVATIVES, SITES, STANDARD
 from ..check.spec import CheckerError, SectionSpec, WorkedExample, checker_failed
 from ..dot import MAX_NODES as DRAW_MAX_NODES
 from ..dot import to_svg
@@ -165,21 +166,26 @@ class _Graphs:
 
     def __init__(self, ex: WorkedExample) -> None:
         self.ex = ex
-        self._ledgers = {run.name: ledger_for(ex, run) for run in ex.optimizers}
-        self._graphs: dict[tuple[str, int], StepGraph] = {}
+        examples = {"": ex, **ex.variants}  # the setup's numbers, and each [[variant]]'s
+        self._ledgers = {
+            (variant, run.name): ledger_for(example, run)
+            for variant, example in examples.items()
+            for run in example.optimizers
+        }
+        self._graphs: dict[tuple[str, str, int], StepGraph] = {}
 
-    def ledger(self, run: str) -> Ledger:
-        return self._ledgers[run]
+    def ledger(self, run: str, variant: str = "") -> Ledger:
+        return self._ledgers[variant, run]
 
-    def at(self, run: str, q: int) -> StepGraph:
-        if (run, q) not in self._graphs:
-            self._graphs[run, q] = step_graph(self._ledgers[run], q)
-        return self._graphs[run, q]
+    def at(self, run: str, q: int, variant: str = "") -> StepGraph:
+        if (variant, run, q) not in self._graphs:
+            self._graphs[variant, run, q] = step_graph(self._ledgers[variant, run], q)
+        return self._graphs[variant, run, q]
 
-    def chain_rule(self, run: str, key: Key, fmt: Format) -> Explanation:
-        """The chain rule of a derivative key, on the graph of its step."""
+    def chain_rule(self, run: str, key: Key, fmt: Format, variant: str = "") -> Explanation:
+        """The chain rule of a derivative key, on the graph of its step (and variant)."""
         _, top, bottom = key
-        graph = self.at(run, self._ledgers[run].step_of(top))
+        graph = self.at(run, self.ledger(run, variant).step_of(top), variant)
         root, wrt = graph.node(top), graph.node(bottom)
         try:
             return explain(root, wrt, method="paths", max_paths=MAX_PATHS, fmt=fmt, group=True)
@@ -217,12 +223,12 @@ def _sections(ex: WorkedExample, report: Report, graphs: _Graphs, fmt: Format) -
         for v in section.items:
             if not (v.wrong and v.repeat_of is None and v.key[0] in DERIVATIVES):
                 continue
-            formulas = _mistake_formulas(ex, v, graphs.ledger(v.printed.run))
+            formulas = _mistake_formulas(ex, v, graphs.ledger(v.printed.run, v.printed.variant))
             asked = next((e for e in section.explanations if e.quantity == v.printed.quantity), None)
             if asked is not None and asked.verdict is None:  # the section explains it already
                 asked.verdict, asked.formulas = v, formulas
             else:
-                chain = graphs.chain_rule(v.printed.run, v.key, fmt)
+                chain = graphs.chain_rule(v.printed.run, v.key, fmt, v.printed.variant)
                 section.explanations.append(Explained(v.printed.quantity, chain, v, formulas))
     return sections
 
@@ -232,8 +238,11 @@ def _mistake_formulas(ex: WorkedExample, v: Verdict, ledger: Ledger) -> list[Sit
     used beside the textbook's (for every variant the example has: each activation, ...)."""
     if v.cls != "conceptual" or v.mistake is None:
         return []
+    activations = {layer.activation for layer in ex.layers}
+    if ex.graph is not None:
+        activations = {op for _, expr in ex.graph.nodes for op in _ops(expr)} & set(ACTIVATION_DERIVATIVES)
     variants = {
-        "activation_derivative": sorted({layer.activation for layer in ex.layers}),
+        "activation_derivative": sorted(activations),
         "loss_derivative": [ex.loss.kind],
         "adam_correction": ["on" if ledger.run.bias_correction else "off"],
     }
@@ -244,6 +253,11 @@ def _mistake_formulas(ex: WorkedExample, v: Verdict, ledger: Ledger) -> list[Sit
         right = "; ".join(f"{kind}: {text}" if len(rules) > 1 else text for kind, text in rules)
         out.append(SiteFormula(SITES[site][1], formula.text, right))
     return out
+
+
+def _ops(expr: Expr) -> list[str]:
+    """Every operation and function a definition uses."""
+    return [expr.op, *(op for a in expr.args for op in _ops(a))] if isinstance(expr, Op) else []
 
 
 def _highlight(ex: WorkedExample, graph: StepGraph, sections: list[Section]) -> Value | None:

@@ -233,3 +233,21 @@ def test_parameters_must_be_inputs(tmp_path: Path, capsys: pytest.CaptureFixture
     )
     assert main([str(path)]) == 2
     assert "parameters: 'L' is not an input of the graph" in capsys.readouterr().err
+
+
+def test_ops_of_chainrules_table_work_in_definitions() -> None:
+    """sin and cos come from autograd.define_op: a graph may use them, and its program too."""
+    from viz.check.spec import from_mapping
+    from viz.walkthrough.program import program
+
+    a, b = 0.5, 2.0
+    data = graph(
+        {"a": a, "b": b},
+        ["s = sin(a)", "L = s * b + cos(a)"],
+        [("dL/da", f"{b * math.cos(a) - math.sin(a):.6f}"), ("ds/da", f"{math.cos(a):.6f}"), ("L", "1.9")],
+    )
+    assert [v.cls for v in check(data).items] == ["exact", "exact", "slip"]
+    namespace: dict[str, Any] = {}
+    exec(compile(program(from_mapping(data)), "<program>", "exec"), namespace)
+    assert namespace["L"].data == pytest.approx(math.sin(a) * b + math.cos(a), rel=1e-15)
+    assert namespace["a"].grad == pytest.approx(b * math.cos(a) - math.sin(a), rel=1e-15)

@@ -14,7 +14,7 @@ from typing import Any
 
 from .arithmetic import FLOAT64, Arithmetic, Real
 from .ledger import Key, Ledger, Named, QuantityError, _apply
-from .refs import Expr, Num, Op, Ref
+from .refs import Expr, Num, Op, Ref, table_op
 from .rules import Mistake
 from .spec import GraphSpec, OptimizerSpec, WorkedExample
 
@@ -177,7 +177,11 @@ class GraphLedger(Ledger):
             return 1 / (2 * self.num.sqrt(x))
         if op == "abs":
             return self.num.const(1.0 if x > 0 else -1.0 if x < 0 else 0.0)
-        raise ValueError(f"no derivative of {op}")
+        row = table_op(op)
+        if row is None:
+            raise ValueError(f"no derivative of {op}")
+        value = float(x)
+        return self.num.const(float(row.run_derivative([value], row.forward(value), None)[0]))
 
     def _chain(self, top: Key, bottom: Key, ev: Callable[[Key], Real]) -> Real:
         """d(top)/d(bottom) = Σ over bottom's uses c: d(top)/d(c) · ∂c/∂bottom, each term a

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .arithmetic import FLOAT64, Arithmetic, Real
-from .refs import SAMPLE_PLACEHOLDER, Deriv, Expr, Num, Op, Ref, State, parse
+from .refs import SAMPLE_PLACEHOLDER, Deriv, Expr, Num, Op, Ref, State, parse, table_op
 from .rules import STANDARD_FORMULAS, Formula, Mistake
 from .spec import OptimizerSpec, WorkedExample
 
@@ -654,4 +654,7 @@ def _apply(op: str, args: list[Any], num: Arithmetic = FLOAT64) -> Any:
         return abs(x)
     if op == "identity":
         return x
+    row = table_op(op)
+    if row is not None:  # an op of chainrule's table, on floats
+        return num.const(row.forward(float(x)))
     raise ValueError(f"unknown function {op}")

@@ -27,6 +27,9 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from autograd import OPS
+from autograd.ops import Op as Op_
+
 FUNCTIONS = {"exp", "ln", "log", "sqrt", "sigmoid", "tanh", "relu", "abs", "sum", "max", "min"}
 VARIADIC = {"sum", "max", "min"}  # the functions of one or more arguments
 STATES = {"m", "v", "mhat", "vhat", "velocity"}  # Adam's moments; SGD's momentum velocity
@@ -225,6 +228,12 @@ class _Parser:
             raise self.fail("expected a number, a name or '('")
         name = ref.group(1)
         after = ref.end(1)
+        if self.text.startswith("(", after) and table_op(name) is not None:
+            self.pos = after + 1
+            arg = self.sum()
+            if self.take(")") is None:
+                raise self.fail("missing ')'")
+            return Op(name, (arg,))
         if self.text.startswith("(", after) and name not in FUNCTIONS and name not in STATES:
             near = difflib.get_close_matches(name, sorted(FUNCTIONS | STATES), n=3, cutoff=0.5)
             hint = f" (nearest: {', '.join(near)})" if near else ""
@@ -250,6 +259,15 @@ class _Parser:
             return Op(name, tuple(args))
         self.pos = ref.end()
         return _ref(ref.groups())
+
+
+def table_op(name: str) -> Op_ | None:
+    """A one-input op of chainrule's op table that the language does not name itself (``sin``,
+    ``cos``, ``softplus``, or one registered with ``autograd.define_op``), or None."""
+    if name in FUNCTIONS or name in STATES:
+        return None
+    row = OPS.get(name)
+    return row if row is not None and row.arity == 1 else None
 
 
 def parse(text: str, known: Callable[[str], bool]) -> Expr:

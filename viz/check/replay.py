@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from autograd import Value, grad
+from autograd import OPS, Value, apply_op, grad
 from nn import SGD, Adam, Layer, Optimizer
 from nn.activations import ELEMENTWISE, softmax
 
@@ -212,14 +212,17 @@ def _operand(expr: Expr, env: dict[str, Value], label: bool = False) -> Value | 
     assert isinstance(expr, Op)
     args = [_operand(a, env, label) for a in expr.args]
     values = [a if isinstance(a, Value) else Value(a) for a in args]
+    result: Value | float
     if expr.op in ARITHMETIC:
         result = ARITHMETIC[expr.op](*args)
     elif expr.op == "sum":
         result = Value.sum(values)
     elif expr.op in ("max", "min"):
         result = (max if expr.op == "max" else min)(values, key=lambda v: v.data) + 0.0
-    else:
+    elif expr.op in FUNCTIONS_ON_VALUES:
         result = FUNCTIONS_ON_VALUES[expr.op](values[0])
+    else:  # an op of chainrule's table (sin, cos, one of define_op's)
+        result = apply_op(OPS[expr.op], [values[0]])
     if label and isinstance(result, Value):
         result.label = str(expr)
     return result

@@ -445,7 +445,8 @@ _METHODS = {
 
 def _graph_program(graph: GraphSpec, run: OptimizerSpec) -> str:
     """An expression graph as the lecture writes one: a Value per input, a line per node."""
-    lines = ["from autograd import Value", ""]
+    tables = any(op not in _METHODS and op not in _ARITHMETIC for _, e in graph.nodes for op in _ops(e))
+    lines = [f"from autograd import {'OPS, Value, apply_op' if tables else 'Value'}", ""]
     if run.kind != NO_OPTIMIZER:
         lines[0:0] = [f"from nn import {'SGD' if run.kind == 'sgd' else 'Adam'}"]
     lines += [f'{name} = Value({_num(value)}, label="{name}")' for name, value in graph.inputs.items()]
@@ -463,6 +464,11 @@ def _step_graph(run: OptimizerSpec) -> list[str]:
 
 
 _PRECEDENCE = {"+": 1, "-": 1, "*": 2, "/": 2, "neg": 3, "**": 4}
+_ARITHMETIC = {*_PRECEDENCE, "sum", "max", "min", "abs"}
+
+
+def _ops(expr: Expr) -> list[str]:
+    return [expr.op, *(op for a in expr.args for op in _ops(a))] if isinstance(expr, Op) else []
 
 
 def _code(expr: Expr) -> str:
@@ -490,6 +496,8 @@ def _coded(expr: Expr) -> tuple[str, int]:
         return f"Value.sum([{', '.join(inner)}])", 5
     if expr.op in ("max", "min", "abs"):
         return f"{expr.op}({', '.join(inner)})", 5
+    if expr.op not in _METHODS:  # an op of chainrule's table: apply its row
+        return f'apply_op(OPS["{expr.op}"], [{inner[0]}])', 5
     operand = f"Value({inner[0]})" if isinstance(expr.args[0], Num) else _wrap(expr.args[0], 5)
     return f"{operand}.{_METHODS[expr.op]}()", 5
 

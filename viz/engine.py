@@ -13,6 +13,10 @@ The first of these wins:
 ``viz`` runs the chosen program itself (``run_dot``), and ``use_for_graphviz`` points the
 ``graphviz`` package at it, so a ``Digraph`` from ``viz.draw`` also displays in Jupyter when
 graphviz-pure is the only engine.
+
+Where no program can be started (Python in a web page, under Pyodide), ``use_renderer`` installs
+a function that lays graphs out in this process instead, a WebAssembly Graphviz say; it wins over
+all three, and every picture of ``viz`` goes through it.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ import subprocess
 import sys
 import sysconfig
 import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NoReturn
@@ -56,11 +61,65 @@ class Engine:
     """A dot-compatible program: its ``path`` and where it was found (``how``)."""
 
     path: str
-    how: str  # "CHAINRULE_DOT", "PATH" or "graphviz-pure"
+    how: str  # "CHAINRULE_DOT", "PATH", "graphviz-pure", or "renderer" (then path is its name)
+
+
+Renderer = Callable[[str, str], "str | bytes"]
+"""Lays out DOT source in this process: ``render(source, format)`` returns the rendered file."""
+
+
+@dataclass(frozen=True)
+class _InProcess:
+    name: str
+    render: Renderer
+    formats: frozenset[str]
+
+
+_in_process: _InProcess | None = None
+
+
+def use_renderer(render: Renderer | None, name: str = "renderer", formats: Iterable[str] = ("svg",)) -> None:
+    """Lay graphs out by calling ``render(source, format)`` in this process (it returns the SVG
+    text, or the file's bytes) instead of running a ``dot`` program: for a Python that cannot
+    start programs, such as Pyodide in a web page with a WebAssembly Graphviz. ``name`` names it
+    in messages; ``formats`` are those it renders. ``use_renderer(None)`` goes back to programs.
+
+    >>> use_renderer(lambda source, format: "<svg xmlns='http://www.w3.org/2000/svg'/>", "fake")
+    >>> find_engine(), run_dot("digraph { a -> b }")
+    (Engine(path='fake', how='renderer'), b"<svg xmlns='http://www.w3.org/2000/svg'/>")
+    >>> use_renderer(None)
+    """
+    global _in_process
+    if render is None:
+        _in_process = None
+        return
+    if not callable(render):
+        raise TypeError(f"viz.engine.use_renderer: render must be a function, not {type(render).__name__}")
+    _in_process = _InProcess(str(name), render, frozenset(formats))
+
+
+def _render_in_process(chosen: _InProcess, source: str, format: str) -> bytes:
+    if format not in chosen.formats:
+        raise EngineError(
+            f"viz: the renderer {chosen.name} cannot render {format!r}; it renders: "
+            + ", ".join(sorted(chosen.formats))
+        )
+    try:
+        out = chosen.render(source, format)
+    except Exception as exc:
+        raise EngineError(f"viz: the renderer {chosen.name} failed: {_clip(str(exc))}") from exc
+    data = out.encode("utf-8") if isinstance(out, str) else out
+    if not isinstance(data, bytes):
+        raise EngineError(
+            f"viz: the renderer {chosen.name} returned {type(out).__name__}, not the {format} text or bytes"
+        )
+    check_output(data, format, chosen.name)
+    return data
 
 
 def find_engine() -> Engine:
-    """The program ``viz`` renders with: ``$CHAINRULE_DOT``, else ``dot``, else graphviz-pure.
+    """What ``viz`` renders with: a renderer set by ``use_renderer``, else the program
+    ``$CHAINRULE_DOT``, else ``dot``, else graphviz-pure.
 
     Raises ``EngineNotFoundError`` (saying how to install one) when there is none.
 
@@ -68,6 +127,8 @@ def find_engine() -> Engine:
     >>> engine.how in ("CHAINRULE_DOT", "PATH", "graphviz-pure") or engine.how
     True
     """
+    if _in_process is not None:
+        return Engine(_in_process.name, "renderer")
     requested = os.environ.get(ENV_VAR, "").strip()
     if requested:
         found = shutil.which(requested) or (graphviz_pure_path() if requested == PURE else None)
@@ -121,6 +182,8 @@ def run_dot(
     >>> b'<svg' in run_dot('digraph { a -> b }')
     True
     """
+    if dot is None and _in_process is not None:
+        return _render_in_process(_in_process, source, format)
     program = os.fspath(dot) if dot is not None else find_engine().path
     command = [program, "-Kdot", f"-T{format}"]
     try:
@@ -222,11 +285,15 @@ def check_format(format: str, dot: str | os.PathLike[str] | None = None) -> None
     ...
     ValueError: viz: the Graphviz engine ... cannot render 'nope'; it renders: ...
     """
-    try:
-        program = os.fspath(dot) if dot is not None else find_engine().path
-    except EngineNotFoundError:
-        return
-    known = formats(program)
+    known: frozenset[str] | None
+    if dot is None and _in_process is not None:
+        program, known = _in_process.name, _in_process.formats
+    else:
+        try:
+            program = os.fspath(dot) if dot is not None else find_engine().path
+        except EngineNotFoundError:
+            return
+        known = formats(program)
     if known is not None and format not in known:
         raise ValueError(
             f"viz: the Graphviz engine {program} cannot render {format!r}; it renders: "
@@ -252,6 +319,8 @@ def use_for_graphviz() -> Engine | None:
         engine = find_engine()
     except EngineNotFoundError:
         return None
+    if engine.how == "renderer":  # viz renders through it; the graphviz package has no program to run
+        return engine
     current = Path(dot_command.DOT_BINARY)
     if current != _GRAPHVIZ_DEFAULT and current not in _set_by_us:
         return engine

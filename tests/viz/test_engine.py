@@ -130,3 +130,65 @@ def test_with_a_system_dot_graphviz_keeps_its_default(monkeypatch: pytest.Monkey
     graph = viz.draw(Value(1.0, label="x") * 2)
     assert Path("dot") == dot_command.DOT_BINARY
     assert "<svg" in graph._repr_mimebundle_()["image/svg+xml"]
+
+
+# ---- a renderer in this process (Pyodide in a web page, with a WebAssembly Graphviz) ----------
+
+
+@pytest.fixture
+def in_process() -> object:
+    """Whatever a test installs with use_renderer is removed after it."""
+    yield None
+    engine.use_renderer(None)
+
+
+def test_a_renderer_in_this_process_draws_every_picture(
+    clean_env: pytest.MonkeyPatch, in_process: object
+) -> None:
+    """With no program on PATH, the renderer lays out what viz.draw and to_svg give it."""
+    seen: list[tuple[str, str]] = []
+
+    def render(source: str, format: str) -> str:
+        seen.append((source, format))
+        return f"<svg xmlns='http://www.w3.org/2000/svg'><text>{len(source)}</text></svg>"
+
+    engine.use_renderer(render, "test renderer")
+    assert find_engine() == engine.Engine("test renderer", "renderer")
+    x = Value(2.0, label="x")
+    y = (x * x).tanh()
+    svg = viz.to_svg(y)
+    assert len(seen) == 1 and seen[0][1] == "svg" and "tanh" in seen[0][0]
+    assert svg.endswith(f"<text>{len(seen[0][0])}</text></svg>")
+    assert viz.draw(y).pipe("svg") == svg.encode()
+    assert engine.use_for_graphviz() == engine.Engine("test renderer", "renderer")
+
+
+def test_a_renderer_that_fails_or_writes_no_svg_is_named(in_process: object) -> None:
+    def broken(source: str, format: str) -> str:
+        raise RuntimeError("out of memory")
+
+    engine.use_renderer(broken, "wasm graphviz")
+    with pytest.raises(engine.EngineError, match="the renderer wasm graphviz failed: out of memory"):
+        run_dot("digraph { a -> b }")
+    engine.use_renderer(lambda source, format: "not svg", "wasm graphviz")
+    with pytest.raises(engine.EngineError, match="wasm graphviz wrote something that is not SVG"):
+        run_dot("digraph { a -> b }")
+    engine.use_renderer(lambda source, format: 42, "wasm graphviz")  # type: ignore[arg-type,return-value]
+    with pytest.raises(engine.EngineError, match="returned int"):
+        run_dot("digraph { a -> b }")
+
+
+def test_a_renderer_renders_only_its_formats(in_process: object) -> None:
+    engine.use_renderer(lambda source, format: b"%PDF-1.4", "svg-only", formats=["svg"])
+    with pytest.raises(ValueError, match="svg-only cannot render 'pdf'; it renders: svg"):
+        engine.check_format("pdf")
+    with pytest.raises(engine.EngineError, match="cannot render 'pdf'"):
+        run_dot("digraph {}", "pdf")
+    with pytest.raises(TypeError, match="render must be a function, not str"):
+        engine.use_renderer("dot")  # type: ignore[arg-type]
+
+
+def test_without_a_renderer_the_program_is_back(in_process: object) -> None:
+    engine.use_renderer(lambda source, format: "<svg/>", "gone")
+    engine.use_renderer(None)
+    assert find_engine().how != "renderer"

@@ -189,6 +189,8 @@ STYLE = """
 body { font-family: system-ui, sans-serif; max-width: 80rem; margin: 2rem auto; padding: 0 1rem; }
 pre { background: #f6f8fa; padding: 0.75rem; white-space: pre-wrap; }
 figure { margin: 1rem 0; overflow-x: auto; }
+table { display: block; max-width: 100%; overflow-x: auto; }
+td:last-child { min-width: 14rem; }
 figure svg { max-width: 100%; height: auto; }
 figcaption { color: #555; font-style: italic; }
 .explained { border-left: 4px solid #d0d7de; padding: 0.25rem 0.75rem; margin: 1rem 0; }

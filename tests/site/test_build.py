@@ -114,3 +114,17 @@ def test_the_page_gets_the_checkers_report_and_its_messages_with_the_users_file_
     broken = json.loads(check_in_page("../../my-homework.toml", text.replace("[network]", "[netwrk]", 1)))
     assert broken["ok"] is False and broken["kind"] == "file"
     assert broken["error"].startswith("my-homework.toml") and "chainrule-" not in broken["error"]
+
+
+def test_the_readme_says_what_the_page_does() -> None:
+    readme = repo_file("README.md").read_text(encoding="utf-8")
+    section = readme.split("## Check in your browser", 1)[1].split("\n## ", 1)[0]
+    assert ".venv/bin/python -m viz.site site/" in section
+    assert repo_file("docs", "site.png").is_file() and "](docs/site.png)" in section
+    script = repo_file("viz", "site", "static", "app.js").read_text(encoding="utf-8")
+    for attribute in re.findall(r"`data-([a-z-]+)`", section):
+        camel = re.sub(r"-([a-z])", lambda m: m.group(1).upper(), attribute)
+        assert re.search(rf"\b{camel}:", script), attribute  # set on #report by showReport
+    lock = json.loads(repo_file("viz", "site", "package-lock.json").read_text(encoding="utf-8"))
+    for package in ("pyodide", "@hpcc-js/wasm-graphviz"):
+        assert f"`{package}`" in section and f"node_modules/{package}" in lock["packages"]

@@ -11,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import pytest
 
@@ -202,3 +203,23 @@ def test_a_link_to_no_example_says_which_there_are(page: Page, fragment: str) ->
     page.ready()
     shown = page.tab.locator("#error-text").inner_text()
     assert 'no shipped example "nope"' in shown and "001" in shown
+
+
+def test_the_library_draws_in_the_page_through_the_webassembly_graphviz(page: Page) -> None:
+    page.open()
+    page.ready()
+    svg = page.tab.evaluate(
+        """pyodide.runPython(`
+import viz
+from autograd import Value
+x = Value(0.5, label="x")
+y = (x * x).tanh(); y.label = "y"
+y.backward()
+viz.draw(y).pipe("svg").decode() + "|" + viz.engine.find_engine().how
+`)"""
+    )
+    drawn, how = svg.rsplit("|", 1)
+    assert how == "renderer"
+    root = ElementTree.fromstring(drawn)
+    texts = " ".join(t.text or "" for t in root.iter("{http://www.w3.org/2000/svg}text"))
+    assert "tanh" in texts and "0.2449" in texts  # y = tanh(0.25), drawn with its value

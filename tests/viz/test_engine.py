@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import stat
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -136,14 +137,14 @@ def test_with_a_system_dot_graphviz_keeps_its_default(monkeypatch: pytest.Monkey
 
 
 @pytest.fixture
-def in_process() -> object:
+def in_process() -> Iterator[None]:
     """Whatever a test installs with use_renderer is removed after it."""
     yield None
     engine.use_renderer(None)
 
 
 def test_a_renderer_in_this_process_draws_every_picture(
-    clean_env: pytest.MonkeyPatch, in_process: object
+    clean_env: pytest.MonkeyPatch, in_process: None
 ) -> None:
     """With no program on PATH, the renderer lays out what viz.draw and to_svg give it."""
     seen: list[tuple[str, str]] = []
@@ -163,7 +164,7 @@ def test_a_renderer_in_this_process_draws_every_picture(
     assert engine.use_for_graphviz() == engine.Engine("test renderer", "renderer")
 
 
-def test_a_renderer_that_fails_or_writes_no_svg_is_named(in_process: object) -> None:
+def test_a_renderer_that_fails_or_writes_no_svg_is_named(in_process: None) -> None:
     def broken(source: str, format: str) -> str:
         raise RuntimeError("out of memory")
 
@@ -178,7 +179,7 @@ def test_a_renderer_that_fails_or_writes_no_svg_is_named(in_process: object) -> 
         run_dot("digraph { a -> b }")
 
 
-def test_a_renderer_renders_only_its_formats(in_process: object) -> None:
+def test_a_renderer_renders_only_its_formats(in_process: None) -> None:
     engine.use_renderer(lambda source, format: b"%PDF-1.4", "svg-only", formats=["svg"])
     with pytest.raises(ValueError, match="svg-only cannot render 'pdf'; it renders: svg"):
         engine.check_format("pdf")
@@ -188,7 +189,7 @@ def test_a_renderer_renders_only_its_formats(in_process: object) -> None:
         engine.use_renderer("dot")  # type: ignore[arg-type]
 
 
-def test_without_a_renderer_the_program_is_back(in_process: object) -> None:
+def test_without_a_renderer_the_program_is_back(in_process: None) -> None:
     engine.use_renderer(lambda source, format: "<svg/>", "gone")
     engine.use_renderer(None)
     assert find_engine().how != "renderer"

@@ -211,6 +211,8 @@ async function startPython() {
   const app = pyodide.pyimport("viz.site.app");
   const version = app.start((source, format) => graphviz.layout(source, format, "dot"));
   page.app = app;
+  // For the console: chainrule's Python, e.g. pyodide.runPython("from autograd import Value; ...").
+  window.pyodide = pyodide;
   return version;
 }
 

@@ -64,7 +64,7 @@ def ancestors(node: Value, skip: dict[int, Any] | None = None) -> list[Value]:
 
 
 def _fields(node: Value) -> tuple[Any, ...]:
-    return (node.data, node.grad, node.label, node._rule, node._param, node.parents, node.local_grads)
+    return (node.data, node.grad, node.label, node._rule, node.param, node.parents, node.local_grads)
 
 
 def _build(
@@ -148,7 +148,7 @@ def deepcopy_value(node: Value, memo: dict[int, Any]) -> Value:
             original.grad,
             original.label,
             original._rule,
-            original._param,
+            original.param,
             parents,
             original.local_grads,
         )

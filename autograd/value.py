@@ -27,7 +27,8 @@ from .ops import OPS, Op
 
 _isfinite = math.isfinite
 _new = object.__new__
-_next_index = itertools.count().__next__  # creation order: parents always come first
+_counter = itertools.count()  # creation order: parents always come first
+_next_index = _counter.__next__
 
 Number = int | float
 
@@ -42,11 +43,14 @@ class Value:
     (-3.0, 2.0)
     """
 
-    __slots__ = ("_d0", "_d1", "_index", "_p0", "_p1", "_param", "_rule", "data", "grad", "label")
+    __slots__ = ("_d0", "_d1", "_index", "_label", "_p0", "_p1", "_param", "_rule", "data", "grad")
 
     data: float
     grad: float
-    label: str
+    # A new node sets neither _label nor _param (two stores less on the hot path): ``label``
+    # reads "" and ``param`` None until they are set.
+    _label: str
+    _param: float | None
     # Unary: _p0, _d0 (and _p1 None). Binary: _p0, _p1, _d0, _d1. N-ary: _p0 None, _p1 and _d1
     # tuples. Leaf: _p0 and _p1 None. _d0/_d1 are set only where a parent is.
     _p0: Value | None
@@ -56,6 +60,14 @@ class Value:
     _index: int
 
     def __init__(self, data: Number, label: str = "", _op: object = None) -> None:
+        if isinstance(_op, (tuple, list)) and isinstance(label, (tuple, list)):
+            raise TypeError(
+                "Value(data, children, local_grads) is microgpt's internal way to record an op; "
+                "chainrule records every op (its parents and local derivatives) through its op "
+                "table (autograd.OPS): compute with operators and methods instead (a * b, a.exp(), "
+                "a.log(), a.relu()), and add an op of your own, with its local derivatives, with "
+                "autograd.define_op. The second argument of Value is its label: Value(2.0, label='a')"
+            )
         if _op is not None or isinstance(label, (tuple, list, set)):
             raise TypeError(
                 "Value(data, children, op) is micrograd's internal way to record an op; chainrule "
@@ -68,11 +80,22 @@ class Value:
             raise TypeError(f"Value: label must be a str, got {type(label).__name__} {label!r}")
         self.data = _as_float(data, "Value")
         self.grad = 0.0
-        self.label = label
-        self._index = _next_index()
+        self._label = label
+        self._index = next(_counter)
         self._rule: Op | None = None
-        self._param: float | None = None
         self._p0 = self._p1 = None
+
+    @property
+    def label(self) -> str:
+        """The node's name in pictures and explanations (``""`` for none)."""
+        try:
+            return self._label
+        except AttributeError:
+            return ""
+
+    @label.setter
+    def label(self, text: str) -> None:
+        self._label = text
 
     @property
     def parents(self) -> tuple[Value, ...]:
@@ -109,7 +132,10 @@ class Value:
     @property
     def param(self) -> float | None:
         """The op's constant parameter: the 3 of ``x ** 3``, the 2 of ``2 ** x``, or None."""
-        return self._param
+        try:
+            return self._param
+        except AttributeError:
+            return None
 
     @property
     def is_leaf(self) -> bool:
@@ -120,7 +146,7 @@ class Value:
         """Text of d(self)/d(parents[index]), e.g. ``'1 - tanh(x)^2'``."""
         if self._rule is None:
             raise ValueError(f"{self!r} is a leaf: it has no local derivatives")
-        return self._rule.local_formula(index, len(self.parents), self._param)
+        return self._rule.local_formula(index, len(self.parents), self.param)
 
     # --- micrograd's names, for code written along its lecture (compatibility, not our API) -----
     @property
@@ -221,22 +247,94 @@ class Value:
 
     # --- arithmetic ---------------------------------------------------------------------------
     # +, - and * are the engine's hottest ops: their rows' forward and local derivatives are
-    # written out inline (tests/autograd/test_layout.py proves them equal to the op table's
-    # rows, bit for bit); every other op goes through the table's generic appliers below.
+    # written out inline, one Python call per op (tests/autograd/test_layout.py proves them
+    # equal to the op table's rows, bit for bit); every other op goes through the table's
+    # generic appliers below.
     def __add__(self, other: Operand) -> Value:
-        return _add(self, other if other.__class__ is Value else _lift(other, "add"))
+        """The add row (forward ``a + b``, local derivatives 1 and 1), inline."""
+        if other.__class__ is not Value:
+            other = _lift(other, "add")
+        x = self.data
+        y = other.data
+        try:
+            out = x + y
+            finite = _isfinite(out)
+        except (TypeError, OverflowError):
+            raise _data_error(_ADD, (x, y), None) from None
+        if not finite:
+            raise _overflow_error(_ADD, (x, y), None, out)
+        node = _new(Value)
+        node.data = out
+        node.grad = 0.0
+        node._index = next(_counter)
+        if _recording.get():
+            node._rule = _ADD
+            node._p0 = self
+            node._p1 = other
+            node._d0 = node._d1 = 1.0
+        else:
+            node._rule = node._p0 = node._p1 = None
+        return node
 
     def __radd__(self, other: Operand) -> Value:
         return _add(_lift(other, "add"), self)
 
     def __sub__(self, other: Operand) -> Value:
-        return _sub(self, other if other.__class__ is Value else _lift(other, "sub"))
+        """The sub row (forward ``a - b``, local derivatives 1 and -1), inline."""
+        if other.__class__ is not Value:
+            other = _lift(other, "sub")
+        x = self.data
+        y = other.data
+        try:
+            out = x - y
+            finite = _isfinite(out)
+        except (TypeError, OverflowError):
+            raise _data_error(_SUB, (x, y), None) from None
+        if not finite:
+            raise _overflow_error(_SUB, (x, y), None, out)
+        node = _new(Value)
+        node.data = out
+        node.grad = 0.0
+        node._index = next(_counter)
+        if _recording.get():
+            node._rule = _SUB
+            node._p0 = self
+            node._p1 = other
+            node._d0 = 1.0
+            node._d1 = -1.0
+        else:
+            node._rule = node._p0 = node._p1 = None
+        return node
 
     def __rsub__(self, other: Operand) -> Value:
         return _sub(_lift(other, "sub"), self)
 
     def __mul__(self, other: Operand) -> Value:
-        return _mul(self, other if other.__class__ is Value else _lift(other, "mul"))
+        """The mul row (forward ``a * b``, local derivatives b and a), inline."""
+        if other.__class__ is not Value:
+            other = _lift(other, "mul")
+        x = self.data
+        y = other.data
+        try:
+            out = x * y
+            finite = _isfinite(out)
+        except (TypeError, OverflowError):
+            raise _data_error(_MUL, (x, y), None) from None
+        if not finite:
+            raise _overflow_error(_MUL, (x, y), None, out)
+        node = _new(Value)
+        node.data = out
+        node.grad = 0.0
+        node._index = next(_counter)
+        if _recording.get():
+            node._rule = _MUL
+            node._p0 = self
+            node._p1 = other
+            node._d0 = y
+            node._d1 = x
+        else:
+            node._rule = node._p0 = node._p1 = None
+        return node
 
     def __rmul__(self, other: Operand) -> Value:
         return _mul(_lift(other, "mul"), self)
@@ -343,19 +441,20 @@ class Value:
         return _nary(_SUM, tuple(values))
 
     @staticmethod
-    def dot(weights: Sequence[Operand], inputs: Sequence[Operand]) -> Value:
+    def dot(weights: Iterable[Operand], inputs: Iterable[Operand]) -> Value:
         """w1*x1 + ... + wn*xn as one node: d/dw_i = x_i and d/dx_i = w_i.
 
         >>> d = Value.dot([Value(2.0), Value(3.0)], [4.0, 5.0])
         >>> d.data, d.local_grads
         (23.0, (4.0, 5.0, 2.0, 3.0))
         """
-        _check_pairs("dot", weights, inputs)
+        weights, inputs = _pairs("dot", weights, inputs)
         return _nary(_DOT, (*weights, *inputs))
 
     @staticmethod
-    def linear(weights: Sequence[Operand], inputs: Sequence[Operand], bias: Operand) -> Value:
-        """w1*x1 + ... + wn*xn + b as one node, the pre-activation of a neuron.
+    def linear(weights: Iterable[Operand], inputs: Iterable[Operand], bias: Operand) -> Value:
+        """w1*x1 + ... + wn*xn + b as one node, the pre-activation of a neuron (``weights`` and
+        ``inputs``: lists or tuples, or any iterables, read once).
 
         Its parents are ``(w1..wn, x1..xn, b)`` and its local derivatives ``(x1..xn, w1..wn, 1)``.
 
@@ -363,8 +462,12 @@ class Value:
         >>> round(z.data, 6), z.local_grads
         (0.3775, (0.05, 0.1, 0.15, 0.2, 1.0))
         """
-        if len(weights) != len(inputs) or not weights:
-            _check_pairs("linear", weights, inputs)
+        if not (
+            isinstance(weights, (list, tuple))
+            and isinstance(inputs, (list, tuple))
+            and len(weights) == len(inputs) > 0
+        ):  # a generator, say, or lengths that differ
+            weights, inputs = _pairs("linear", weights, inputs)
         return _nary(_LINEAR, (*weights, *inputs, bias))
 
     @staticmethod
@@ -409,9 +512,11 @@ _SUM, _DOT, _LINEAR, _LOGSUMEXP = (OPS[n] for n in ("sum", "dot", "linear", "log
 
 def _as_float(x: Any, where: str) -> float:
     """``x`` as a finite float, or a clear error naming ``where`` and ``x``."""
-    if type(x) is float:
+    cls = type(x)
+    value: float
+    if cls is float:
         value = x
-    elif isinstance(x, numbers.Real) and not isinstance(x, (Value, bool)):
+    elif cls is int or (isinstance(x, numbers.Real) and not isinstance(x, (Value, bool))):
         try:
             value = float(x)
         except OverflowError:
@@ -449,9 +554,8 @@ def _leaf(data: float) -> Value:
     node = _new(Value)
     node.data = data
     node.grad = 0.0
-    node.label = ""
-    node._index = _next_index()
-    node._rule = node._param = node._p0 = node._p1 = None
+    node._index = next(_counter)
+    node._rule = node._p0 = node._p1 = None
     return node
 
 
@@ -459,7 +563,7 @@ def _lift(x: Any, where: str) -> Value:
     """A Value as it is; a number as a constant leaf."""
     if isinstance(x, Value):
         return x
-    if type(x) is not float or not _isfinite(x):
+    if x.__class__ is not float or not _isfinite(x):
         x = _as_float(x, where)
     return _leaf(x)
 
@@ -468,11 +572,23 @@ def _lift_all(xs: Iterable[Any], where: str) -> tuple[Value, ...]:
     return tuple([_lift(x, where) for x in xs])
 
 
-def _check_pairs(where: str, weights: Sequence[Any], inputs: Sequence[Any]) -> None:
-    if len(weights) != len(inputs):
-        raise ValueError(f"{where}: {len(weights)} weights but {len(inputs)} inputs")
-    if not weights:
+def _pairs(where: str, weights: Iterable[Any], inputs: Iterable[Any]) -> tuple[Sequence[Any], Sequence[Any]]:
+    """``weights`` and ``inputs`` as sequences of equal, non-zero length (a generator or any
+    other iterable is read once into a tuple), or an error naming the argument to change."""
+    given = {"weights": weights, "inputs": inputs}
+    for name, items in given.items():
+        if isinstance(items, (str, bytes, Value)) or not isinstance(items, Iterable):
+            raise TypeError(
+                f"{where}: {name} must be a list or tuple of Values or numbers, got "
+                f"{type(items).__name__} {_shown(items)}"
+            )
+    w = weights if isinstance(weights, (list, tuple)) else tuple(weights)
+    x = inputs if isinstance(inputs, (list, tuple)) else tuple(inputs)
+    if len(w) != len(x):
+        raise ValueError(f"{where}: {len(w)} weights but {len(x)} inputs")
+    if not w:
         raise ValueError(f"{where}: needs at least one weight and input, got none")
+    return w, x
 
 
 # --- applying an op ------------------------------------------------------------------------------
@@ -486,90 +602,15 @@ def _node(out: float, op: Op | None) -> Value:
     node = _new(Value)
     node.data = out
     node.grad = 0.0
-    node.label = ""
-    node._index = _next_index()
+    node._index = next(_counter)
     node._rule = op
-    node._param = None
     return node
 
 
-def _add(a: Value, b: Value) -> Value:
-    """``a + b``: the add row (forward ``a + b``, local derivatives 1 and 1), inline."""
-    try:
-        out = a.data + b.data
-        finite = _isfinite(out)
-    except (TypeError, OverflowError):
-        raise _data_error(_ADD, (a.data, b.data), None) from None
-    if not finite:
-        raise _overflow_error(_ADD, (a.data, b.data), None, out)
-    node = _new(Value)
-    node.data = out
-    node.grad = 0.0
-    node.label = ""
-    node._index = _next_index()
-    node._param = None
-    if _recording.get():
-        node._rule = _ADD
-        node._p0 = a
-        node._p1 = b
-        node._d0 = node._d1 = 1.0
-    else:
-        node._rule = node._p0 = node._p1 = None
-    return node
-
-
-def _sub(a: Value, b: Value) -> Value:
-    """``a - b``: the sub row (forward ``a - b``, local derivatives 1 and -1), inline."""
-    try:
-        out = a.data - b.data
-        finite = _isfinite(out)
-    except (TypeError, OverflowError):
-        raise _data_error(_SUB, (a.data, b.data), None) from None
-    if not finite:
-        raise _overflow_error(_SUB, (a.data, b.data), None, out)
-    node = _new(Value)
-    node.data = out
-    node.grad = 0.0
-    node.label = ""
-    node._index = _next_index()
-    node._param = None
-    if _recording.get():
-        node._rule = _SUB
-        node._p0 = a
-        node._p1 = b
-        node._d0 = 1.0
-        node._d1 = -1.0
-    else:
-        node._rule = node._p0 = node._p1 = None
-    return node
-
-
-def _mul(a: Value, b: Value) -> Value:
-    """``a * b``: the mul row (forward ``a * b``, local derivatives b and a), inline."""
-    x = a.data
-    y = b.data
-    try:
-        out = x * y
-        finite = _isfinite(out)
-    except (TypeError, OverflowError):
-        raise _data_error(_MUL, (x, y), None) from None
-    if not finite:
-        raise _overflow_error(_MUL, (x, y), None, out)
-    node = _new(Value)
-    node.data = out
-    node.grad = 0.0
-    node.label = ""
-    node._index = _next_index()
-    node._param = None
-    if _recording.get():
-        node._rule = _MUL
-        node._p0 = a
-        node._p1 = b
-        node._d0 = y
-        node._d1 = x
-    else:
-        node._rule = node._p0 = node._p1 = None
-    return node
+# The inline rows, for the reflected operators (``2 * x``: the number is the first parent).
+_add = Value.__add__
+_sub = Value.__sub__
+_mul = Value.__mul__
 
 
 def _unary(op: Op, a: Value, param: float | None = None) -> Value:
@@ -601,7 +642,8 @@ def _unary(op: Op, a: Value, param: float | None = None) -> Value:
         (node._d0,) = rule(x, out)
     node._p0 = a
     node._p1 = None
-    node._param = param
+    if param is not None:
+        node._param = param
     return node
 
 

@@ -38,6 +38,10 @@ class Config:
     # versions: micrograd's demo op by op under each of these Pythons (those installed)
     pythons: tuple[str, ...] = ("3.10", "3.11", "3.12", "3.13")
     version_steps: int = 5
+    # gpt: a microgpt-style model (n_embd, n_head, block_size), interleaved rounds of timed steps
+    gpt_model: tuple[int, int, int] = (16, 4, 8)
+    gpt_rounds: int = 5
+    gpt_steps: int = 4
     tolerance: float = 1e-9  # same-work checks
 
     def repeats_for(self, engine: str) -> int:
@@ -74,4 +78,7 @@ QUICK = Config(
     explain_sizes=(500, 1_000),
     explain_repeats=1,
     version_steps=2,
+    gpt_model=(8, 2, 4),
+    gpt_rounds=1,
+    gpt_steps=2,
 )

@@ -8,6 +8,8 @@
 * ``demo --config full|quick --steps N``: micrograd's demo trained op by op on our ``Value``
   and by micrograd itself (gc on and off), in whatever interpreter runs the probe: the
   ``versions`` suite runs it under every Python it finds.
+* ``gpt --config full|quick``: the microgpt-style training step on our ``Value`` and on the
+  reference engine, interleaved, gc on and off; the ``gpt`` suite runs it under every Python.
 
 Each prints one JSON object on its last line of stdout; :func:`run_probe` runs one and parses it.
 """
@@ -182,6 +184,67 @@ def demo_step_times(config_name: str, steps: int) -> dict[str, Any]:
     return {"status": "ok", "python": platform.python_version(), "steps": steps, "engines": engines}
 
 
+GPT_ENGINES = ("reference", "ours")
+
+
+def gpt_step_times(config_name: str) -> dict[str, Any]:
+    """Seconds per training step of :mod:`benchmarks.gpt` on our ``Value`` and on the reference
+    engine, in interleaved rounds (each round a fresh model of each engine, gc as installed and
+    gc off, the engines' order alternating), and whether their losses agree."""
+    import platform
+
+    from autograd import Value
+
+    from .config import FULL, QUICK
+    from .engines.scalar_value import ScalarValue
+    from .gpt import GPT, GPTConfig, names
+    from .timing import clock, gc_mode, median
+
+    config = {"full": FULL, "quick": QUICK}[config_name]
+    n_embd, n_head, block_size = config.gpt_model
+    model_config = GPTConfig(n_embd=n_embd, n_head=n_head, block_size=block_size)
+    engines: dict[str, Any] = {"reference": ScalarValue, "ours": Value}
+    docs = names()
+    times: dict[str, dict[str, list[float]]] = {mode: {e: [] for e in GPT_ENGINES} for mode in ("gc", "nogc")}
+    losses: dict[str, list[float]] = {}
+    nodes = 0
+    for round_ in range(config.gpt_rounds):
+        for mode in ("gc", "nogc"):
+            order = GPT_ENGINES if round_ % 2 == 0 else GPT_ENGINES[::-1]
+            for engine in order:
+                model = GPT(engines[engine], docs, model_config)
+                with gc_mode(mode == "gc"):
+                    start = clock()
+                    run = [model.step() for _ in range(config.gpt_steps)]
+                    times[mode][engine].append((clock() - start) / config.gpt_steps)
+                losses.setdefault(engine, run)
+                del model
+    from autograd.graph import topological_order
+
+    nodes = len(topological_order(GPT(Value, docs, model_config).loss(docs[0])))
+    worst = max(abs(a - b) / max(abs(a), abs(b), 1e-300) for a, b in zip(losses["ours"], losses["reference"]))
+    modes: dict[str, Any] = {}
+    for mode, by_engine in times.items():
+        ratios = [ref / ours for ref, ours in zip(by_engine["reference"], by_engine["ours"])]
+        modes[mode] = {
+            "median_s": {e: median(t) for e, t in by_engine.items()},
+            "min_s": {e: min(t) for e, t in by_engine.items()},
+            "speedup_median": median(ratios),
+            "speedup_min": min(ratios),
+            "thousand_steps_s": {e: 1000 * median(t) for e, t in by_engine.items()},
+        }
+    return {
+        "status": "ok",
+        "python": platform.python_version(),
+        "model": {"n_embd": n_embd, "n_head": n_head, "block_size": block_size, "nodes_first_step": nodes},
+        "rounds": config.gpt_rounds,
+        "steps": config.gpt_steps,
+        "modes": modes,
+        "losses": losses,
+        "max_relative_loss_difference": worst,
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.probes")
     sub = parser.add_subparsers(dest="probe", required=True)
@@ -193,11 +256,15 @@ def main(argv: list[str] | None = None) -> int:
     demo = sub.add_parser("demo", help="micrograd's demo op by op, ours and micrograd's")
     demo.add_argument("--config", choices=("full", "quick"), default="full")
     demo.add_argument("--steps", type=int, default=5)
+    gpt = sub.add_parser("gpt", help="the microgpt-style step, ours and the reference engine's")
+    gpt.add_argument("--config", choices=("full", "quick"), default="full")
     args = parser.parse_args(argv)
     if args.probe == "depth":
         result = deepest_micrograd_chain(args.cap)
     elif args.probe == "rss":
         result = rss_of_chain(args.engine, args.nodes)
+    elif args.probe == "gpt":
+        result = gpt_step_times(args.config)
     else:
         result = demo_step_times(args.config, args.steps)
     print(json.dumps(result))

@@ -133,6 +133,50 @@ def versions(r: dict[str, Any]) -> str:
     )
 
 
+def gpt(r: dict[str, Any]) -> str:
+    rows: list[list[Any]] = []
+    notes: list[str] = []
+    for version, p in r["pythons"].items():
+        if p.get("status") != "ok":
+            _not_run(rows, notes, f"Python {version}", p, 7)
+            continue
+        on, off = p["modes"]["gc"], p["modes"]["nogc"]
+        rows.append(
+            [
+                f"Python {p['python']}",
+                ms(on["median_s"]["ours"]),
+                ms(on["median_s"]["reference"]),
+                f"{times(on['speedup_median'])} (min {times(on['speedup_min'])})",
+                f"{times(off['speedup_median'])} (min {times(off['speedup_min'])})",
+                f"{on['thousand_steps_s']['ours'] / 60:.1f} min",
+                f"{on['thousand_steps_s']['reference'] / 60:.1f} min",
+            ]
+        )
+    headers = [
+        "interpreter",
+        "ours/step",
+        "reference/step",
+        "speedup gc on",
+        "speedup gc off",
+        "1000 steps ours",
+        "reference",
+    ]
+    first = next((p for p in r["pythons"].values() if p.get("status") == "ok"), None)
+    size = (
+        f"; {first['model']['nodes_first_step']} nodes in the first step, "
+        f"medians of {first['rounds']} rounds of {first['steps']} steps"
+        if first
+        else ""
+    )
+    check = r["same_work"]
+    return (
+        f"gpt: {r['workload']}{size}\n"
+        + _with_notes(table(headers, rows), notes)
+        + f"\n{_ok(check['ok'])}: the engines' losses differ by at most "
+        f"{check['max_relative_loss_difference']:.1e} (relative; allowed {check['tolerance']:g})"
+    )
+
+
 def chain(r: dict[str, Any]) -> str:
     rows = [
         [
@@ -265,6 +309,7 @@ def explain(r: dict[str, Any]) -> str:
 RENDER = {
     "mlp_train": mlp_train,
     "versions": versions,
+    "gpt": gpt,
     "chain": chain,
     "wide": wide,
     "memory": memory,

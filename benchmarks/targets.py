@@ -108,6 +108,22 @@ TARGETS: tuple[Target, ...] = (
         _path("versions", "slowest_vs_micrograd_nogc"),
     ),
     Target(
+        "gpt_vs_reference",
+        "gpt: microgpt-style step vs its reference engine, gc on, slowest Python",
+        2.0,
+        True,
+        "x",
+        _path("gpt", "slowest_speedup"),
+    ),
+    Target(
+        "gpt_vs_reference_nogc",
+        "gpt: the same with gc off in both, slowest Python",
+        1.4,
+        True,
+        "x",
+        _path("gpt", "slowest_speedup_nogc"),
+    ),
+    Target(
         "memory",
         "memory: bytes per node of the chain (tracemalloc)",
         170,

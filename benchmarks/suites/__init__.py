@@ -6,4 +6,4 @@ from collections.abc import Callable
 
 Log = Callable[[str], None]
 
-NAMES: tuple[str, ...] = ("mlp_train", "versions", "chain", "wide", "memory", "inference", "explain")
+NAMES: tuple[str, ...] = ("mlp_train", "versions", "gpt", "chain", "wide", "memory", "inference", "explain")

@@ -36,8 +36,13 @@ def outputs(notebook: nbformat.NotebookNode, mime: str) -> list[str]:
     return found
 
 
-def test_there_are_three_notebooks() -> None:
-    assert [p.stem for p in NOTEBOOKS] == ["01_chain_rule_one_neuron", "02_worked_example_2_2_2", "03_moons"]
+def test_there_are_four_notebooks() -> None:
+    assert [p.stem for p in NOTEBOOKS] == [
+        "01_chain_rule_one_neuron",
+        "02_worked_example_2_2_2",
+        "03_moons",
+        "04_attention",
+    ]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
@@ -51,6 +56,11 @@ def test_notebook_runs_and_shows_its_results(path: Path, monkeypatch: pytest.Mon
     elif path.stem.startswith("02"):
         assert "E_total: 0.298371109 -> 0.291027774" in text
         assert len(svgs) == 1
-    else:
+    elif path.stem.startswith("03"):
         assert "training accuracy 100%" in text
         assert len(outputs(notebook, "image/png")) == 2
+    else:
+        assert len(svgs) == 1  # the head's graph
+        assert any("autograd.grad(L, [Wq[0][0]])" in md for md in outputs(notebook, "text/markdown"))
+        last = [line for line in text.splitlines() if line.startswith("step 60")]
+        assert len(last) == 1 and float(last[0].split("att2 ")[1].split()[0]) > 0.9

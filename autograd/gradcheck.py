@@ -6,6 +6,7 @@ shrinks like eps², so it is a strong check of the analytical gradient from the 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 
 from .graph import grad
@@ -38,7 +39,7 @@ def gradcheck(
     True
     """
     _check_settings("gradcheck", eps, atol, rtol)
-    rows = first_order_rows(f, inputs, eps)
+    rows = first_order_rows(f, inputs, eps, "gradcheck")
     return _verdict("gradcheck", "d f/d x", rows, atol, rtol, raise_exception)
 
 
@@ -58,7 +59,7 @@ def gradgradcheck(
     True
     """
     _check_settings("gradgradcheck", eps, atol, rtol)
-    rows = second_order_rows(f, inputs, eps)
+    rows = second_order_rows(f, inputs, eps, "gradgradcheck")
     return _verdict("gradgradcheck", "d²f/dx_i dx_j", rows, atol, rtol, raise_exception)
 
 
@@ -66,19 +67,28 @@ Row = tuple[str, object, float, float]
 """One line of a check's table: (what, at which point, analytical, numerical)."""
 
 
-def first_order_rows(f: Function, inputs: Sequence[Value | Number], eps: float) -> list[Row]:
+def first_order_rows(
+    f: Function, inputs: Sequence[Value | Number], eps: float, where: str = "gradcheck"
+) -> list[Row]:
     """(label, point, analytical, numerical) of d f/d x for every input."""
     points = _points(inputs)
     labels = _labels(inputs)
     out, leaves = _leaves_call(f, points)
     analytical = grad(out, leaves)
     return [
-        (labels[i], points[i], analytical[i], _central_difference(_evaluator(f), points, i, eps))
+        (
+            labels[i],
+            points[i],
+            analytical[i],
+            _central_difference(_evaluator(f), points, i, eps, where, labels[i]),
+        )
         for i in range(len(points))
     ]
 
 
-def second_order_rows(f: Function, inputs: Sequence[Value | Number], eps: float) -> list[Row]:
+def second_order_rows(
+    f: Function, inputs: Sequence[Value | Number], eps: float, where: str = "gradgradcheck"
+) -> list[Row]:
     """(labels, points, analytical, numerical) of d²f/dx_i dx_j for every pair of inputs."""
     points = _points(inputs)
     labels = _labels(inputs)
@@ -88,7 +98,8 @@ def second_order_rows(f: Function, inputs: Sequence[Value | Number], eps: float)
     rows: list[Row] = []
     for i in range(n):
         second = grad(first[i], leaves)
-        numerical = [_central_difference(_first_derivative(f, i), points, j, eps) for j in range(n)]
+        derivative = _first_derivative(f, i)
+        numerical = [_central_difference(derivative, points, j, eps, where, labels[j]) for j in range(n)]
         for j in range(n):
             rows.append((f"{labels[i]}, {labels[j]}", (points[i], points[j]), second[j], numerical[j]))
     return rows
@@ -146,12 +157,36 @@ def _first_derivative(f: Function, i: int) -> Callable[[list[float]], float]:
     return derivative
 
 
-def _central_difference(g: Callable[[list[float]], float], points: list[float], i: int, eps: float) -> float:
-    plus = list(points)
-    minus = list(points)
-    plus[i] += eps
-    minus[i] -= eps
-    return (g(plus) - g(minus)) / (2.0 * eps)
+def _central_difference(
+    g: Callable[[list[float]], float],
+    points: list[float],
+    i: int,
+    eps: float,
+    where: str = "gradcheck",
+    label: str = "",
+) -> float:
+    """(g(x + eps) − g(x − eps)) / 2eps along input ``i``. The analytical side has already run
+    at x itself, so a failure here comes from the step: the error names ``eps``."""
+    name = label or f"input {i}"
+    advice = "use a smaller eps, such as the default 1e-6, that keeps f finite and inside its domain"
+    sides = []
+    for sign in (1.0, -1.0):
+        shifted = list(points)
+        shifted[i] += sign * eps
+        side = "+" if sign > 0 else "-"
+        at = f"{name} {side} eps = {shifted[i]!r} (eps={eps!r} is the finite-difference step)"
+        if not math.isfinite(shifted[i]):
+            raise OverflowError(f"{where}: {at} overflows a float; {advice}")
+        try:
+            sides.append(g(shifted))
+        except (OverflowError, ValueError) as error:
+            raise type(error)(f"{where}: f at {at} failed: {error}; {advice}") from error
+    slope = (sides[0] - sides[1]) / (2.0 * eps)
+    if not math.isfinite(slope):
+        raise OverflowError(
+            f"{where}: the finite difference along {name} overflows a float (eps={eps!r}); {advice}"
+        )
+    return slope
 
 
 def _verdict(

@@ -15,6 +15,8 @@ import secrets
 import stat
 from typing import Any
 
+from ._messages import short
+
 PathLike = str | os.PathLike[str]
 
 
@@ -88,7 +90,7 @@ def read_json(path: PathLike, where: str) -> Any:
             "so not a checkpoint written by save"
         ) from None
     try:
-        return json.loads(text, parse_constant=_refuse_constant)
+        data = json.loads(text, parse_constant=_Constant)
     except json.JSONDecodeError as error:
         ends_early = error.pos >= len(text.rstrip()) or error.msg.startswith("Unterminated string")
         end = "truncated (the JSON ends early)" if ends_early else "damaged"
@@ -98,10 +100,45 @@ def read_json(path: PathLike, where: str) -> Any:
         ) from None
     except RecursionError:
         raise ValueError(f"{where}: {shown!r} nests too deeply to be a checkpoint") from None
-    except ValueError as error:  # NaN/Infinity, or an int too long to read
+    except ValueError as error:  # an int too long to read
         detail = str(error) if len(str(error)) <= 200 else str(error)[:197] + "..."
         raise ValueError(f"{where}: {shown!r} is not a valid checkpoint: {detail}") from None
+    constants = _constants(data)
+    if constants:
+        entry, name = constants[0]
+        more = f" (and {len(constants) - 1} more entries hold NaN or Infinity)" if len(constants) > 1 else ""
+        raise ValueError(
+            f"{where}: {shown!r} is not a valid checkpoint: its entry {entry} holds {name}, which is not "
+            f"a finite number (nor standard JSON){more}; save never writes one: fix or remove the "
+            "entry, or load an earlier checkpoint"
+        )
+    return data
 
 
-def _refuse_constant(name: str) -> Any:
-    raise ValueError(f"it holds {name}, which is not a finite number (nor standard JSON)")
+class _Constant(float):
+    """A NaN, Infinity or -Infinity read from the file, which remembers how it was written."""
+
+    def __new__(cls, name: str) -> _Constant:
+        value = super().__new__(cls, name.replace("Infinity", "inf"))
+        value.written = name
+        return value
+
+    written: str
+
+
+def _constants(data: Any) -> list[tuple[str, str]]:
+    """(where, how it was written) of every NaN or Infinity in ``data``, in file order: a
+    top-level key (a parameter's name), then ``[index]`` or ``[key]`` below it."""
+    found: list[tuple[str, str]] = []
+    stack: list[tuple[str, Any]] = [("", data)]
+    while stack:
+        path, item = stack.pop()
+        if isinstance(item, _Constant):
+            shown = path if len(path) <= 100 else path[:97] + "..."
+            found.append((shown or "(the whole file)", item.written))
+        elif isinstance(item, dict):
+            inner = [(f"{path}[{short(k)}]" if path else short(k), v) for k, v in item.items()]
+            stack.extend(reversed(inner))
+        elif isinstance(item, list):
+            stack.extend(reversed([(f"{path}[{i}]", v) for i, v in enumerate(item)]))
+    return found

@@ -11,7 +11,8 @@ import random
 from collections.abc import Iterator, Sequence
 from typing import TypeVar
 
-from ._checks import is_count
+from ._checks import is_count, is_finite_number
+from ._messages import short
 
 Points = list[list[float]]
 Labels = list[int]
@@ -21,7 +22,17 @@ U = TypeVar("U")
 
 def _check_n(n: int, where: str, minimum: int = 1, name: str = "n") -> None:
     if not is_count(n, minimum):
-        raise ValueError(f"{where}: {name} must be an int >= {minimum}, got {n!r}")
+        raise ValueError(f"{where}: {name} must be an int >= {minimum}, got {short(n)}")
+
+
+def _check_spread(x: float, where: str, name: str = "noise") -> float:
+    """``x`` as a standard deviation: a finite number >= 0 (0: no noise)."""
+    if not is_finite_number(x) or x < 0:
+        raise ValueError(
+            f"{where}: {name} must be a finite number >= 0 (the standard deviation of the Gaussian "
+            f"noise added to each coordinate; 0 for none), got {short(x)}"
+        )
+    return float(x)
 
 
 def _jitter(rng: random.Random, noise: float) -> float:
@@ -36,6 +47,7 @@ def moons(n: int = 100, noise: float = 0.1, seed: int = 0) -> tuple[Points, Labe
     ([[1.0, 0.0], [-1.0, 0.0], [0.0, 0.5], [2.0, 0.5]], [0, 0, 1, 1])
     """
     _check_n(n, "moons", 2)
+    noise = _check_spread(noise, "moons")
     rng = random.Random(seed)
     n_outer = n - n // 2
     n_inner = n // 2
@@ -57,8 +69,12 @@ def circles(n: int = 100, noise: float = 0.05, factor: float = 0.5, seed: int = 
     [0, 0, 1, 1]
     """
     _check_n(n, "circles", 2)
-    if not 0.0 < factor < 1.0:
-        raise ValueError(f"circles: factor must lie in (0, 1), got {factor!r}")
+    noise = _check_spread(noise, "circles")
+    if not is_finite_number(factor) or not 0.0 < factor < 1.0:
+        raise ValueError(
+            "circles: factor must lie in (0, 1) (the inner circle's radius over the outer's), "
+            f"got {short(factor)}"
+        )
     rng = random.Random(seed)
     n_outer = n - n // 2
     X: Points = []
@@ -79,6 +95,7 @@ def blobs(n: int = 100, centers: int = 3, std: float = 0.5, seed: int = 0) -> tu
     """
     _check_n(n, "blobs")
     _check_n(centers, "blobs", name="centers")
+    std = _check_spread(std, "blobs", "std")
     rng = random.Random(seed)
     X: Points = []
     y: Labels = []
@@ -97,6 +114,7 @@ def xor(n: int = 100, noise: float = 0.1, seed: int = 0) -> tuple[Points, Labels
     ([[-1.0, -1.0], [1.0, -1.0], [-1.0, 1.0], [1.0, 1.0]], [0, 1, 1, 0])
     """
     _check_n(n, "xor")
+    noise = _check_spread(noise, "xor")
     rng = random.Random(seed)
     X: Points = []
     y: Labels = []
@@ -113,8 +131,9 @@ def spirals(n: int = 100, classes: int = 2, noise: float = 0.1, seed: int = 0) -
     >>> X, y = spirals(6, classes=3, seed=0); y
     [0, 0, 1, 1, 2, 2]
     """
+    _check_n(classes, "spirals", 2, name="classes")  # first: n's minimum is classes
     _check_n(n, "spirals", classes)
-    _check_n(classes, "spirals", 2, name="classes")
+    noise = _check_spread(noise, "spirals")
     rng = random.Random(seed)
     X: Points = []
     y: Labels = []

@@ -22,6 +22,12 @@ class Module:
     a ``Value`` attribute is a parameter, a ``Module`` a child, and lists or tuples of them are
     numbered (``layers.0.neurons.1.w.0``). Attributes starting with ``_`` are private.
 
+    A module reached twice (a shared layer, a reference back to a parent) is walked once, under
+    the name it was first reached by; cycles and trees of any depth are walked without
+    recursion. A dict or set holding Values or Modules is refused with a ``TypeError`` naming
+    the attribute (its keys would make no stable names, and a dict of non-parameters, a cache
+    say, belongs in a private ``_`` attribute): keep parameters in attributes, lists or tuples.
+
     ``parameters()`` lists what an optimizer should update, so frozen parameters are left out;
     ``named_parameters()`` lists everything, frozen or not.
     """
@@ -31,21 +37,32 @@ class Module:
     _frozen: dict[int, Value]
 
     # --- walking --------------------------------------------------------------------------------
-    def _children(self) -> Iterator[tuple[str, Any]]:
+    def _children(self, prefix: str = "", strict: bool = True) -> Iterator[tuple[str, Any]]:
         for name, value in vars(self).items():
             if not name.startswith("_"):
-                yield from _flatten(name, value)
+                yield from _flatten(self, prefix + name, value, strict)
 
-    def _named_all(self, prefix: str = "") -> Iterator[tuple[str, Value | Module]]:
-        """Every parameter and sub-module below this one, with its dotted name, in order."""
-        for name, child in self._children():
-            yield prefix + name, child
-            if isinstance(child, Module):
-                yield from child._named_all(prefix + name + ".")
+    def _named_all(self, prefix: str = "", strict: bool = True) -> Iterator[tuple[str, Value | Module]]:
+        """Every parameter and sub-module below this one, with its dotted name, depth first in
+        attribute order, each module once (never this one again); without recursion."""
+        seen = {id(self)}
+        stack = [self._children(prefix, strict)]
+        while stack:
+            for name, child in stack[-1]:
+                if isinstance(child, Module):
+                    if id(child) in seen:
+                        continue
+                    seen.add(id(child))
+                    yield name, child
+                    stack.append(child._children(name + ".", strict))
+                    break
+                yield name, child
+            else:
+                stack.pop()
 
-    def _walk(self) -> Iterator[tuple[str, Value, bool]]:
+    def _walk(self, strict: bool = True) -> Iterator[tuple[str, Value, bool]]:
         """(dotted name, parameter, frozen?) for every parameter, each once, in order."""
-        everything = list(self._named_all())
+        everything = list(self._named_all(strict=strict))
         frozen: set[int] = set(getattr(self, "_frozen", {}))
         for _, child in everything:
             if isinstance(child, Module):
@@ -182,7 +199,7 @@ class Module:
             self._frozen = {id(param): param for param in state["_frozen"].values()}
 
     def __repr__(self) -> str:
-        n = len(self.named_parameters())
+        n = sum(1 for _ in self._walk(strict=False))  # a repr never raises
         return f"{type(self).__name__}({n} parameters)"
 
 
@@ -209,15 +226,62 @@ def _json_kind(x: object) -> str:
     return kinds.get(type(x), "number")
 
 
-def _flatten(name: str, value: Any) -> Iterator[tuple[str, Any]]:
-    if isinstance(value, (Value, Module)):
-        yield name, value
-    elif isinstance(value, (list, tuple)):
-        for i, item in enumerate(value):
-            yield from _flatten(f"{name}.{i}", item)
+def _flatten(owner: Module, name: str, value: Any, strict: bool) -> Iterator[tuple[str, Any]]:
+    """The Values and Modules in attribute ``name``: itself, or the items of a list or tuple
+    (nested ones too, numbered), each list once; a dict or set that holds any is an error."""
+    stack: list[tuple[str, Any]] = [(name, value)]
+    seen: set[int] = set()
+    while stack:
+        name, value = stack.pop()
+        if isinstance(value, (Value, Module)):
+            yield name, value
+        elif isinstance(value, (list, tuple)):
+            if id(value) not in seen:  # a list that holds itself
+                seen.add(id(value))
+                stack.extend(reversed([(f"{name}.{i}", item) for i, item in enumerate(value)]))
+        elif strict and isinstance(value, (dict, set, frozenset)):
+            _refuse_unnamed(owner, name, value)
+
+
+def _refuse_unnamed(owner: Module, name: str, container: dict[Any, Any] | set[Any] | frozenset[Any]) -> None:
+    """Raise TypeError naming the attribute if ``container`` holds a Value or a Module
+    anywhere (such a parameter would silently be neither trained, frozen nor saved)."""
+    stack: list[tuple[str, Any]] = [("", container)]
+    seen: set[int] = set()
+    while stack:
+        path, item = stack.pop()
+        if isinstance(item, (Value, Module)):
+            kind = "Value" if isinstance(item, Value) else f"Module ({type(item).__name__})"
+            what = "a dict" if isinstance(container, dict) else "a set"
+            private = "_" + name.rsplit(".", 1)[-1]
+            raise TypeError(
+                f"{type(owner).__name__}: attribute {name!r} is {what} holding a {kind} "
+                f"(at {_clip(name + path)}); parameters are found only in attributes, lists and "
+                "tuples, so it would be neither trained, frozen nor saved. Keep it in a list or a "
+                f"tuple, or as an attribute of its own; if it is not a parameter, name the attribute "
+                f"{private!r} (private)"
+            )
+        if id(item) in seen:
+            continue
+        if isinstance(item, dict):
+            seen.add(id(item))
+            stack.extend(reversed([(f"{path}[{short(k, 40)}]", v) for k, v in item.items()]))
+        elif isinstance(item, (list, tuple, set, frozenset)):
+            seen.add(id(item))
+            stack.extend(reversed([(f"{path}[{i}]", v) for i, v in enumerate(item)]))
+
+
+def _clip(text: str, limit: int = 100) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _match(names: list[str], patterns: tuple[str, ...], where: str) -> set[str]:
+    for pattern in patterns:
+        if not isinstance(pattern, str):
+            raise TypeError(
+                f"{where}: patterns must be strings, shell-style over dotted names (such as '*.b' "
+                f"or 'layers.0.*'), got {type(pattern).__name__} {short(pattern)}"
+            )
     if not patterns:
         return set(names)
     chosen: set[str] = set()

@@ -17,6 +17,7 @@ from ._checks import is_count, is_finite_number
 from ._messages import few, short
 
 _isfinite = math.isfinite
+_MAX_COUNT = 2**53  # a step counter beyond this is no count of real steps (nor exact as a float)
 
 
 def _positive(x: float, name: str, where: str, allow_zero: bool = False) -> float:
@@ -41,7 +42,17 @@ class Optimizer:
             if id(p) in seen:
                 raise ValueError(f"{where}: parameter {p!r} is listed twice")
             seen.add(id(p))
-        self.lr = _positive(lr, "lr", where)
+        self.lr = lr
+
+    @property
+    def lr(self) -> float:
+        """The learning rate: a finite number > 0, checked whenever it is set (by hand, or by
+        ``fit``'s ``lr_schedule``); a refused value leaves the old one."""
+        return self._lr
+
+    @lr.setter
+    def lr(self, value: float) -> None:
+        self._lr = _positive(value, "lr", type(self).__name__)
 
     def zero_grad(self) -> None:
         """Set the gradient of every parameter to 0."""
@@ -124,6 +135,11 @@ class Optimizer:
             count = state[key]
             if not is_count(count, 0):
                 raise ValueError(f"{where}: {key!r} must be an int >= 0, got {short(count)}")
+            if count > _MAX_COUNT:
+                raise ValueError(
+                    f"{where}: {key!r} must be at most 2**53 (it counts steps, and no training takes "
+                    f"that many), got {short(count)}; was the state edited by hand?"
+                )
         for key in self._buffers():
             buffer = state[key]
             if not isinstance(buffer, list) or len(buffer) != len(self.params):

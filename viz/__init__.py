@@ -19,12 +19,13 @@ from .check import check
 from .dot import draw, render, to_svg
 from .engine import Engine, EngineError, EngineNotFoundError, find_engine
 from .explain import ChainPath, Delta, Explanation, Factor, Tangent, explain
-from .jupyter import DISPLAY_MAX_NODES, display_svg
+from .jupyter import DISPLAY_MAX_EDGES, DISPLAY_MAX_NODES, display_svg
 from .replay import Replay, replay
 
 set_renderer(display_svg)
 
 __all__ = [
+    "DISPLAY_MAX_EDGES",
     "DISPLAY_MAX_NODES",
     "ChainPath",
     "Delta",

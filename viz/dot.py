@@ -29,6 +29,10 @@ from .naming import (
 from .numbers import Format, number_formatter
 
 MAX_NODES = 500
+"""Default ``max_nodes`` of ``draw``: a graph with more nodes is an error, not a picture."""
+MAX_EDGES = 1500
+"""Default ``max_edges`` of ``draw``: edges cost Graphviz more than nodes (each has a label to
+place), and a few nodes can have thousands of them (``Value.sum([x] * 20000)``)."""
 MAX_LABEL = 48
 """Longest text (a name, a number, an op, a formula) a picture prints; longer ones are cut with
 "…" and shown whole in the tooltip. It also keeps every label far below the 16 KiB that
@@ -65,6 +69,7 @@ def draw(
     inputs: Iterable[Value] = (),
     max_nodes: int | None = MAX_NODES,
     group: bool = False,
+    max_edges: int | None = MAX_EDGES,
 ) -> Picture:
     """The graph behind ``root`` (a Value, or a list of them, such as a layer's outputs) as a
     ``graphviz.Digraph`` (it displays inline in Jupyter).
@@ -93,7 +98,9 @@ def draw(
     ``rankdir`` is "LR" (left to right) or "TB" (top to bottom); ``fmt`` writes the numbers
     (a format spec such as ".4f", a callable, or None for 4 decimals). Nodes are numbered by
     topological order, so the same graph always gives the same DOT. A graph of more than
-    ``max_nodes`` nodes raises ``ValueError`` (pass ``max_nodes=None`` for no limit).
+    ``max_nodes`` nodes or ``max_edges`` edges raises ``ValueError``, before any layout (pass
+    None for no limit). A Graphviz program that does not answer within the time limit
+    (``viz.engine.get_timeout()``) is an ``EngineError``.
 
     >>> from autograd import Value
     >>> x = Value(2.0, label="x"); y = (x * 3).tanh(); y.label = "y"
@@ -108,7 +115,7 @@ def draw(
         raise ValueError(f"draw: rankdir must be 'LR' or 'TB', got {rankdir!r}")
     outputs = set(roots)
     order = topological_order(*roots)
-    _check_size(order, max_nodes)
+    _check_size(order, max_nodes, max_edges)
     number = number_formatter(fmt, 4)
     names = node_names(order)
     ids, edge_ids = element_ids(order)
@@ -252,6 +259,7 @@ def to_svg(
     max_nodes: int | None = MAX_NODES,
     group: bool = False,
     dot: str | os.PathLike[str] | None = None,
+    max_edges: int | None = MAX_EDGES,
 ) -> str:
     """The picture of ``draw(root, ...)`` as SVG text, laid out by the program ``dot``
     (default: ``$CHAINRULE_DOT``, else ``dot`` on PATH, else graphviz-pure).
@@ -269,6 +277,7 @@ def to_svg(
         inputs=inputs,
         max_nodes=max_nodes,
         group=group,
+        max_edges=max_edges,
     )
     return run_dot(graph.source, "svg", dot).decode("utf-8")
 
@@ -285,6 +294,7 @@ def render(
     max_nodes: int | None = MAX_NODES,
     group: bool = False,
     dot: str | os.PathLike[str] | None = None,
+    max_edges: int | None = MAX_EDGES,
 ) -> Path:
     """Write the picture of ``draw(root, ...)`` to ``path``; the suffix picks the format.
 
@@ -310,6 +320,7 @@ def render(
         inputs=inputs,
         max_nodes=max_nodes,
         group=group,
+        max_edges=max_edges,
     ).source
     if kind in ("dot", "gv"):
         target.write_text(source, encoding="utf-8")
@@ -357,13 +368,36 @@ def element_ids(order: Sequence[Value]) -> tuple[dict[Value, str], dict[tuple[Va
     return nodes, {edge: f"e{k}" for k, edge in enumerate(edges)}
 
 
-def _check_size(order: list[Value], max_nodes: int | None) -> None:
+def count_edges(order: Sequence[Value]) -> int:
+    """How many edges a picture of ``order`` has: one per parent of each node (``x * x``
+    has two).
+
+    >>> from autograd import Value, topological_order
+    >>> x = Value(2.0); count_edges(topological_order(Value.sum([x] * 3)))
+    3
+    """
+    return sum(len(node.parents) for node in order)
+
+
+def _check_size(order: list[Value], max_nodes: int | None, max_edges: int | None) -> None:
+    for name, limit in (("max_nodes", max_nodes), ("max_edges", max_edges)):
+        if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 0):
+            raise ValueError(f"draw: {name} must be an int >= 0 or None (no limit), got {limit!r}")
     if max_nodes is not None and len(order) > max_nodes:
         raise ValueError(
             f"draw: the graph has {len(order)} nodes, more than max_nodes={max_nodes}; a picture "
             "that big is unreadable and slow to lay out. Draw a part of it (pass an intermediate "
             f"node as the root), or raise the limit: draw(root, max_nodes={len(order)}) "
             "(max_nodes=None for no limit)"
+        )
+    edges = count_edges(order) if max_edges is not None else 0
+    if max_edges is not None and edges > max_edges:
+        raise ValueError(
+            f"draw: the graph has {edges} edges (between {len(order)} nodes), more than "
+            f"max_edges={max_edges}; so many edges are unreadable, and Graphviz's layout time grows "
+            "faster than their number (minutes for tens of thousands). Draw a part of it "
+            f"(pass an intermediate node as the root), or raise the limit: draw(root, max_edges={edges}) "
+            "(max_edges=None for no limit)"
         )
 
 
@@ -427,6 +461,8 @@ def _html(text: str) -> str:
     even when the backslash is written ``&#92;``, so each backslash is doubled.
     """
     text = _html_escape(shorten(printable(text)), quote=True).replace("&#x27;", "&#39;")
+    if text.strip("]") == "" and text:  # Graphviz rejects a text of only "]" (<B>]</B>)
+        text = text.replace("]", "&#93;")
     return text.replace("\\", "\\\\")
 
 

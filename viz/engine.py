@@ -17,13 +17,24 @@ graphviz-pure is the only engine.
 Where no program can be started (Python in a web page, under Pyodide), ``use_renderer`` installs
 a function that lays graphs out in this process instead, a WebAssembly Graphviz say; it wins over
 all three, and every picture of ``viz`` goes through it.
+
+Time limit: a program that has not finished within ``get_timeout()`` seconds (120 by default) is
+stopped, with its whole process group (a wrapper script's children too), and the picture is an
+``EngineError``. The limit is one for the whole call: a program that does not answer when asked
+which formats it renders is not asked again to lay the graph out. Set it with
+``set_timeout(seconds)`` (``set_timeout(None)``: back to the default), or with the environment
+variable ``CHAINRULE_DOT_TIMEOUT`` (seconds); ``set_timeout`` wins over the variable. A renderer
+installed by ``use_renderer`` runs in this process and is not timed.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import math
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import sysconfig
@@ -34,8 +45,10 @@ from pathlib import Path
 from typing import NoReturn
 
 ENV_VAR = "CHAINRULE_DOT"
+TIMEOUT_ENV_VAR = "CHAINRULE_DOT_TIMEOUT"
 PURE = "graphviz-pure"
-TIMEOUT = 120.0  # seconds; a layout that takes longer is a graph too big to look at
+TIMEOUT = 120.0
+"""The default time limit in seconds; a layout that takes longer is a graph too big to look at."""
 
 HOW_TO_INSTALL = (
     "install a Graphviz engine, for example:\n"
@@ -170,30 +183,31 @@ def run_dot(
     source: str,
     format: str = "svg",
     dot: str | os.PathLike[str] | None = None,
-    timeout: float = TIMEOUT,
+    timeout: float | None = None,
 ) -> bytes:
     """Lay out DOT ``source`` with the ``dot`` layout and return the rendered bytes.
 
     ``dot`` is the program to run (default: ``find_engine()``). Whatever goes wrong (the
-    program cannot be run, exits with an error, takes longer than ``timeout`` seconds, or
-    writes something that is not ``format``: SVG is parsed, PNG and PDF must start as those
-    files do) raises ``EngineError`` naming the program.
+    program cannot be run, exits with an error, takes longer than ``timeout`` seconds
+    (default: ``get_timeout()``), or writes something that is not ``format``: SVG is parsed,
+    PNG and PDF must start as those files do) raises ``EngineError`` naming the program.
 
     >>> b'<svg' in run_dot('digraph { a -> b }')
     True
     """
+    limit = get_timeout() if timeout is None else _seconds(timeout, "run_dot: timeout")
     if dot is None and _in_process is not None:
         return _render_in_process(_in_process, source, format)
     program = os.fspath(dot) if dot is not None else find_engine().path
     command = [program, "-Kdot", f"-T{format}"]
     try:
-        done = subprocess.run(command, input=source.encode("utf-8"), capture_output=True, timeout=timeout)
+        done = _run(command, source.encode("utf-8"), limit)
     except FileNotFoundError:
         raise EngineNotFoundError(f"viz: cannot run {program!r}: no such program; {HOW_TO_INSTALL}") from None
     except subprocess.TimeoutExpired:
         raise EngineError(
-            f"viz: {program} did not finish laying out the graph within {timeout:g} s; "
-            "draw a smaller part of the graph (a sub-expression as the root)"
+            f"viz: {program} did not finish laying out the graph within {limit:g} s and was stopped; "
+            f"draw a smaller part of the graph (a sub-expression as the root), or {_MORE_TIME}"
         ) from None
     except OSError as exc:  # not executable, not a program at all, ...
         raise EngineError(
@@ -207,6 +221,89 @@ def run_dot(
         )
     check_output(done.stdout, format, program)
     return done.stdout
+
+
+_timeout: float | None = None
+_MORE_TIME = f"allow more time: viz.engine.set_timeout(seconds) or the environment variable {TIMEOUT_ENV_VAR}"
+
+
+def set_timeout(seconds: float | None) -> None:
+    """Stop a Graphviz program that has not finished after ``seconds`` (a finite number > 0);
+    ``None`` goes back to ``$CHAINRULE_DOT_TIMEOUT``, else ``TIMEOUT``.
+
+    >>> set_timeout(30); get_timeout()
+    30.0
+    >>> set_timeout(None)
+    """
+    global _timeout
+    _timeout = None if seconds is None else _seconds(seconds, "set_timeout: seconds")
+
+
+def get_timeout() -> float:
+    """The time limit in seconds: ``set_timeout``'s, else ``$CHAINRULE_DOT_TIMEOUT``, else
+    ``TIMEOUT``. A variable that is not a number of seconds > 0 is a ``ValueError`` naming it."""
+    if _timeout is not None:
+        return _timeout
+    text = os.environ.get(TIMEOUT_ENV_VAR, "").strip()
+    if not text:
+        return TIMEOUT
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and value > 0):
+        raise ValueError(
+            f"viz: {TIMEOUT_ENV_VAR}={_clip(text, 60)!r} is not a number of seconds > 0; set it to one "
+            f"(such as 30), or unset it for the default {TIMEOUT:g} s"
+        )
+    return value
+
+
+def _seconds(value: object, what: str) -> float:
+    """``value`` as a time limit: a finite number of seconds > 0, else an error naming ``what``."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(
+            f"viz: {what} must be a number of seconds, got {type(value).__name__} {_clip(repr(value), 60)}"
+        )
+    try:
+        good = math.isfinite(value) and value > 0
+    except OverflowError:  # an int beyond the float range
+        good = False
+    if not good:
+        raise ValueError(f"viz: {what} must be a finite number of seconds > 0, got {_clip(repr(value), 60)}")
+    return float(value)
+
+
+def _run(command: list[str], data: bytes, timeout: float) -> subprocess.CompletedProcess[bytes]:
+    """Run ``command`` with ``data`` on its input. Past ``timeout`` seconds (or on any
+    interruption) the program is killed with its whole process group, so the children of a
+    wrapper script go too, and ``subprocess.TimeoutExpired`` is raised."""
+    posix = os.name == "posix"
+    with subprocess.Popen(
+        command,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=posix,  # its own process group, which a timeout kills whole
+    ) as process:
+        try:
+            stdout, stderr = process.communicate(data, timeout=timeout)
+        except BaseException:  # the timeout, or Ctrl-C: never leave the engine running
+            _kill_all(process, posix)
+            raise
+    return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
+
+
+def _kill_all(process: subprocess.Popen[bytes], posix: bool) -> None:
+    """Kill ``process`` and everything it started (its process group, on POSIX; its tree, on
+    Windows), then reap it."""
+    if posix:
+        with contextlib.suppress(ProcessLookupError, PermissionError):  # already gone
+            os.killpg(process.pid, signal.SIGKILL)
+    else:  # pragma: no cover - Windows
+        subprocess.run(["taskkill", "/F", "/T", "/PID", str(process.pid)], capture_output=True, check=False)
+    process.kill()
+    process.wait()
 
 
 _MAGIC = {
@@ -262,13 +359,18 @@ def _clip(text: str, limit: int = 2000) -> str:
 @functools.lru_cache(maxsize=8)
 def formats(program: str) -> frozenset[str] | None:
     """The output formats ``program`` renders (graphviz-pure has no PDF, say), from its own
-    list; None when it does not say."""
+    list; None when it does not say. A program that does not answer within the time limit is
+    an ``EngineError`` (it would hang laying the graph out too)."""
+    limit = get_timeout()
     try:
-        done = subprocess.run(
-            [program, "-Kdot", "-T?"], input=b"digraph {}", capture_output=True, timeout=TIMEOUT
-        )
-    except (OSError, subprocess.TimeoutExpired):
+        done = _run([program, "-Kdot", "-T?"], b"digraph {}", limit)
+    except OSError:
         return None
+    except subprocess.TimeoutExpired:
+        raise EngineError(
+            f"viz: {program} did not answer within {limit:g} s when asked which formats it renders "
+            f"(-T?) and was stopped; point {ENV_VAR} at a working dot program, or {_MORE_TIME}"
+        ) from None
     said = done.stderr.decode("utf-8", "replace")
     if "Use one of:" not in said:
         return None
@@ -277,7 +379,8 @@ def formats(program: str) -> frozenset[str] | None:
 
 def check_format(format: str, dot: str | os.PathLike[str] | None = None) -> None:
     """Raise ValueError, naming the formats there are, if the engine cannot render ``format``.
-    Without any engine nothing is checked (the DOT source needs none).
+    Without any engine nothing is checked (the DOT source needs none); an engine that does not
+    answer within the time limit is an ``EngineError``.
 
     >>> check_format("svg")
     >>> check_format("nope")

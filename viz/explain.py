@@ -219,6 +219,13 @@ def explain(
         raise TypeError(f"explain: root and wrt must be Values, got {type(bad).__name__} {bad!r}")
     if method not in ("paths", "deltas", "forward"):
         raise ValueError(f"explain: method must be 'paths', 'deltas' or 'forward', got {method!r}")
+    if isinstance(max_paths, bool) or not isinstance(max_paths, int) or max_paths < 1:
+        error = ValueError if type(max_paths) is int else TypeError
+        shown = repr(max_paths) if len(repr(max_paths)) <= 60 else f"a {type(max_paths).__name__}"
+        raise error(
+            f"explain: max_paths must be an int >= 1 (the most chain-rule paths to list), got {shown}; "
+            f"for example max_paths={MAX_PATHS}"
+        )
     number = number_formatter(fmt, 6)
     result = _explain(root, wrt, method, max_paths, number, group)
     return result if format is None else result.render(format)

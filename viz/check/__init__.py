@@ -28,7 +28,15 @@ from .ledger import Key, Ledger, QuantityError
 from .refs import ReferenceError_
 from .replay import EngineReplay, ReplayMismatch
 from .rules import Mistake, load_catalogue
-from .spec import CheckerError, WorkedExample, WorkedExampleError, checker_failed, from_mapping, read
+from .spec import (
+    CheckerError,
+    PrintedSpec,
+    WorkedExample,
+    WorkedExampleError,
+    checker_failed,
+    from_mapping,
+    read,
+)
 
 EXAMPLES_DIR = Path(__file__).with_name("examples")
 
@@ -68,14 +76,20 @@ class Report:
         return counts
 
     @property
+    def blank(self) -> list[PrintedSpec]:
+        """The entries not filled in yet (``printed = ""``): named, never checked."""
+        return self.example.blank
+
+    @property
     def first_wrong(self) -> Verdict | None:
         """The first wrong number in document order: where the calculation first went wrong."""
         return next((v for v in self.items if v.wrong), None)
 
     def to_dict(self) -> dict[str, Any]:
-        """The report as JSON-able data."""
+        """The report as JSON-able data; ``blank`` lists the entries not filled in yet, when
+        there are any."""
         first = self.first_wrong
-        return {
+        data: dict[str, Any] = {
             "id": self.id,
             "title": self.title,
             "items": [
@@ -97,10 +111,16 @@ class Report:
             "counts": self.counts,
             "first_wrong": None if first is None else first.printed.index,
         }
+        if self.blank:
+            data["blank"] = [{"index": p.index, "quantity": p.quantity, "where": p.where} for p in self.blank]
+        return data
 
 
-def load(source: str | Path | Mapping[str, Any]) -> WorkedExample:
-    """A worked example from a file path, a shipped id (``"000"``) or an already-parsed mapping."""
+def load(source: str | Path | Mapping[str, Any] | WorkedExample) -> WorkedExample:
+    """A worked example from a file path, a shipped id (``"000"``), an already-parsed mapping,
+    or an already-read example."""
+    if isinstance(source, WorkedExample):
+        return source
     if isinstance(source, Mapping):
         return from_mapping(source)
     path = Path(source)
@@ -162,24 +182,69 @@ def check(source: str | Path | Mapping[str, Any], catalogue: list[Mistake] | Non
         raise CheckerError(f"{ex.origin}: {checker_failed(exc)}") from exc
 
 
+def _by_variant(ex: WorkedExample) -> list[tuple[WorkedExample, str]]:
+    """The setup without its variants, then each [[variant]]: each replayed on its own, with
+    the printed numbers and blank entries that name it (``""``: the setup's own)."""
+
+    def own(entries: list[PrintedSpec], name: str) -> list[PrintedSpec]:
+        return [p for p in entries if p.variant == name]
+
+    base = dataclasses.replace(ex, printed=own(ex.printed, ""), blank=own(ex.blank, ""), variants={})
+    out = [(base, "")]
+    for name, variant in ex.variants.items():
+        out.append(
+            (dataclasses.replace(variant, printed=own(ex.printed, name), blank=own(ex.blank, name)), name)
+        )
+    return out
+
+
 def _check_variants(ex: WorkedExample, catalogue: list[Mistake] | None) -> Report:
     """Each [[variant]] is its own replay: its printed numbers are judged by it alone."""
-    base = _check(
-        dataclasses.replace(ex, printed=[p for p in ex.printed if not p.variant], variants={}), catalogue
-    )
+    (base_ex, _), *others = _by_variant(ex)
+    base = _check(base_ex, catalogue)
     items = list(base.items)
-    for name, variant in ex.variants.items():
-        printed = [p for p in ex.printed if p.variant == name]
-        if printed:
-            items += _check(dataclasses.replace(variant, printed=printed), catalogue).items
+    for variant, _ in others:
+        if variant.printed or variant.blank:
+            items += _check(variant, catalogue).items
     return Report(ex, sorted(items, key=lambda v: v.printed.index), base.shown, base.loss_curve)
 
 
-def _check(ex: WorkedExample, catalogue: list[Mistake] | None) -> Report:
-    ledgers = {run.name: ledger_for(ex, run) for run in ex.optimizers}
+def true_values(source: str | Path | Mapping[str, Any] | WorkedExample) -> dict[int, float]:
+    """The replay's value of the quantity of every entry of a worked example, printed or blank,
+    by the entry's index: the truth the checker compares printed numbers with.
+
+    >>> values = true_values("examples/tanh_neuron_check.toml")
+    >>> round(values[1], 4)  # o = tanh(0.8814)
+    0.7071
+    """
+    ex = load(source)
+    try:
+        out: dict[int, float] = {}
+        for sub, _ in _by_variant(ex):
+            entries = [*sub.printed, *sub.blank]
+            if not entries:
+                continue
+            ledgers = {run.name: ledger_for(sub, run) for run in sub.optimizers}
+            keys, formulas = _keys(sub, ledgers, entries)
+            engines = _replays(ledgers, entries, keys, formulas, [])
+            for item, key in zip(entries, keys):
+                values = engines[item.run].values
+                out[item.index] = values[key] if key in values else ledgers[item.run].truth(key)
+        return out
+    except (WorkedExampleError, CheckerError):
+        raise
+    except Exception as exc:
+        raise CheckerError(f"{ex.origin}: {checker_failed(exc)}") from exc
+
+
+def _keys(
+    ex: WorkedExample, ledgers: dict[str, Ledger], entries: list[PrintedSpec]
+) -> tuple[list[Key], list[Key | None]]:
+    """The keys of the entries' quantities and formulas; a name that names nothing is the
+    file's error, naming the entry."""
     keys: list[Key] = []
     formulas: list[Key | None] = []
-    for item in ex.printed:
+    for item in entries:
         ledger = ledgers[item.run]
         for field, text, out in (("quantity", item.quantity, keys), ("formula", item.formula, formulas)):
             if field == "formula" and not text:
@@ -189,19 +254,38 @@ def _check(ex: WorkedExample, catalogue: list[Mistake] | None) -> Report:
                 out.append(ledger.key(text))
             except (QuantityError, ReferenceError_) as exc:
                 raise WorkedExampleError(f"{ex.origin}: {item.label()}: {field}: {exc}") from exc
-    first = ledgers[ex.optimizers[0].name]
-    extra = _report_quantities(ex, first)
+    return keys, formulas
+
+
+def _replays(
+    ledgers: dict[str, Ledger],
+    entries: list[PrintedSpec],
+    keys: list[Key],
+    formulas: list[Key | None],
+    extra: list[Key],
+) -> dict[str, EngineReplay]:
+    """Each run through the engine, for the quantities the entries (and ``extra``, of the first
+    run) read; each cross-checked with the ledger's rules."""
+    first = next(iter(ledgers.values()))
     truths: dict[str, EngineReplay] = {}
     for name, ledger in ledgers.items():
-        needed = [k for i, key in enumerate(keys) if ex.printed[i].run == name for k in _walk(key)]
-        needed += [
-            k for i, key in enumerate(formulas) if key and ex.printed[i].run == name for k in _walk(key)
-        ]
+        needed = [k for i, key in enumerate(keys) if entries[i].run == name for k in _walk(key)]
+        needed += [k for i, key in enumerate(formulas) if key and entries[i].run == name for k in _walk(key)]
         if ledger is first:
-            needed += [k for key in extra.values() for k in _walk(key)]
+            needed += [k for key in extra for k in _walk(key)]
         engine = truths[name] = EngineReplay(ledger, needed)
         ledger.given.update({k: v for k, v in engine.values.items() if k[0] in ("stop", "epoch")})
         engine.cross_check()
+    return truths
+
+
+def _check(ex: WorkedExample, catalogue: list[Mistake] | None) -> Report:
+    ledgers = {run.name: ledger_for(ex, run) for run in ex.optimizers}
+    keys, formulas = _keys(ex, ledgers, ex.printed)
+    _keys(ex, ledgers, ex.blank)  # not filled in yet: its names are checked all the same
+    first = ledgers[ex.optimizers[0].name]
+    extra = _report_quantities(ex, first)
+    truths = _replays(ledgers, ex.printed, keys, formulas, list(extra.values()))
     catalogue = load_catalogue() if catalogue is None else catalogue
     variants = {}
     for name, ledger in ledgers.items():
@@ -301,4 +385,5 @@ __all__ = [
     "load",
     "load_catalogue",
     "shipped",
+    "true_values",
 ]

@@ -301,18 +301,9 @@ class Judge:
         wrong_formula = self._wrong_formula(i, v)
         if v.used and within(p, v.redo, 1.0) and wrong_formula is None:
             v.cls = "inherited"
-            v.inherits_from = sorted(
-                {
-                    self._first_printing(j)
-                    for j in v.used
-                    if abs(self.meant.get(j, self.items[j].number) - self.verdicts[j].value)
-                    > self.items[j].unit * (1 + 1e-9)
-                }
-            )
+            v.inherits_from = self._wrong_inputs(v.used)
             if v.inherits_from:
-                names = ", ".join(
-                    f"{self.items[j].quantity} = {self.items[j].shown}" for j in v.inherits_from
-                )
+                names = self._named(v.inherits_from)
                 v.explanation = (
                     f"right from its printed inputs (they give {fmt(v.redo, p)}); inherits from {names}"
                 )
@@ -345,12 +336,20 @@ class Judge:
                 ignore = touched[id(ledger)] if recompute else frozenset()
                 if recompute and not ignore:
                     continue
-                candidate, _ = self.redo(i, ledger, cut=cut, use_formula=use_formula, ignore=ignore)
+                candidate, read = self.redo(i, ledger, cut=cut, use_formula=use_formula, ignore=ignore)
                 redone = v.redo if use_formula else baseline  # the mistake must change the step
                 if within(p, candidate, 1.0) and _moves(candidate, v.value, redone, p):
                     v.cls, v.mistake = "conceptual", ledger.mistake
                     gives = f"that gives {fmt(candidate, p)} (the replay: {fmt(v.value, p)})"
                     v.explanation = f"{ledger.mistake.title}: {gives}"
+                    # Computed from earlier wrong numbers: it carries their error too.
+                    v.inherits_from = self._wrong_inputs(read)
+                    if v.inherits_from:
+                        v.explanation += (
+                            f"; it also carries the earlier error of {self._named(v.inherits_from)}: "
+                            f"the right rule on its printed inputs gives {fmt(redone, p)}, so fixing "
+                            "this step alone does not give the replay's value"
+                        )
                     return
         v.cls = "slip"
         if wrong_formula is not None:
@@ -409,6 +408,22 @@ class Judge:
             if not math.isclose(right, mistaken, rel_tol=1e-9, abs_tol=1e-15):
                 out.add(key)
         return out
+
+    def _wrong_inputs(self, used: list[int]) -> list[int]:
+        """The wrong numbers among the printed items a step read (positions; a repeat named by
+        its first printing): off by more than a unit from the replay, as the document meant them."""
+        return sorted(
+            {
+                self._first_printing(j)
+                for j in used
+                if abs(self.meant.get(j, self.items[j].number) - self.verdicts[j].value)
+                > self.items[j].unit * (1 + 1e-9)
+            }
+        )
+
+    def _named(self, positions: list[int]) -> str:
+        """Printed items as the document wrote them: ``dE/do = -0.3929``."""
+        return ", ".join(f"{self.items[j].quantity} = {self.items[j].shown}" for j in positions)
 
     def _first_printing(self, j: int) -> int:
         """Item ``j``, or the item it repeats when it repeats the same number."""

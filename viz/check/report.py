@@ -20,7 +20,19 @@ def headline(report: Report) -> str:
     parts = [f"{c[k]} {k}" for k in ("slip", "typo", "inherited", "conceptual") if c[k]]
     wrong = f"{c['wrong']} wrong ({', '.join(parts)})" if c["wrong"] else "none wrong"
     repeats = f", {c['repeat']} repeated" if c["repeat"] else ""
-    return f"{wrong}, {c['rounding']} off by rounding, {c['exact']} exact, of {c['numbers']} numbers{repeats}"
+    blank = f", {len(report.blank)} not filled in yet" if report.blank else ""
+    return (
+        f"{wrong}, {c['rounding']} off by rounding, {c['exact']} exact, of {c['numbers']} numbers"
+        f"{repeats}{blank}"
+    )
+
+
+def blank_sentence(report: Report) -> str:
+    """The entries not filled in yet (``printed = ""``), or "" when there are none."""
+    if not report.blank:
+        return ""
+    names = ", ".join(f"#{p.index} {p.quantity}" for p in report.blank)
+    return f"Not filled in yet (not checked): {names}."
 
 
 def first_wrong_sentence(report: Report) -> str:
@@ -70,7 +82,9 @@ def rows(report: Report, items: Iterable[Verdict]) -> list[list[str]]:
 
 def text(report: Report) -> str:
     """The report for a terminal."""
-    lines = [f"{report.id}: {report.title}", headline(report), first_wrong_sentence(report), ""]
+    lines = [f"{report.id}: {report.title}", headline(report), first_wrong_sentence(report)]
+    lines += [blank_sentence(report)] if report.blank else []
+    lines.append("")
     table = rows(report, report.items)
     widths = [max(len(r[i]) for r in [HEADER, *table]) for i in range(len(HEADER) - 1)]
     for row in [HEADER, *table]:
@@ -125,6 +139,8 @@ def markdown_body(report: Report, level: int = 2, every: bool = True) -> str:
     """The verdicts in Markdown under a heading of the caller's: its tables at ``level``; their
     numbers link to the rows of the report's sections when ``every`` is off."""
     out = [f"**{headline(report)}.**", "", html.escape(first_wrong_sentence(report), quote=False), ""]
+    if report.blank:
+        out += [html.escape(blank_sentence(report), quote=False), ""]
     for title, items in sections(report, every):
         if items:
             table = md_table(report, items, None if every else "link")
@@ -191,6 +207,7 @@ def html_body(report: Report, level: int = 2, every: bool = True) -> str:
     parts = [
         f'<p class="headline"><strong>{e(headline(report))}.</strong></p>',
         f'<p class="first">{e(first_wrong_sentence(report))}</p>',
+        *([f'<p class="blank">{e(blank_sentence(report))}</p>'] if report.blank else []),
         legend(),
     ]
     for title, items in sections(report, every):

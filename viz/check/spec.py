@@ -105,7 +105,8 @@ class LoopSpec:
 @dataclass(frozen=True)
 class PrintedSpec:
     """A number the document printed: the quantity it claims to be, where, the text as printed,
-    the document's own formula (optional) and the optimizer run it belongs to."""
+    the document's own formula (optional) and the optimizer run it belongs to. An entry whose
+    printed string is empty is *blank*: not filled in yet (a worksheet's), never checked."""
 
     index: int
     quantity: str
@@ -116,6 +117,11 @@ class PrintedSpec:
     precision: str = "float64"
     written: str = ""  # as printed (2.406×10⁻³), when that differs from ``text``
     variant: str = ""  # the [[variant]] (another set of weights or inputs) it belongs to; "" the setup's
+
+    @property
+    def blank(self) -> bool:
+        """Whether the entry is not filled in yet (``printed = ""``)."""
+        return not self.text
 
     @property
     def shown(self) -> str:
@@ -229,12 +235,13 @@ class WorkedExample:
     steps: int
     loop: LoopSpec | None
     aliases: dict[str, str]
-    printed: list[PrintedSpec]
+    printed: list[PrintedSpec]  # the entries filled in, each checked
     origin: str = "<mapping>"
     report: ReportSpec = field(default_factory=ReportSpec)
     graph: GraphSpec | None = None  # an expression graph instead of a layered network
     schedule: str = "batch"  # batch: each step on the whole batch; per_sample: one sample a step, in order
     variants: dict[str, WorkedExample] = field(default_factory=dict)  # the same setup, other numbers
+    blank: list[PrintedSpec] = field(default_factory=list)  # entries not filled in yet (printed = "")
 
     @property
     def batch(self) -> int:
@@ -408,7 +415,8 @@ def _example(
                 f"[aliases] {name}", f"an alias stands for a quantity written as a string, got {text!r}"
             )
     precision = r.choice(data.get("precision", "float64"), PRECISIONS, "top level precision")
-    printed = _printed(r, data.get("printed"), {o.name for o in optimizers}, optimizers[0].name, precision)
+    entries = _printed(r, data.get("printed"), {o.name for o in optimizers}, optimizers[0].name, precision)
+    printed = [p for p in entries if not p.blank]
     ident = data.get("id", default_id)
     title = data.get("title", ident)
     for key, value in (("id", ident), ("title", title)):
@@ -426,10 +434,11 @@ def _example(
         printed=printed,
         origin=r.origin,
         report=_report(r, r.table(data, "report", "top level", required=False)),
+        blank=[p for p in entries if p.blank],
         **setup,
     )
     variants = _variants(r, data.get("variant"), example)
-    for item in printed:
+    for item in entries:
         if item.variant and item.variant not in variants:
             choose = f"; choose from {sorted(variants)}" if variants else "; the file has no [[variant]]"
             raise r.error(item.label(), f"variant {item.variant!r} is not a [[variant]]'s name{choose}")
@@ -474,7 +483,9 @@ def _variants(r: _Reader, raw: Any, base: WorkedExample) -> dict[str, WorkedExam
                     r, {"target_names": base.target_names, **data}, n_in, n_out, base.loss
                 )
                 variant = dataclasses.replace(variant, inputs=inputs, targets=targets)
-        out[name] = dataclasses.replace(variant, id=f"{base.id} ({name})", printed=[], report=ReportSpec())
+        out[name] = dataclasses.replace(
+            variant, id=f"{base.id} ({name})", printed=[], blank=[], report=ReportSpec()
+        )
     return out
 
 
@@ -794,7 +805,11 @@ def _optimizers(
             raise r.error(where, f"name must be a non-empty string, got {name!r}")
         lr = r.number(entry.get("lr"), f"{where} lr")
         if lr <= 0:
-            raise r.error(where, f"lr must be a positive learning rate, got {lr!r}")
+            raise r.error(
+                where,
+                f"lr must be a positive learning rate (> 0), got {lr!r}; a page that takes no step "
+                "sets [training] steps = 0 and leaves [[optimizer]] out",
+            )
         if kind == "sgd":
             extra = sorted(set(entry) & {"betas", "eps", "bias_correction"})
             if extra:
@@ -873,12 +888,13 @@ def _printed(
             raise r.error(
                 where, f'write the printed number as a string ("{text}") so that its last digit counts'
             )
-        plain = plain_number(text) if isinstance(text, str) else None
+        blank = isinstance(text, str) and not text.strip()  # not filled in yet: never checked
+        plain = "" if blank else plain_number(text) if isinstance(text, str) else None
         if plain is None:
             raise r.error(
                 where,
-                'printed must be a number as printed, such as "0.05540", "8.24e-7" or "8.24×10⁻⁷", '
-                f"got {text!r}",
+                'printed must be a number as printed, such as "0.05540", "8.24e-7" or "8.24×10⁻⁷" '
+                f'(or "" for an entry not filled in yet), got {text!r}',
             )
         assert isinstance(text, str)
         place = entry.get("where", "")

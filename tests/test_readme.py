@@ -57,15 +57,39 @@ def test_readme_examples_run_in_order(tmp_path: Path, capsys: pytest.CaptureFixt
 def test_readme_check_commands_run(tmp_path: Path) -> None:
     text = README.read_text(encoding="utf-8")
     commands = re.findall(r"^\.venv/bin/python (-m viz\.check [^#\n]*)", text, flags=re.MULTILINE)
-    assert len(commands) == 3
+    assert len(commands) == 6
+    submissions = tmp_path / "submissions"
+    submissions.mkdir()
+    for example in [
+        *(README.parent / "viz" / "check" / "examples").glob("*.toml"),
+        README.parent / "examples" / "tanh_neuron_check.toml",
+    ]:
+        shutil.copy(example, submissions)
+    outputs = []
     for command in commands:
-        args = shlex.split(command.replace("check.html", str(tmp_path / "check.html")))
+        command = command.replace("check.html", str(tmp_path / "check.html")).replace(
+            "submissions/", f"{submissions}/"
+        )
+        command = command.replace("summary.html", str(tmp_path / "summary.html")).replace(
+            "reports/", f"{tmp_path}/reports/"
+        )
+        args = shlex.split(command)
         result = subprocess.run(
             [sys.executable, *args], cwd=README.parent, capture_output=True, text=True, check=False
         )
-        assert result.returncode == 1, result.stderr  # 1: the example has wrong numbers
+        expected = 0 if "--template" in args else 1  # 1: the examples have wrong numbers
+        assert result.returncode == expected, result.stderr
         assert result.stdout.strip()
+        outputs.append(result.stdout)
     assert "<table>" in (tmp_path / "check.html").read_text(encoding="utf-8")
+    summary = (tmp_path / "summary.html").read_text(encoding="utf-8")
+    assert summary.count("-report.html") >= 5 and len(list((tmp_path / "reports").glob("*.html"))) == 5
+    assert 'printed = ""' in outputs[4]
+    (tmp_path / "key.toml").write_text(outputs[5], encoding="utf-8")
+    key = subprocess.run(
+        [sys.executable, "-m", "viz.check", str(tmp_path / "key.toml")], capture_output=True, text=True
+    )
+    assert key.returncode == 0 and "none wrong" in key.stdout  # the answer key checks all right
 
 
 def test_readme_table_of_the_four_documents_is_what_check_says() -> None:

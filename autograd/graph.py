@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from operator import attrgetter
 from typing import Any, Literal, overload
 
-from .mode import enable_grad
-from .value import Value, _as_float, _shown
+from .mode import _deferring_infinite, enable_grad
+from .value import Value, _as_float, _infinite_local_error, _shown
 
 _isfinite = math.isfinite
 _by_index = attrgetter("_index")
@@ -154,7 +154,9 @@ def backward_events(root: Value, grad: float = 1.0) -> Iterator[BackwardEvent]:
 
 
 def _raise_overflow(inner: list[Value], leaves: list[Value], before: list[float]) -> None:
-    """Name the node where the overflow began, after putting the leaves' gradients back."""
+    """Name the node where the overflow began (or the infinite local derivative it multiplied
+    by), after putting the leaves' gradients back."""
+    used = _infinite_local_error((n for n in reversed(inner) if n.grad), "backward")
     backward_order = sorted(inner + leaves, key=_by_index, reverse=True)
     first = next(node for node in backward_order if not _isfinite(node.grad))
     message = (
@@ -166,6 +168,8 @@ def _raise_overflow(inner: list[Value], leaves: list[Value], before: list[float]
         leaf.grad = grad
     for node in inner:
         node.grad = 0.0
+    if used is not None:
+        raise used
     raise OverflowError(message)
 
 
@@ -265,12 +269,23 @@ def grad(
     result = [grads.get(x, 0.0) for x in inputs]
     for x, g in zip(inputs, result):
         if not _isfinite(g):
+            used = _infinite_local_error((n for n in reversed(order) if grads.get(n)), "grad")
+            if used is not None:
+                raise used
             raise OverflowError(f"grad: the gradient for {x!r} overflowed to {g!r}")
     return result
 
 
 def _value_grads(order: list[Value], output: Value, inputs: list[Value], seed: float) -> list[Value]:
     """The gradients as Values: each local derivative is rebuilt from its rule on Values."""
+    token = _deferring_infinite.set(True)
+    try:
+        return _build_value_grads(order, output, inputs, seed)
+    finally:
+        _deferring_infinite.reset(token)
+
+
+def _build_value_grads(order: list[Value], output: Value, inputs: list[Value], seed: float) -> list[Value]:
     grads: dict[Value, Value] = {output: Value(seed)}
     for node in reversed(order):
         g = grads.get(node)

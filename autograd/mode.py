@@ -12,6 +12,11 @@ from contextvars import ContextVar
 
 _recording: ContextVar[bool] = ContextVar("chainrule_recording", default=True)
 
+# True while grad(..., create_graph=True) builds the graph of a gradient: a local derivative that
+# is infinite there (the second derivative of log at 1e-160, say) is recorded as infinite, and
+# only a backward pass or grad that multiplies by it raises.
+_deferring_infinite: ContextVar[bool] = ContextVar("chainrule_deferring_infinite", default=False)
+
 
 def is_recording() -> bool:
     """True when new operations record their inputs and local derivatives.

@@ -22,7 +22,7 @@ import numbers
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from .mode import _recording
+from .mode import _deferring_infinite, _recording
 from .ops import OPS, Op
 
 _isfinite = math.isfinite
@@ -713,7 +713,10 @@ def _local_grads(op: Op, xs: tuple[float, ...], out: float, param: float | None)
         local_grads = op.run_derivative(xs, out, param)
         finite = not op.risky_locals or all(map(_isfinite, local_grads))
     except (ArithmeticError, ValueError):
-        finite = False
+        local_grads, finite = (), False
+    if not finite and _deferring_infinite.get():  # the graph of a gradient: raise where it is used
+        computed = local_grads or (math.inf,) * len(xs)
+        return tuple(g if _isfinite(g) else math.inf for g in computed)
     if not finite:
         formulas = "; ".join(op.local_formula(i, len(xs), param) for i in range(len(xs)))
         raise ValueError(
@@ -721,6 +724,24 @@ def _local_grads(op: Op, xs: tuple[float, ...], out: float, param: float | None)
             f"({formulas}); compute it under no_grad() if you only need the value"
         )
     return local_grads
+
+
+def _infinite_local_error(nodes: Iterable[Value], where: str) -> ValueError | None:
+    """The error for the first of ``nodes`` whose recorded local derivative is infinite (one the
+    graph of a gradient recorded), or None when there is none."""
+    for node in nodes:
+        rule = node._rule
+        if rule is None or all(map(_isfinite, node.local_grads)):
+            continue
+        xs = tuple(p.data for p in node.parents)
+        formulas = "; ".join(rule.local_formula(i, len(xs), node.param) for i in range(len(xs)))
+        at = _inputs_text(rule, xs, node.param)
+        return ValueError(
+            f"{where}: the local derivative of {rule.name} is infinite at {at} "
+            f"({formulas}): the graph of a gradient (grad(..., create_graph=True)) recorded it, and "
+            "this pass multiplies by it; the derivative asked for does not exist as a float there"
+        )
+    return None
 
 
 def _inputs_text(op: Op, xs: tuple[float, ...], param: float | None) -> str:

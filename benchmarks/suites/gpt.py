@@ -13,19 +13,14 @@ from ..config import Config
 from ..peers import Peer
 from ..probes import run_probe
 from . import Log
-from .versions import find_python
+from .versions import installed
 
 LOSS_TOLERANCE = 1e-12
 
 
 def run(config: Config, peers: dict[str, Peer], log: Log) -> dict[str, Any]:
     pythons: dict[str, Any] = {}
-    for version in config.pythons:
-        interpreter = find_python(version)
-        if interpreter is None:
-            pythons[version] = {"status": "skipped", "reason": f"no working python{version} found"}
-            log(f"  Python {version}: not installed, skipped")
-            continue
+    for version, interpreter in installed(config, pythons, log):
         result = run_probe("gpt", "--config", config.name, timeout=1800.0, python=interpreter)
         pythons[version] = result
         if result.get("status") != "ok":

@@ -10,6 +10,7 @@ import glob
 import os
 import shutil
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +51,18 @@ def find_python(version: str) -> str | None:
     return None
 
 
+def installed(config: Config, pythons: dict[str, Any], log: Log) -> Iterator[tuple[str, str]]:
+    """Each Python of ``config.pythons`` that runs, with its interpreter; the missing ones are
+    entered in ``pythons`` as skipped (and logged)."""
+    for version in config.pythons:
+        interpreter = find_python(version)
+        if interpreter is None:
+            pythons[version] = {"status": "skipped", "reason": f"no working python{version} found"}
+            log(f"  Python {version}: not installed, skipped")
+            continue
+        yield version, interpreter
+
+
 def run(config: Config, peers: dict[str, Peer], log: Log) -> dict[str, Any]:
     if not peers["micrograd"].available:
         reason = f"micrograd: {peers['micrograd'].reason}"
@@ -61,12 +74,7 @@ def run(config: Config, peers: dict[str, Peer], log: Log) -> dict[str, Any]:
         }
     pythons: dict[str, Any] = {}
     finals: dict[str, float] = {}
-    for version in config.pythons:
-        interpreter = find_python(version)
-        if interpreter is None:
-            pythons[version] = {"status": "skipped", "reason": f"no working python{version} found"}
-            log(f"  Python {version}: not installed, skipped")
-            continue
+    for version, interpreter in installed(config, pythons, log):
         result = run_probe(
             "demo",
             "--config",

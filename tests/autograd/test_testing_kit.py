@@ -14,15 +14,22 @@ import nn
 from autograd import OPS, Value, define_op, topological_order
 from autograd.testing import (
     Expression,
-    Network,
     assert_gradients,
     assert_second_order,
     check_module,
     check_op,
     expressions,
-    networks,
     values,
 )
+from nn.testing import Network, networks
+
+
+def test_the_network_strategy_is_nns_and_the_engines_old_names_alias_it() -> None:
+    import autograd.testing
+
+    assert autograd.testing.networks is networks and autograd.testing.Network is Network
+    with pytest.raises(AttributeError, match="no attribute 'nope'"):
+        autograd.testing.nope  # noqa: B018
 
 
 def test_importing_the_kit_without_hypothesis_names_the_extra() -> None:

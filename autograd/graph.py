@@ -141,16 +141,28 @@ def backward_events(root: Value, grad: float = 1.0) -> Iterator[BackwardEvent]:
     """
     seed = _as_float(grad, "backward_events")
     inner, _ = _collect((root,), reset=False, where="backward_events")
-    grads: dict[Value, float] = {root: seed}
-    for node in reversed(inner):
-        g = grads.get(node, 0.0)
+    for edge in _sweep(inner, {root: seed}):
+        yield BackwardEvent(*edge)
+
+
+Edge = tuple[Value, Value, int, float, float, float, float]
+
+
+def _sweep(order: list[Value], grads: dict[Value, float]) -> Iterator[Edge]:
+    """The backward pass over ``order`` (creation order) with the running sums kept in
+    ``grads`` (seeded with the root's), not in ``.grad``: ``grad`` and ``backward_events`` run
+    it. Yields each edge as (child, parent, index, local, child_grad, before, after); a node
+    whose gradient is 0 passes nothing on. ``backward`` is the same loop on ``.grad``, written
+    out as the engine's fast path (tests prove them equal, bit for bit)."""
+    for node in reversed(order):
+        g = grads.get(node)
         if not g:
             continue
         for index, (parent, local) in enumerate(zip(node.parents, node.local_grads)):
             before = grads.get(parent, 0.0)
             after = before + local * g
             grads[parent] = after
-            yield BackwardEvent(node, parent, index, local, g, before, after)
+            yield node, parent, index, local, g, before, after
 
 
 def _raise_overflow(inner: list[Value], leaves: list[Value], before: list[float]) -> None:
@@ -260,12 +272,8 @@ def grad(
         with enable_grad():
             return _value_grads(order, output, inputs, seed)
     grads: dict[Value, float] = {output: seed}
-    for node in reversed(order):
-        g = grads.get(node)
-        if not g:
-            continue
-        for parent, local in zip(node.parents, node.local_grads):
-            grads[parent] = grads.get(parent, 0.0) + local * g
+    for _ in _sweep(order, grads):
+        pass
     result = [grads.get(x, 0.0) for x in inputs]
     for x, g in zip(inputs, result):
         if not _isfinite(g):

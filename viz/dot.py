@@ -4,8 +4,9 @@ derivative d(child)/d(parent).
 
 from __future__ import annotations
 
+import math
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from html import escape as _html_escape
 from pathlib import Path
 from typing import ClassVar
@@ -26,7 +27,7 @@ from .naming import (
     substitute,
     with_value,
 )
-from .numbers import Format, number_formatter
+from .numbers import Format, fit, number_formatter
 
 MAX_NODES = 500
 """Default ``max_nodes`` of ``draw``: a graph with more nodes is an error, not a picture."""
@@ -47,6 +48,7 @@ _STYLES: dict[str, dict[str, str]] = {
     "intermediate": {"style": "rounded,filled", "fillcolor": "#ffffff"},
     "parameter": {"style": "filled", "fillcolor": "#c6dbef"},
     "input": {"style": "filled", "fillcolor": "#fdd0a2"},
+    "frozen": {"style": "filled,dashed", "fillcolor": "#e0e0e0", "color": "#777777", "fontcolor": "#555555"},
     "constant": {
         "style": "filled,dashed",
         "fillcolor": "#f0f0f0",
@@ -70,6 +72,7 @@ def draw(
     max_nodes: int | None = MAX_NODES,
     group: bool = False,
     max_edges: int | None = MAX_EDGES,
+    frozen: Iterable[Value] = (),
 ) -> Picture:
     """The graph behind ``root`` (a Value, or a list of them, such as a layer's outputs) as a
     ``graphviz.Digraph`` (it displays inline in Jupyter).
@@ -84,6 +87,9 @@ def draw(
         * white, rounded: intermediate nodes (results of ops)
         * blue, square corners: parameters (labelled leaves)
         * orange, square corners: inputs (the leaves passed in ``inputs``)
+        * grey, dashed, "frozen" under the name: frozen parameters (the leaves passed in
+          ``frozen``, such as those a ``Module.freeze`` leaves out of ``parameters()``: no
+          optimizer updates them)
         * small, grey, dashed: constants (unlabelled leaves, such as the 2 of ``2 * x``),
           with thin grey edges
         * red borders and edges: the chain from ``highlight`` to the output
@@ -96,7 +102,9 @@ def draw(
     derivatives (o − t; softmax − y) on its edges, as ``explain(..., group=True)`` writes it.
 
     ``rankdir`` is "LR" (left to right) or "TB" (top to bottom); ``fmt`` writes the numbers
-    (a format spec such as ".4f", a callable, or None for 4 decimals). Nodes are numbered by
+    (a format spec such as ".4f", a callable, or None for 4 decimals); a number longer than
+    ``viz.numbers.BOX_CHARS`` characters is written shorter in its box (``viz.numbers.fit``),
+    and whole in the tooltip. Nodes are numbered by
     topological order, so the same graph always gives the same DOT. A graph of more than
     ``max_nodes`` nodes or ``max_edges`` edges raises ``ValueError``, before any layout (pass
     None for no limit). A Graphviz program that does not answer within the time limit
@@ -108,6 +116,38 @@ def draw(
     >>> g.source.count(" -> "), g.source.count("[label=<<TABLE")  # edges, nodes
     (3, 4)
     """
+    return _picture(
+        root,
+        rankdir=rankdir,
+        format=format,
+        fmt=fmt,
+        formulas=formulas,
+        highlight=highlight,
+        inputs=inputs,
+        max_nodes=max_nodes,
+        group=group,
+        max_edges=max_edges,
+        frozen=frozen,
+    )
+
+
+def _picture(
+    root: Value | Sequence[Value],
+    *,
+    rankdir: str = "LR",
+    format: str = "svg",
+    fmt: Format = None,
+    formulas: bool = False,
+    highlight: Value | None = None,
+    inputs: Iterable[Value] = (),
+    max_nodes: int | None = MAX_NODES,
+    group: bool = False,
+    max_edges: int | None = MAX_EDGES,
+    frozen: Iterable[Value] = (),
+    widest: Mapping[Value, str] | None = None,
+) -> Picture:
+    """``draw``; ``widest`` gives a node's boxes room for a longer number than it shows (a
+    replay fills in later values)."""
     roots = (root,) if isinstance(root, Value) else tuple(root) if isinstance(root, (list, tuple)) else ()
     if not roots or not all(isinstance(r, Value) for r in roots):
         raise TypeError(f"draw: root must be a Value or a non-empty list of Values, got {root!r}")
@@ -120,6 +160,13 @@ def draw(
     names = node_names(order)
     ids, edge_ids = element_ids(order)
     inputs = set(inputs)
+    frozen = set(frozen)
+    for node in order:
+        if node in frozen and not node.is_leaf:
+            raise ValueError(
+                f"draw: frozen={node!r} is the result of an op, not a leaf; only parameters (leaves) "
+                "can be frozen"
+            )
     chain = _chain(order, highlight) if highlight is not None else set()
     groups = find_groups(order) if group else {}
     hidden = {node for g in groups.values() for node in g.interior} - {highlight}
@@ -138,18 +185,24 @@ def draw(
         if node in hidden:
             continue
         kind = node_kind(node, outputs, inputs)
-        attrs = dict(_STYLES[kind])
+        is_frozen = node in frozen and kind != "output"
+        attrs = dict(_STYLES["frozen" if is_frozen else kind])
         if node in chain:
             attrs.update(color=_HIGHLIGHT, penwidth="2.5")
         grouped = groups.get(node)
         op = grouped.described(names, number) if grouped is not None else None
         tip = f"{names[node]}: {op or _describe(node, kind)}"
+        if is_frozen:
+            tip += " (frozen: no optimizer updates it)"
         data, grad = number(node.data), number(node.grad)
-        if any(len(printable(text)) > MAX_LABEL for text in (names[node], op or "", data, grad)):
+        if any(len(printable(text)) > MAX_LABEL for text in (names[node], op or "", data, grad)) or (
+            fit(data, node.data) != data or fit(grad, node.grad) != grad
+        ):
             tip += f"; data {data}, grad {grad}"  # the label shows them shortened
+        room = (widest or {}).get(node)
         graph.node(
             ids[node],
-            label=_node_label(node, kind, names[node], number, op),
+            label=_node_label(node, kind, names[node], number, op, is_frozen, room),
             tooltip=_tooltip(tip),
             id=ids[node],
             **attrs,
@@ -260,6 +313,7 @@ def to_svg(
     group: bool = False,
     dot: str | os.PathLike[str] | None = None,
     max_edges: int | None = MAX_EDGES,
+    frozen: Iterable[Value] = (),
 ) -> str:
     """The picture of ``draw(root, ...)`` as SVG text, laid out by the program ``dot``
     (default: ``$CHAINRULE_DOT``, else ``dot`` on PATH, else graphviz-pure).
@@ -278,6 +332,7 @@ def to_svg(
         max_nodes=max_nodes,
         group=group,
         max_edges=max_edges,
+        frozen=frozen,
     )
     return run_dot(graph.source, "svg", dot).decode("utf-8")
 
@@ -295,6 +350,7 @@ def render(
     group: bool = False,
     dot: str | os.PathLike[str] | None = None,
     max_edges: int | None = MAX_EDGES,
+    frozen: Iterable[Value] = (),
 ) -> Path:
     """Write the picture of ``draw(root, ...)`` to ``path``; the suffix picks the format.
 
@@ -321,6 +377,7 @@ def render(
         max_nodes=max_nodes,
         group=group,
         max_edges=max_edges,
+        frozen=frozen,
     ).source
     if kind in ("dot", "gv"):
         target.write_text(source, encoding="utf-8")
@@ -413,21 +470,42 @@ def _chain(order: list[Value], target: Value) -> set[Value]:
 
 
 def _node_label(
-    node: Value, kind: str, name: str, number: Callable[[float], str], op: str | None = None
+    node: Value,
+    kind: str,
+    name: str,
+    number: Callable[[float], str],
+    op: str | None = None,
+    frozen: bool = False,
+    room: str | None = None,
 ) -> str:
-    data, grad = _html(number(node.data)), _html(number(node.grad))
-    grad_row = f'<TR><TD ALIGN="LEFT">grad </TD><TD ALIGN="RIGHT">{grad}</TD></TR>'
+    """The node's table: name, op, data and grad; ``room`` is the longest number its cells
+    must have room for (a replay fills in others later), default the ones they show."""
+    data, grad = (_html(fit(number(x), x)) for x in (node.data, node.grad))
+    padding = 0 if kind == "constant" else 1
+    width = f' WIDTH="{_points(room) + 2 * padding}"' if room else ""
+    grad_row = f'<TR><TD ALIGN="LEFT">grad </TD><TD ALIGN="RIGHT"{width}>{grad}</TD></TR>'
     if kind == "constant":
-        rows = [f'<TR><TD COLSPAN="2"><B>{data}</B></TD></TR>', grad_row]
-        return _table(rows, padding=0)
+        rows = [f'<TR><TD COLSPAN="2"{width}><B>{data}</B></TD></TR>', grad_row]
+        return _table(rows, padding=padding)
     rows = [f'<TR><TD COLSPAN="2"><B>{_html(name)}</B></TD></TR>']
+    if frozen:
+        rows.append('<TR><TD COLSPAN="2"><FONT POINT-SIZE="9" COLOR="#555555">frozen</FONT></TD></TR>')
     if node.rule is not None:
         op_html = _html(op if op is not None else node.rule.describe(node.param))
         op_text = f'<FONT POINT-SIZE="9" COLOR="#555555">{op_html}</FONT>'
         rows.append(f'<TR><TD COLSPAN="2">{op_text}</TD></TR>')
-    rows.append(f'<TR><TD ALIGN="LEFT">data </TD><TD ALIGN="RIGHT">{data}</TD></TR>')
+    rows.append(f'<TR><TD ALIGN="LEFT">data </TD><TD ALIGN="RIGHT"{width}>{data}</TD></TR>')
     rows.append(grad_row)
-    return _table(rows, padding=1)
+    return _table(rows, padding=padding)
+
+
+# Widths of Helvetica's characters in em (its metrics, which Graphviz uses too), for numbers.
+_EM = {".": 0.278, "-": 0.333, "\u2212": 0.584, "+": 0.584, "\u00b7": 0.278, "e": 0.556}
+
+
+def _points(text: str, size: float = 11.0) -> int:
+    """How wide ``text`` (a number) is in points at ``size``, in Helvetica, rounded up."""
+    return math.ceil(sum(_EM.get(c, 0.556) for c in text) * size)
 
 
 def _table(rows: list[str], padding: int) -> str:

@@ -2,13 +2,17 @@
 
 ``fmt`` is a format spec (``".4f"``, ``".3e"``), a callable ``float -> str``, or None for the
 default: ``digits`` decimals, switching to scientific notation for tiny or huge numbers so
-that a gradient of 2.5e-05 does not print as 0.0000.
+that a gradient of 2.5e-05 does not print as 0.0000. In a node's box a number has at most
+``BOX_CHARS`` characters (``fit``): fewer decimals, or a compact e-notation, when it is longer.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import TypeAlias
+
+BOX_CHARS = 10
+"""Most characters a number takes in a node's box (``-2.500e-05`` has 10)."""
 
 Format: TypeAlias = str | Callable[[float], str] | None
 """A format spec such as ``".4f"``, a callable ``float -> str``, or None for the default."""
@@ -58,3 +62,41 @@ def _checked(fmt: Callable[[float], str], x: float) -> str:
     if not isinstance(text, str):
         raise TypeError(f"fmt: the callable must return a str, got {type(text).__name__} {text!r}")
     return text
+
+
+def fit(text: str, x: float, width: int = BOX_CHARS) -> str:
+    """``text`` (``x`` as written by a formatter), or when it is longer than ``width``
+    characters ``x`` with as many significant digits as fit: fewer decimals, or a compact
+    e-notation (``-2.27e-2``), whichever keeps more.
+
+    >>> fit("0.7414", 0.7414), fit("-0.022740242", -0.022740242), fit("0.000438568", 0.000438568, 8)
+    ('0.7414', '-0.0227402', '4.386e-4')
+    >>> fit("123456789012.0000", 123456789012.0), fit("-2.500000e-05", -2.5e-05), fit("0.0000000", 0.0, 6)
+    ('1.23457e11', '-2.5000e-5', '0.0000')
+    """
+    if len(text) <= width or x != x or x in (float("inf"), float("-inf")):
+        return text
+    best, most = "", -1
+    for decimals in range(min(len(text), 17), -1, -1):
+        fixed = _no_minus_zero_text(f"{x:.{decimals}f}")
+        if len(fixed) <= width:
+            best, most = fixed, _significant(fixed)
+            break
+    for digits in range(min(width, 17), 0, -1):
+        compact = _compact_e(x, digits - 1)
+        if len(compact) <= width:
+            if digits > most and x != 0.0:
+                best = compact
+            break
+    return best or text
+
+
+def _significant(fixed: str) -> int:
+    """How many significant digits a number in fixed notation shows: 0.0227 shows 3."""
+    return len(fixed.lstrip("-").replace(".", "").lstrip("0"))
+
+
+def _compact_e(x: float, decimals: int) -> str:
+    """``x`` in e-notation without a plus sign or leading zeros in the exponent: 2.5e-5, 1.2e11."""
+    mantissa, _, exponent = f"{x:.{decimals}e}".partition("e")
+    return f"{mantissa}e{int(exponent)}"

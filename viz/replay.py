@@ -24,10 +24,11 @@ from typing import Any
 from autograd import BackwardEvent, Value, backward_events, topological_order
 from nn.optim import Optimizer
 
-from .dot import element_ids, to_svg
+from .dot import _picture, _points, element_ids
+from .engine import run_dot
 from .groups import Group, find_groups
-from .naming import derivative, formula_arguments, node_names, printable, substitute
-from .numbers import Format, number_formatter
+from .naming import derivative, formula_arguments, node_kind, node_names, printable, substitute
+from .numbers import Format, fit, number_formatter
 
 MAX_NODES = 150
 PARTS = ("forward", "backward")
@@ -49,12 +50,19 @@ class Replay:
     """The steps of one graph, ready to be saved as a page or shown in Jupyter."""
 
     def __init__(
-        self, title: str, svg: str, nodes: dict[str, dict[str, Any]], steps: list[Step], fmt: Format
+        self,
+        title: str,
+        svg: str,
+        nodes: dict[str, dict[str, Any]],
+        steps: list[Step],
+        fmt: Format,
+        edges: dict[str, str] | None = None,
     ):
         self.title = title
         self.svg = svg
         self.nodes = nodes  # element id -> name, and the value shown before any step
         self.steps = steps
+        self.edges = edges or {}  # element id of an edge -> that of its child node
         self._number = number_formatter(fmt, 4)
 
     def __len__(self) -> int:
@@ -65,12 +73,13 @@ class Replay:
         number = self._number
         data = {
             "nodes": self.nodes,
+            "edges": self.edges,
             "steps": [
                 {
                     "text": s.text,
                     "node": s.node,
                     "edge": s.edge,
-                    "changes": [[id_, field, repr(x), number(x)] for id_, field, x in s.changes],
+                    "changes": [[id_, field, repr(x), fit(number(x), x)] for id_, field, x in s.changes],
                 }
                 for s in self.steps
             ],
@@ -124,7 +133,10 @@ def replay(
     parameters and the optimizer's state are left as they were). With ``group=True`` a loss
     such as ½(t − o)² is one node, as in ``draw`` and ``explain``: the engine's additions through
     it show as one step per input, ``o.grad += (o − t) × E.grad``, with the running sums the
-    engine reached. ``fmt``, ``inputs`` and ``rankdir`` are ``viz.draw``'s.
+    engine reached. ``fmt``, ``inputs`` and ``rankdir`` are ``viz.draw``'s; each node's box has
+    room for every number it shows along the way, and an edge's local derivative appears once
+    the forward pass has computed the node it leads to. With an optimizer, the parameters it
+    does not update are drawn frozen (``draw``'s ``frozen``).
 
     >>> from autograd import Value
     >>> a = Value(3.0, label="a"); y = a * a; y.label = "y"
@@ -163,15 +175,24 @@ def replay(
     nodes = {
         ids[n]: {
             "name": printable(names[n]),
-            "value": [repr(n.data), number(n.data)] if n.is_leaf or not forward else None,
+            "value": [repr(n.data), fit(number(n.data), n.data)] if n.is_leaf or not forward else None,
         }
         for n in drawn
+    }
+    edges = {
+        edge: ids[n]
+        for n in drawn
+        for edge in (
+            [f"{ids[n]}g{i}" for i in range(len(groups[n].inputs))]
+            if n in groups
+            else [edge_ids[n, i] for i in range(len(n.parents))]
+        )
     }
     steps = [Step(_opening(root, names, forward, "backward" in include))]
     if forward:
         for node in drawn:
             if not node.is_leaf:
-                formula = groups[node].described(names, number) if node in groups else None
+                formula = groups[node].described(names, _minus_of(number)) if node in groups else None
                 text = _forward_text(node, names, number, formula)
                 steps.append(Step(text, node=ids[node], changes=((ids[node], "value", node.data),)))
     if "backward" in include:
@@ -184,8 +205,37 @@ def replay(
             steps += _update_steps(optimizer, final, names, drawn_ids, number)
     elif optimizer is not None:
         raise ValueError("replay: an optimizer step needs the backward pass: include 'backward'")
-    svg = to_svg(root, fmt=fmt, inputs=inputs, rankdir=rankdir, max_nodes=None, dot=dot, group=bool(groups))
-    return Replay(title or f"Backpropagation through {printable(names[root])}", svg, nodes, steps, fmt)
+    inputs = set(inputs)
+    frozen = (
+        [n for n in drawn if node_kind(n, root, inputs) == "parameter" and n not in keep]
+        if optimizer is not None
+        else []
+    )
+    graph = _picture(
+        root,
+        fmt=fmt,
+        inputs=inputs,
+        rankdir=rankdir,
+        max_nodes=None,
+        group=bool(groups),
+        frozen=frozen,
+        widest=_widest(drawn, steps, ids, number),
+    )
+    svg = run_dot(graph.source, "svg", dot).decode("utf-8")
+    title = title or f"Backpropagation through {printable(names[root])}"
+    return Replay(title, svg, nodes, steps, fmt, edges)
+
+
+def _widest(drawn: list[Value], steps: list[Step], ids: dict[Value, str], number: Number) -> dict[Value, str]:
+    """The longest number each node's box shows at any step, as its box writes it."""
+    texts: dict[str, list[str]] = {ids[n]: [number(n.data), number(n.grad)] for n in drawn}
+    values: dict[str, list[float]] = {ids[n]: [n.data, n.grad] for n in drawn}
+    for step in steps:
+        for element, _, x in step.changes:
+            values[element].append(x)
+    for element, xs in values.items():
+        texts[element] = [fit(number(x), x) for x in xs]
+    return {n: max(texts[ids[n]], key=_points) for n in drawn}
 
 
 def _opening(root: Value, names: dict[Value, str], forward: bool, backward: bool) -> str:
@@ -199,10 +249,10 @@ def _forward_text(node: Value, names: dict[Value, str], number: Number, formula:
     rule = node.rule
     assert rule is not None
     if formula is not None:  # a group: its formula, with names, stands for the nodes it hides
-        return f"{printable(names[node])} = {formula} = {number(node.data)}"
-    described = substitute(rule.describe(node.param), formula_arguments(node, names, number))
-    args = ", ".join(f"{printable(names[p])} = {number(p.data)}" for p in node.parents)
-    return f"{printable(names[node])} = {described} = {number(node.data)}, from {args}"
+        return f"{printable(names[node])} = {formula} = {_minus(number(node.data))}"
+    described = substitute(rule.describe(node.param), formula_arguments(node, names, _minus_of(number)))
+    args = ", ".join(f"{printable(names[p])} = {_minus(number(p.data))}" for p in node.parents)
+    return f"{printable(names[node])} = {described} = {_minus(number(node.data))}, from {args}"
 
 
 @dataclass(frozen=True)
@@ -305,12 +355,17 @@ def _update_steps(
             continue
         name, g = printable(names[p]), grads.get(p, 0.0)
         if plain_sgd:
-            rule = f"{name} - lr·{name}.grad = {number(old)} - {number(optimizer.lr)} × {number(g)}"
+            rule = (
+                f"{name} − lr·{name}.grad = {_minus(number(old))} − {_signed(number(optimizer.lr))} "
+                f"× {_signed(number(g))}"
+            )
         else:
-            rule = f"{type(optimizer).__name__}'s step from {number(old)} with {name}.grad = {number(g)}"
-        steps.append(
-            Step(f"{name} ← {rule} = {number(value)}", node=ids[p], changes=((ids[p], "value", value),))
-        )
+            rule = (
+                f"{type(optimizer).__name__}'s step from {_minus(number(old))} with {name}.grad = "
+                f"{_minus(number(g))}"
+            )
+        text = f"{name} ← {rule} = {_minus(number(value))}"
+        steps.append(Step(text, node=ids[p], changes=((ids[p], "value", value),)))
     return steps
 
 
@@ -338,7 +393,7 @@ def _backward_steps(
         )
         text = (
             f"{p}.grad += {derivative(c, p)} × {c}.grad = {local} × {child_grad}, "
-            f"so {number(e.before)} + {added} = {number(e.after)}"
+            f"so {_minus(number(e.before))} + {added} = {_minus(number(e.after))}"
         )
         if additions[e.parent] > 1:
             text += f" (addition {seen[e.parent]} of {additions[e.parent]} to {p})"
@@ -347,8 +402,29 @@ def _backward_steps(
 
 
 def _signed(text: str) -> str:
-    """A negative number in parentheses, as inside a product or a sum by hand: ``× (-0.04)``."""
-    return f"({text})" if text.startswith("-") else text
+    """A number as a factor or a term after an operator, written by hand: a negative one in
+    parentheses, with a true minus sign: ``× (−0.04)``.
+
+    >>> _signed("-0.04"), _signed("2.5e-05")
+    ('(−0.04)', '2.5e−05')
+    """
+    text = _minus(text)
+    return f"({text})" if text.startswith("\u2212") else text
+
+
+def _minus_of(number: Number) -> Number:
+    """``number`` writing its minus signs as true ones (``_minus``)."""
+    return lambda x: _minus(number(x))
+
+
+def _minus(text: str) -> str:
+    """A number with a true minus sign (U+2212) for a hyphen, in front and in an exponent:
+    ``−2.5e−05``.
+
+    >>> _minus("-2.500e-05"), _minus("0.5")
+    ('−2.500e−05', '0.5')
+    """
+    return re.sub(r"(^|(?<=[eE]))-(?=[\d.])", "\u2212", text)
 
 
 def _inline_svg(svg: str) -> str:
@@ -374,6 +450,7 @@ g.edge.current path, g.edge.current polygon { stroke: #d62728; stroke-width: 3; 
 g.edge.current polygon { fill: #d62728; }
 g.edge.current text { fill: #d62728; font-weight: bold; }
 g.node text.changed { fill: #d62728; font-weight: bold; }
+g.edge.pending text { visibility: hidden; }
 """
 
 _SCRIPT = """
@@ -385,12 +462,30 @@ _SCRIPT = """
   const play = document.getElementById("play");
   const blank = "\\u00b7";
   // Each node's value is the third text from the end of its label, its gradient the last one.
+  // They are right-aligned in cells that have room for the longest number they will show.
+  function alignRight(text) {
+    const width = text.getComputedTextLength ? text.getComputedTextLength() : 0;
+    if (text.getAttribute("text-anchor") === "start") {
+      text.setAttribute("x", String(Number(text.getAttribute("x")) + width));
+    } else if (text.getAttribute("text-anchor") === "middle") {
+      text.setAttribute("x", String(Number(text.getAttribute("x")) + width / 2));
+    }
+    text.setAttribute("text-anchor", "end");
+  }
   const cells = {};
   for (const id of Object.keys(data.nodes)) {
     const g = document.getElementById(id);
     const texts = g.querySelectorAll("text");
     cells[id] = { g: g, value: texts[texts.length - 3], grad: texts[texts.length - 1] };
+    alignRight(cells[id].value);
+    alignRight(cells[id].grad);
     g.dataset.node = data.nodes[id].name;
+  }
+  // An edge's local derivative is shown once the forward pass has computed its child.
+  const edges = {};
+  for (const [id, child] of Object.entries(data.edges || {})) {
+    const e = document.getElementById(id);
+    if (e) edges[id] = { g: e, child: child };
   }
   body.dataset.steps = String(steps.length);
   slider.max = String(last);
@@ -412,6 +507,11 @@ _SCRIPT = """
       c.g.classList.remove("current");
       c.value.classList.remove("changed");
       c.grad.classList.remove("changed");
+    }
+    for (const e of Object.values(edges)) {
+      const pending = !state[e.child].value;
+      e.g.classList.toggle("pending", pending);
+      e.g.dataset.local = pending ? "pending" : "shown";
     }
     document.querySelectorAll("g.edge.current").forEach((e) => e.classList.remove("current"));
     const s = steps[n];

@@ -172,3 +172,34 @@ def test_random_graphs_have_one_node_per_value_and_one_edge_per_input(graph: Gra
 def test_root_must_be_a_value() -> None:
     with pytest.raises(TypeError, match="root must be a Value"):
         viz.draw(3.0)  # type: ignore[arg-type]
+
+
+def test_frozen_parameters_have_their_own_look_and_the_legend_names_it() -> None:
+    y, x, w = example()
+    order = topological_order(y)
+    source = viz.draw(y, inputs=[x], frozen=[w]).source
+    frozen, trained = (
+        attributes(source, f"n{order.index(w)}"),
+        attributes(viz.draw(y).source, f"n{order.index(w)}"),
+    )
+    fill = re.findall(r'fillcolor="([^"]+)"', frozen)[0]
+    assert fill not in re.findall(r'fillcolor="([^"]+)"', source.replace(frozen, ""))  # no other node's
+    assert (
+        "dashed" in frozen and "dashed" not in trained and ">frozen<" in frozen and ">frozen<" not in trained
+    )
+    assert "frozen" in re.search(r'tooltip="([^"]*)"', frozen).group(1)  # type: ignore[union-attr]
+    legend = (viz.draw.__doc__ or "").partition("Legend:")[2].partition("\n\n")[0]
+    assert "frozen" in legend
+    with pytest.raises(ValueError, match="not a leaf"):
+        viz.draw(y, frozen=[y])
+
+
+def test_a_number_longer_than_its_box_allows_is_shortened_there_and_whole_in_the_tooltip() -> None:
+    w = Value(0.000438568, label="w")
+    y = w * 123456789.123
+    y.label = "y"
+    source = viz.draw(y, fmt=".9f").source
+    cells = re.findall(r'<TD ALIGN="RIGHT">([^<]*)</TD>', source)
+    assert cells and all(len(c) <= viz.numbers.BOX_CHARS for c in cells), cells
+    assert ">4.38568e-4<" in source and ">54144.1971<" in source and "<B>123456789</B>" in source
+    assert "data 54144.197092096" in source  # the tooltip has every digit

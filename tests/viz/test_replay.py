@@ -203,7 +203,7 @@ def test_an_optimizer_adds_zero_grad_and_its_own_step_tried_on_the_side(make: An
     updates = page.steps[-len(params) :]
     assert [s.changes for s in updates] == [((ids[p], "value", p.data),) for p in params]
     if isinstance(optimizer, SGD):
-        assert updates[0].text.startswith("w1 ← w1 - lr·w1.grad = 0.1500 - 0.5000 × ")
+        assert updates[0].text.startswith("w1 ← w1 − lr·w1.grad = 0.1500 − 0.5000 × ")
     with pytest.raises(ValueError, match="needs the backward pass"):
         replay(loss, include=("forward",), optimizer=optimizer)
 

@@ -20,6 +20,7 @@ from .groups import Group, find_groups
 from .naming import (
     derivative,
     named_formulas,
+    named_forward,
     node_kind,
     node_names,
     printable,
@@ -192,6 +193,9 @@ def _picture(
         grouped = groups.get(node)
         op = grouped.described(names, number) if grouped is not None else None
         tip = f"{names[node]}: {op or _describe(node, kind)}"
+        if op is None and node.rule is not None:
+            op = named_forward(node, names, number)  # w1·i1 + w2·i2 + b1, not w1*x1 + ... + b
+            tip += f"; {names[node]} = {op}"
         if is_frozen:
             tip += " (frozen: no optimizer updates it)"
         data, grad = number(node.data), number(node.grad)

@@ -193,6 +193,33 @@ def used_arguments(rule: str, arguments: dict[str, str]) -> tuple[tuple[str, str
     return tuple((t, arguments[t]) for t in dict.fromkeys(_TOKEN.findall(rule)) if t in arguments)
 
 
+def named_forward(node: Value, names: dict[Value, str], number: Callable[[float], str]) -> str:
+    """What ``node`` computes, written with the graph's names: every term of a ``linear``,
+    ``dot`` or ``sum`` node (not ``w1*x1 + ... + wn*xn``), the op's formula for the others.
+
+    >>> w1, w2, i1, i2, b = (Value(0.1, label=n) for n in ("w1", "w2", "i1", "i2", "b1"))
+    >>> z = Value.linear([w1, w2], [i1, i2], b); a = z.sigmoid()
+    >>> names = {w1: "w1", w2: "w2", i1: "i1", i2: "i2", b: "b1", z: "z_h1", a: "a_h1"}
+    >>> named_forward(z, names, str), named_forward(a, names, str)
+    ('w1·i1 + w2·i2 + b1', 'σ(z_h1)')
+    """
+    rule = node.rule
+    if rule is None:
+        raise ValueError(f"{node!r} is a leaf: it computes nothing")
+    arguments = formula_arguments(node, names, number)
+    fill = substitution(arguments)
+    given = [fill(name) for name in argument_names(node)]
+    if rule.name in ("linear", "dot"):
+        k = len(node.parents) // 2
+        terms = [f"{w}·{x}" for w, x in zip(given[:k], given[k : 2 * k])]
+        return " + ".join(terms + given[2 * k :])
+    if rule.name == "sum":
+        return " + ".join(given)
+    if rule.arity is None:
+        return f"{rule.name}({', '.join(given)})"
+    return readable(fill(rule.describe(node.param)))
+
+
 def named_formula(node: Value, index: int, names: dict[Value, str], number: Callable[[float], str]) -> str:
     """d(node)/d(parents[index]) as a learner writes it (the op table's reading, made
     readable), with the graph's names.

@@ -27,7 +27,7 @@ from nn.optim import Optimizer
 from .dot import _picture, _points, element_ids
 from .engine import run_dot
 from .groups import Group, find_groups
-from .naming import derivative, formula_arguments, node_kind, node_names, printable, substitute
+from .naming import derivative, named_forward, node_kind, node_names, printable
 from .numbers import Format, fit, number_formatter
 
 MAX_NODES = 150
@@ -250,7 +250,7 @@ def _forward_text(node: Value, names: dict[Value, str], number: Number, formula:
     assert rule is not None
     if formula is not None:  # a group: its formula, with names, stands for the nodes it hides
         return f"{printable(names[node])} = {formula} = {_minus(number(node.data))}"
-    described = substitute(rule.describe(node.param), formula_arguments(node, names, _minus_of(number)))
+    described = named_forward(node, names, _minus_of(number))
     args = ", ".join(f"{printable(names[p])} = {_minus(number(p.data))}" for p in node.parents)
     return f"{printable(names[node])} = {described} = {_minus(number(node.data))}, from {args}"
 

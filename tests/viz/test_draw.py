@@ -203,3 +203,17 @@ def test_a_number_longer_than_its_box_allows_is_shortened_there_and_whole_in_the
     assert cells and all(len(c) <= viz.numbers.BOX_CHARS for c in cells), cells
     assert ">4.38568e-4<" in source and ">54144.1971<" in source and "<B>123456789</B>" in source
     assert "data 54144.197092096" in source  # the tooltip has every digit
+
+
+def test_a_node_shows_what_it_computes_in_the_graphs_names() -> None:
+    values = zip((0.15, 0.2, 0.05, 0.1, 0.35), ("w1", "w2", "i1", "i2", "b1"))
+    w1, w2, i1, i2, b1 = (Value(v, label=n) for v, n in values)
+    z = Value.linear([w1, w2], [i1, i2], b1)
+    z.label = "z_h1"
+    a = z.sigmoid()
+    a.label = "a_h1"
+    source = viz.draw(a, inputs=[i1, i2]).source
+    assert ">w1·i1 + w2·i2 + b1<" in source and ">σ(z_h1)<" in source  # the labels
+    assert "z_h1 = w1·i1 + w2·i2 + b1" in source  # and the tooltip
+    forward = [step.text for step in viz.replay(a, inputs=[i1, i2]).steps if step.text.startswith("z_h1 =")]
+    assert forward and forward[0].startswith("z_h1 = w1·i1 + w2·i2 + b1 = 0.3775")

@@ -101,7 +101,10 @@ def test_markup_in_a_label_is_shown_literally_never_interpreted(dot: str) -> Non
     assert "<b>" not in svg and "<!-- '" not in svg  # escaped, never raw markup
     tips = [tip for item in [*nodes.values(), *edges.values()] for tip in item.tooltips]
     assert f"{NASTY}: parameter" in tips
-    assert "&amp; \\N ]]> <!-- ': output, tanh: tanh(x)" in tips  # \N is not the node's name
+    name = "&amp; \\N ]]> <!-- '"
+    # \N is not the node's name; the formula is written with the graph's names
+    assert f"{name}: output, tanh: tanh(x); {name} = tanh(u1)" in tips
+    assert f"u1: intermediate, mul: a * b; u1 = ({NASTY}) · 2.0000" in tips
     assert any(tip.startswith("∂(&amp; \\N ]]> <!-- ')/∂") for tip in tips)  # parenthesised inside ∂
 
 

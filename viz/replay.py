@@ -463,23 +463,36 @@ _SCRIPT = """
   const blank = "\\u00b7";
   // Each node's value is the third text from the end of its label, its gradient the last one.
   // They are right-aligned in cells that have room for the longest number they will show.
-  function alignRight(text) {
+  // The width is that of the text Graphviz placed; a page not laid out yet (a report's frame
+  // still loading) measures 0, and then the text stays where Graphviz put it until it can be.
+  function alignRight(text, placed) {
+    const shown = text.textContent;
+    text.textContent = placed;
     const width = text.getComputedTextLength ? text.getComputedTextLength() : 0;
+    text.textContent = shown;
+    if (!(width > 0)) return false;
     if (text.getAttribute("text-anchor") === "start") {
       text.setAttribute("x", String(Number(text.getAttribute("x")) + width));
     } else if (text.getAttribute("text-anchor") === "middle") {
       text.setAttribute("x", String(Number(text.getAttribute("x")) + width / 2));
     }
     text.setAttribute("text-anchor", "end");
+    return true;
   }
   const cells = {};
   for (const id of Object.keys(data.nodes)) {
     const g = document.getElementById(id);
     const texts = g.querySelectorAll("text");
-    cells[id] = { g: g, value: texts[texts.length - 3], grad: texts[texts.length - 1] };
-    alignRight(cells[id].value);
-    alignRight(cells[id].grad);
+    const value = texts[texts.length - 3], grad = texts[texts.length - 1];
+    cells[id] = { g: g, value: value, grad: grad, placed: { value: value.textContent, grad: grad.textContent } };
     g.dataset.node = data.nodes[id].name;
+  }
+  function alignCells() {
+    for (const c of Object.values(cells)) {
+      for (const field of ["value", "grad"]) {
+        if (c.placed[field] !== null && alignRight(c[field], c.placed[field])) c.placed[field] = null;
+      }
+    }
   }
   // An edge's local derivative is shown once the forward pass has computed its child.
   const edges = {};
@@ -492,6 +505,7 @@ _SCRIPT = """
   let current = 0, timer = null;
 
   function show(n) {
+    alignCells();
     n = Math.max(0, Math.min(last, Number.isFinite(n) ? Math.floor(n) : 0));
     const state = {};
     for (const [id, node] of Object.entries(data.nodes)) state[id] = { value: node.value, grad: null };

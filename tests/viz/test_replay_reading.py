@@ -148,3 +148,23 @@ def test_parameters_the_optimizer_does_not_update_are_drawn_frozen() -> None:
     assert colours[params[0]] == colours[params[1]] != colours[params[2]]
     # no optimizer: nothing is frozen
     assert all("frozen" not in item.texts for item in parse(replay(loss).svg)[0].values())
+
+
+@needs_browser
+def test_numbers_stay_in_their_boxes_when_the_page_is_laid_out_after_its_script_ran(tmp_path: Path) -> None:
+    """As in a report's frame that is not laid out yet when its script runs: texts measure 0
+    wide then, and are right-aligned once they can be measured, never pushed out of the box."""
+    loss, params = tiny_gradients()
+    page = replay(loss, optimizer=SGD(params, lr=0.5))
+    hidden = page.html().replace("</head>", '<style id="hide">#graph { display: none; }</style></head>', 1)
+    reveal = (
+        '<script>document.getElementById("hide").remove();'
+        'history.replaceState(null, "", "#step=3");'
+        'window.dispatchEvent(new HashChangeEvent("hashchange"));</script>'
+    )
+    path = tmp_path / "late.html"
+    path.write_text(hidden.replace("</body>", reveal + _MEASURE + "</body>"), encoding="utf-8")
+    dom = rendered(path.as_uri(), tmp_path / "profile")
+    found = re.search(r'<pre id="measured">([^<]*)</pre>', dom)
+    assert found is not None
+    assert json.loads(found.group(1))["overflow"] == []

@@ -484,7 +484,8 @@ _SCRIPT = """
     const g = document.getElementById(id);
     const texts = g.querySelectorAll("text");
     const value = texts[texts.length - 3], grad = texts[texts.length - 1];
-    cells[id] = { g: g, value: value, grad: grad, placed: { value: value.textContent, grad: grad.textContent } };
+    const placed = { value: value.textContent, grad: grad.textContent };
+    cells[id] = { g: g, value: value, grad: grad, placed: placed };
     g.dataset.node = data.nodes[id].name;
   }
   function alignCells() {

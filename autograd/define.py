@@ -24,7 +24,7 @@ import numbers
 from collections.abc import Callable, Sequence
 from typing import Any, overload
 
-from .ops import OPS, Op
+from .ops import OPS, Op, op_named_or_none
 from .value import Value, _as_float, _binary, _domain_error, _lift, _nary, _overflow_error, _unary
 
 Operand = Value | int | float
@@ -148,8 +148,8 @@ def define_op(
     """
     if not isinstance(name, str) or not name.isidentifier():
         raise ValueError(f"define_op: the name must be a Python identifier, got {name!r}")
-    if name in OPS:
-        taken = OPS[name]
+    taken = op_named_or_none(name)
+    if taken is not None:
         raise ValueError(
             f"define_op: an op named {name!r} exists already ({taken.name}: {taken.formula}); "
             "an op cannot be redefined, choose another name"

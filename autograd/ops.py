@@ -262,7 +262,7 @@ class Op:
     # A row is pickled by its name and found in ``OPS`` again on loading: its rules may be
     # lambdas, which pickle cannot store, and a row is one shared object, never copied.
     def __reduce__(self) -> tuple[Any, ...]:
-        if OPS.get(self.name) is not self:
+        if op_named_or_none(self.name) is not self:
             raise pickle.PicklingError(
                 f"op {self.name!r}: only ops registered in autograd.OPS can be pickled (they are "
                 f"stored by name), and OPS[{self.name!r}] is not this op"
@@ -276,19 +276,24 @@ class Op:
         return self
 
 
+def op_named_or_none(name: str) -> Op | None:
+    """The row ``op_named`` would give for ``name``, or None."""
+    return GIVEN if name == "given" else OPS.get(name)
+
+
 def op_named(name: str) -> Op:
     """The row ``OPS[name]``, or an error naming the op (how a pickled node finds its op).
 
     >>> op_named("tanh")
     Op('tanh': tanh(x))
     """
-    try:
-        return OPS[name]
-    except (KeyError, TypeError):
+    row = op_named_or_none(name) if isinstance(name, str) else None
+    if row is None:
         raise pickle.UnpicklingError(
             f"op {name!r} is not in autograd.OPS: register it (under the same name) before "
             f"loading a graph that uses it"
-        ) from None
+        )
+    return row
 
 
 def _fmt(p: float) -> str:
@@ -382,3 +387,24 @@ _ROWS = (
 
 OPS: dict[str, Op] = {op.name: op for op in _ROWS}
 """Every op of the engine, by name."""
+
+
+def _given_forward(xs: Sequence[float]) -> float:
+    raise TypeError(
+        "given: a node built with Value(data, children, local_grads) has no forward rule; its value "
+        "is the data it was given"
+    )
+
+
+def _given_derivative(xs: Sequence[Any], out: Any) -> tuple[Any, ...]:
+    raise ValueError(
+        f"grad(create_graph=True): {out!r} was built with Value(data, children, local_grads): its "
+        "local derivatives are numbers, not a rule, so they have no derivatives of their own; "
+        "define the op with autograd.define_op to differentiate through it twice"
+    )
+
+
+GIVEN = Op("given", None, _given_forward, _given_derivative, "f(x1, ..., xn)", lambda i, n: "given")
+"""The row of a node built from explicit local derivatives, ``Value(data, children, local_grads)``:
+its value and local derivatives are the numbers given, so it has no rules of its own. It is not
+in ``OPS`` (nothing can apply it); ``op_named("given")`` finds it."""

@@ -23,7 +23,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from .mode import _deferring_infinite, _recording
-from .ops import OPS, Op
+from .ops import GIVEN, OPS, Op
 
 _isfinite = math.isfinite
 _new = object.__new__
@@ -59,25 +59,25 @@ class Value:
     _d1: float | tuple[float, ...]
     _index: int
 
-    def __init__(self, data: Number, label: str = "", _op: object = None) -> None:
-        if isinstance(_op, (tuple, list)) and isinstance(label, (tuple, list)):
-            raise TypeError(
-                "Value(data, children, local_grads) is microgpt's internal way to record an op; "
-                "chainrule records every op (its parents and local derivatives) through its op "
-                "table (autograd.OPS): compute with operators and methods instead (a * b, a.exp(), "
-                "a.log(), a.relu()), and add an op of your own, with its local derivatives, with "
-                "autograd.define_op. The second argument of Value is its label: Value(2.0, label='a')"
-            )
-        if _op is not None or isinstance(label, (tuple, list, set)):
-            raise TypeError(
-                "Value(data, children, op) is micrograd's internal way to record an op; chainrule "
-                "records every op (its parents and local derivatives) through its op table "
-                "(autograd.OPS): compute with operators and methods instead (a + b, a * b, "
-                "a.tanh()), and add an op of your own with autograd.define_op. The second "
-                "argument of Value is its label: Value(2.0, label='a')"
-            )
-        if not isinstance(label, str):
-            raise TypeError(f"Value: label must be a str, got {type(label).__name__} {label!r}")
+    def __init__(
+        self,
+        data: Number,
+        label: str | Sequence[Value] = "",
+        local_grads: Sequence[Number] | str | None = None,
+    ) -> None:
+        """``Value(data)`` or ``Value(data, label="a")`` makes a leaf. ``Value(data, children,
+        local_grads)`` makes a node from explicit parents and local derivatives, one number
+        d(node)/d(child) per child (microgpt's constructor); backward multiplies them in like any
+        other node's.
+
+        >>> a = Value(3.0); b = Value(4.0)
+        >>> c = Value(a.data * b.data, (a, b), (b.data, a.data))  # c = a * b, by hand
+        >>> c.backward(); a.grad, b.grad, c.op
+        (4.0, 3.0, 'given')
+        """
+        if local_grads is not None or label.__class__ is not str:
+            _given(self, data, label, local_grads)
+            return
         self.data = _as_float(data, "Value")
         self.grad = 0.0
         self._label = label
@@ -547,6 +547,67 @@ def _compared(x: Any) -> float | None:
     if isinstance(x, bool) or not isinstance(x, numbers.Real):
         return None
     return x if isinstance(x, (int, float)) else float(x)  # an int compares exactly, however big
+
+
+_MICROGRAD_OP = (
+    "Value(data, children, op) is micrograd's internal way to record an op, where op is a string "
+    "and the local derivatives live in a closure; chainrule records every op's local derivatives as "
+    "numbers: compute with operators and methods (a + b, a * b, a.tanh()), add an op of your own "
+    "with autograd.define_op, or give the numbers: Value(data, children, local_grads). The second "
+    "argument of Value is otherwise its label: Value(2.0, label='a')"
+)
+
+
+def _given(node: Value, data: Any, children: Any, local_grads: Any) -> None:
+    """Fill ``node`` as ``Value(data, children, local_grads)`` asks, or raise an error naming the
+    argument to change."""
+    if isinstance(local_grads, str) or isinstance(children, set):
+        raise TypeError(_MICROGRAD_OP)
+    if isinstance(children, str):
+        raise TypeError(
+            "Value(data, label, local_grads): local_grads go with children, not a label: "
+            "Value(data, children, local_grads), with children a tuple of Values"
+        )
+    if not isinstance(children, (tuple, list)):
+        raise TypeError(
+            f"Value: label must be a str, got {type(children).__name__} {_shown(children)} (or, for "
+            "Value(data, children, local_grads), children must be a tuple of Values)"
+        )
+    if local_grads is None:
+        raise TypeError(
+            "Value(data, children) needs the local derivatives too: Value(data, children, "
+            "local_grads), one number d(node)/d(child) per child"
+        )
+    if not isinstance(local_grads, (tuple, list)):
+        raise TypeError(
+            f"Value(data, children, local_grads): local_grads must be a tuple of numbers, one per "
+            f"child, got {type(local_grads).__name__} {_shown(local_grads)}"
+        )
+    if len(local_grads) != len(children):
+        raise ValueError(
+            f"Value(data, children, local_grads): len(children) is {len(children)} but len(local_grads) is "
+            f"{len(local_grads)}; give one number d(node)/d(child) per child"
+        )
+    for i, child in enumerate(children):
+        if not isinstance(child, Value):
+            raise TypeError(
+                f"Value(data, children, local_grads): children[{i}] is {type(child).__name__} "
+                f"{_shown(child)}, not a Value (wrap a constant as Value(number))"
+            )
+    locals_ = tuple(
+        _as_float(g, f"Value(data, children, local_grads): local_grads[{i}]")
+        for i, g in enumerate(local_grads)
+    )
+    node.data = _as_float(data, "Value")
+    node.grad = 0.0
+    node._index = next(_counter)
+    if children and _recording.get():
+        node._rule = GIVEN
+        node._p0 = None
+        node._p1 = tuple(children)
+        node._d1 = locals_
+    else:  # no children, or made while not recording: a leaf, as every op's result then is
+        node._rule = node._p0 = node._p1 = None
 
 
 def _leaf(data: float) -> Value:

@@ -1,10 +1,11 @@
 """microgpt's way of training runs on chainrule's ``Value`` as written, with the same losses as an
-engine in microgpt's own style; microgpt's internal constructor gets a clear refusal."""
+engine in microgpt's own style; microgpt's constructor builds the node it describes."""
 
 from __future__ import annotations
 
 import math
 import re
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -78,10 +79,12 @@ def test_the_reference_engine_differentiates_as_chainrule_does() -> None:
     assert r_y.grad == pytest.approx(expected[1], rel=1e-12)
 
 
-def test_microgpts_constructor_is_refused_with_what_to_do() -> None:
-    a, b = Value(1.0), Value(2.0)
-    with pytest.raises(TypeError, match=r"microgpt's internal way.*autograd\.define_op"):
-        Value(2.0, (a, b), (b.data, a.data))  # type: ignore[arg-type, call-arg]
+def test_microgpts_constructor_builds_the_node_it_describes() -> None:
+    a, b = Value(1.5), Value(-2.0)
+    by_hand = Value(a.data * b.data, (a, b), (b.data, a.data))
+    by_op = a * b
+    assert by_hand.data == by_op.data and by_hand.local_grads == by_op.local_grads
+    assert by_hand.parents == (a, b) and by_hand.op == "given"
 
 
 def test_the_microgpt_page_runs_and_names_what_exists() -> None:
@@ -90,7 +93,7 @@ def test_the_microgpt_page_runs_and_names_what_exists() -> None:
     blocks = re.findall(r"```python\n(.*?)```", page, flags=re.S)
     namespace: dict[str, object] = {}
     for block in blocks:
-        exec(compile(block, "docs/from-microgpt.md", "exec"), namespace)
+        exec(compile(textwrap.dedent(block), "docs/from-microgpt.md", "exec"), namespace)
     assert namespace["p"] is namespace["a"] and namespace["a"].grad == 0  # type: ignore[attr-defined]
     for link in re.findall(r"\]\(\.\./([^)]+)\)", page):
         assert (root / link).exists(), link

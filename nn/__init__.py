@@ -15,7 +15,7 @@ require_chainrule_autograd("nn")
 
 from .activations import identity, leaky_relu, log_softmax, relu, sigmoid, softmax, tanh
 from .datasets import batches, blobs, circles, moons, signed, spirals, xor
-from .layers import INITS, MLP, Layer, Neuron
+from .layers import INITS, MLP, DeadLayerWarning, Layer, Neuron
 from .losses import (
     binary_cross_entropy,
     cross_entropy,
@@ -44,6 +44,7 @@ __all__ = [
     "SGD",
     "Adam",
     "AdamW",
+    "DeadLayerWarning",
     "History",
     "Layer",
     "Metrics",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import random
+import warnings
 from collections.abc import Callable, Sequence
 from math import isfinite
 from typing import Any, NoReturn, cast
@@ -16,7 +17,7 @@ from autograd import OPS, Value, is_recording
 from autograd.display import svg_for_display
 
 from ._checks import finite_number, is_count
-from .activations import Elementwise, FloatForm, float_form, identity, resolve
+from .activations import Elementwise, FloatForm, float_form, identity, relu, resolve
 from .module import Module
 
 Input = Value | float | int
@@ -48,6 +49,14 @@ INITS: dict[str, Callable[[int, int, random.Random], float]] = {
 # random.seed(...) reproduces a network as it does in micrograd's demos (an explicit seed= or
 # rng= is still the better habit: nothing else can move it).
 _MODULE_RANDOM = cast("random.Random", random)
+
+DEAD_LAYER_CALLS = 20
+"""How many calls in a row a hidden ReLU layer of an ``MLP`` must give only zeros before the
+network warns (once) that training has stalled."""
+
+
+class DeadLayerWarning(UserWarning):
+    """A hidden ReLU layer of an ``MLP`` outputs only zeros: its inputs' weights get no gradient."""
 
 
 def _init_function(init: Init) -> Callable[[int, int, random.Random], float]:
@@ -474,11 +483,37 @@ class MLP(Module):
                 return leaves[0] if self.squeeze and len(leaves) == 1 else leaves
         out: Sequence[Input] = x
         values: list[Value] = []
-        for layer in self.layers:
+        dead = 0
+        for number, layer in enumerate(self.layers, start=1):
             result = layer(out)
             values = Outputs([result]) if isinstance(result, Value) else result
             out = values
+            if layer._elementwise is relu and number < len(self.layers) and not any(v.data for v in values):
+                dead = dead or number
+        self._watch_for_a_dead_layer(dead)
         return values[0] if self.squeeze and len(values) == 1 else values
+
+    def _watch_for_a_dead_layer(self, dead: int) -> None:
+        """Warn once when a hidden ReLU layer (number ``dead``; 0 for none) has given only zeros
+        for ``DEAD_LAYER_CALLS`` calls in a row: no gradient then reaches any weight before its
+        outputs, nor its own, so gradient descent cannot bring it back."""
+        if not dead:
+            self._dead_calls = 0
+            return
+        self._dead_calls = getattr(self, "_dead_calls", 0) + 1
+        if self._dead_calls == DEAD_LAYER_CALLS and not getattr(self, "_warned_dead", False):
+            self._warned_dead = True
+            sizes = ", ".join(str(layer.n_out) for layer in self.layers)
+            warnings.warn(
+                f"MLP: every ReLU of layer {dead} has output 0 for the last {DEAD_LAYER_CALLS} inputs, so "
+                "the output no longer depends on the input and no gradient reaches the weights "
+                "before that layer's outputs: training has stalled (dead ReLUs), and gradient descent "
+                "cannot revive them. A network this narrow often ends so with ReLU; micrograd's "
+                f"lecture trains tanh neurons: MLP({self.layers[0].n_in}, [{sizes}], "
+                'activations="tanh")',
+                DeadLayerWarning,
+                stacklevel=3,
+            )
 
     def __repr__(self) -> str:
         inner = "\n".join(f"  (layers.{i}): {layer!r}" for i, layer in enumerate(self.layers))

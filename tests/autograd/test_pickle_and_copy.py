@@ -1,5 +1,6 @@
-"""Graphs, models and optimizers survive ``pickle`` and ``copy``: of any depth, with shared
-nodes kept shared, op rows found again by name, and the same gradients after loading."""
+"""Graphs survive ``pickle`` and ``copy``: of any depth, with shared nodes kept shared, op rows
+found again by name, and the same gradients after loading. (Models and optimizers: see
+``tests/nn/test_model_copies.py``.)"""
 
 from __future__ import annotations
 
@@ -14,9 +15,8 @@ from hypothesis import given
 from autograd import OPS, Op, Value, cos, sin, topological_order
 from autograd.copying import ancestors
 from autograd.testing import values as reals
-from nn import MLP, SGD, Adam, AdamW, Layer, Neuron, predict
 
-from ..autograd.test_ops import SHIPPED
+from .test_ops import SHIPPED
 
 Copier = Callable[[Any], Any]
 COPIERS: dict[str, Copier] = {
@@ -171,58 +171,3 @@ def test_a_node_of_a_deep_graph_pickled_on_its_own_needs_no_recursion() -> None:
     _, y = chain(100_000)
     middle = y.parents[0].parents[0]  # an interior node, with 99,998 ancestors
     assert len(ancestors(pickle.loads(pickle.dumps(middle)))) == 99_998
-
-
-@pytest.mark.parametrize(
-    "activation",
-    ["identity", "sigmoid", "tanh", "relu", "leaky_relu", "softmax", "log_softmax"],
-)
-@copiers
-def test_models_copy_with_every_named_activation(copier: Copier, activation: str) -> None:
-    net = MLP(3, [4, 3], activation="tanh", output_activation=activation, seed=1)
-    net.freeze("layers.0.neurons.0.*")
-    copied = copier(net)
-    assert copied.state_dict() == net.state_dict()
-    assert copied.frozen_names() == net.frozen_names() != []
-    assert len(copied.parameters()) == len(net.parameters())
-    x = [0.1, -0.4, 0.7]
-    assert [v.data for v in copied(x)] == [v.data for v in net(x)]
-    assert predict(copied, [x]) == predict(net, [x])
-
-
-@copiers
-def test_neurons_and_layers_with_a_function_activation_copy(copier: Copier) -> None:
-    from nn import relu, sigmoid
-
-    neuron = Neuron(2, sigmoid, weights=[0.1, 0.2], bias=0.3)
-    layer = Layer(2, 2, relu, weights=[[0.1, -0.2], [0.3, 0.4]], biases=[0.5, -0.6])
-    copied_neuron, copied_layer = copier((neuron, layer))
-    assert copied_neuron([1.0, 2.0]).data == neuron([1.0, 2.0]).data
-    assert [v.data for v in copied_layer([1.0, 2.0])] == [v.data for v in layer([1.0, 2.0])]
-
-
-@pytest.mark.parametrize(
-    "make",
-    [lambda ps: SGD(ps, lr=0.1, momentum=0.9), lambda ps: Adam(ps, lr=0.05), lambda ps: AdamW(ps, lr=0.05)],
-    ids=["SGD", "Adam", "AdamW"],
-)
-@copiers
-def test_a_model_and_its_optimizer_copy_together_and_train_alike(copier: Copier, make: Any) -> None:
-    net = MLP(2, [3, 1], seed=2, squeeze=True)
-    opt = make(net.parameters())
-    data = [([0.5, -1.0], 1.0), ([-0.3, 0.8], -1.0)]
-
-    def train_step(model: MLP, optimizer: Any) -> float:
-        loss = Value.sum([(model(x) - t) ** 2 for x, t in data])
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
-        return loss.data
-
-    train_step(net, opt)
-    copied_net, copied_opt = copier((net, opt))
-    assert all(a is b for a, b in zip(copied_opt.params, copied_net.parameters()))
-    assert copied_opt.state_dict() == opt.state_dict()
-    for _ in range(3):
-        assert train_step(copied_net, copied_opt) == train_step(net, opt)
-    assert copied_net.state_dict() == net.state_dict()

@@ -1,6 +1,8 @@
 """Labels and ``fmt`` number writers reach every output as text, never as markup: SVG and DOT
-pictures, Markdown, LaTeX, MathML/HTML explanations, the replay page and the walkthrough's
-reports. Long labels are shortened in pictures, whole in the tooltip, and never break Graphviz.
+pictures, Markdown, LaTeX, MathML/HTML explanations and the replay page. Long labels are
+shortened in pictures, whole in the tooltip, and never break Graphviz. The walkthrough's reports
+are read with the same readers (``Tags``, ``markdown_parts``) in
+``tests/walkthrough/test_report_injection.py``.
 """
 
 from __future__ import annotations
@@ -10,7 +12,6 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 
@@ -18,7 +19,6 @@ import viz
 from autograd import Value
 from viz import explain
 from viz.dot import MAX_LABEL, MAX_TOOLTIP
-from viz.walkthrough import walkthrough
 
 IMG = "<img src=x onerror=alert(1)>"
 HOSTILE = [IMG, '"]; evil [label="', "\\", "$", "}", "a\nb", "[a](javascript:alert(1))", "x`|y", "&amp;"]
@@ -168,20 +168,6 @@ def test_replay_page_has_no_injected_element() -> None:
     page = Tags(viz.replay(y, fmt=FMT_HTML).html())
     assert page.injected() == []
     assert [t for t, _ in page.tags].count("script") == 2  # its data and its code, nothing more
-
-
-def test_walkthrough_reports_show_fmt_as_text(tmp_path: Path) -> None:
-    walkthrough(["001"], out=tmp_path, fmt=FMT_HTML, quiet=True)
-    for path in tmp_path.iterdir():
-        text = path.read_text(encoding="utf-8")
-        if path.suffix in (".html", ".svg"):
-            assert Tags(text).injected() == [], path.name
-        if path.name.endswith("-report.html"):
-            assert IMG in "".join(Tags(text).data)  # the numbers, as text
-        elif path.suffix == ".md":
-            _, math, prose = markdown_parts(text)
-            assert "<img" not in prose, path.name
-            assert all("<" not in block for block in math), path.name
 
 
 @pytest.mark.parametrize("bad", [123, None, b"x", ["x"]], ids=["int", "None", "bytes", "list"])

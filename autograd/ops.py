@@ -28,6 +28,7 @@ from __future__ import annotations
 import math
 import operator
 import pickle
+import re
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -387,6 +388,31 @@ _ROWS = (
 
 OPS: dict[str, Op] = {op.name: op for op in _ROWS}
 """Every op of the engine, by name."""
+
+
+_CALLED = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\(")
+_functions_cache: tuple[tuple[Op, ...], frozenset[str]] = ((), frozenset())
+
+
+def formula_functions() -> frozenset[str]:
+    """Every name the op table's formulas call as a function (``tanh`` in ``1 - tanh(x)^2``,
+    ``sign`` in ``sign(x)``), over the rows in ``OPS`` now (``define_op`` rows included), so that
+    explanations typeset them as functions.
+
+    >>> {"tanh", "sigmoid", "sign", "logsumexp"} <= formula_functions()
+    True
+    """
+    global _functions_cache
+    rows = tuple(OPS.values())
+    if _functions_cache[0] != rows:
+        names: set[str] = set()
+        for row in rows:
+            texts = [row.formula, *(row.local_formula(i, 2, 2.0) for i in range(row.arity or 2))]
+            if row.readings is not None:
+                texts += [row.reading(i, row.arity or 2, 2.0) for i in range(row.arity or 2)]
+            names.update(name for text in texts for name in _CALLED.findall(text))
+        _functions_cache = (rows, frozenset(names))
+    return _functions_cache[1]
 
 
 def _given_forward(xs: Sequence[float]) -> float:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 
-from autograd import OPS, Value
+from autograd import OPS, Value, apply_op
 
 Elementwise = Callable[[Value], Value]
 Vectorwise = Callable[[Sequence[Value]], list[Value]]
@@ -55,13 +55,39 @@ def softmax(xs: Sequence[Value]) -> list[Value]:
     return [v.exp() for v in log_softmax(xs)]
 
 
-ELEMENTWISE: dict[str, Elementwise] = {
-    "identity": identity,
-    "sigmoid": sigmoid,
-    "tanh": tanh,
-    "relu": relu,
-    "leaky_relu": leaky_relu,
-}
+class OpActivation:
+    """A one-input row of the op table as an activation: ``MLP(..., activations="softplus")``,
+    or an op of your own from ``define_op``. A class, not a closure, so that layers holding it
+    pickle; its name is the op's.
+
+    >>> OpActivation("softplus")(Value(0.0)).op
+    'softplus'
+    """
+
+    def __init__(self, op: str) -> None:
+        self.__name__ = op
+
+    def __call__(self, x: Value) -> Value:
+        out = apply_op(OPS[self.__name__], [x])
+        assert isinstance(out, Value)
+        return out
+
+
+def is_activation_op(name: str) -> bool:
+    """True for a row of the op table that can act on each output of a layer: one input, no
+    constant parameter, and every finite input in its domain."""
+    row = OPS.get(name)
+    return row is not None and row.arity == 1 and row.domain is None and "{p}" not in row.formula
+
+
+def _elementwise_ops() -> dict[str, Elementwise]:
+    """The op table's activation rows now (``define_op`` rows included), as Value functions."""
+    return {name: getattr(Value, name, None) or OpActivation(name) for name in OPS if is_activation_op(name)}
+
+
+ELEMENTWISE: dict[str, Elementwise] = {"identity": identity, **_elementwise_ops(), "leaky_relu": leaky_relu}
+"""The built-in element-wise activations: identity, leaky ReLU (slope 0.01), and every one-input
+row of the op table without a parameter or a domain (an op defined later is found by name too)."""
 VECTORWISE: dict[str, Vectorwise] = {"softmax": softmax, "log_softmax": log_softmax}
 
 
@@ -96,9 +122,7 @@ def _softmax_floats(zs: list[float]) -> list[float]:
 
 FLOAT_FORMS: dict[str, FloatForm] = {
     "identity": _identity_floats,
-    "sigmoid": _ElementwiseFloats("sigmoid"),
-    "tanh": _ElementwiseFloats("tanh"),
-    "relu": _ElementwiseFloats("relu"),
+    **{name: _ElementwiseFloats(name) for name in ELEMENTWISE if is_activation_op(name)},
     "leaky_relu": _ElementwiseFloats("leaky_relu", 0.01),
     "log_softmax": _log_softmax_floats,
     "softmax": _softmax_floats,
@@ -112,7 +136,11 @@ def float_form(activation: str | Elementwise | None) -> FloatForm | None:
     if activation is None:
         return FLOAT_FORMS["identity"]
     if isinstance(activation, str):
-        return FLOAT_FORMS.get(activation)
+        return FLOAT_FORMS.get(activation) or (
+            _ElementwiseFloats(activation) if is_activation_op(activation) else None
+        )
+    if isinstance(activation, OpActivation):
+        return _ElementwiseFloats(activation.__name__)
     for name, function in ELEMENTWISE.items():
         if function is activation:
             return FLOAT_FORMS[name]
@@ -130,5 +158,10 @@ def resolve(activation: str | Elementwise | None) -> tuple[str, Elementwise | No
         return activation, ELEMENTWISE[activation], None
     if activation in VECTORWISE:
         return activation, None, VECTORWISE[activation]
-    known = sorted(ELEMENTWISE) + sorted(VECTORWISE)
-    raise ValueError(f"unknown activation {activation!r}; choose one of {known} or pass a function")
+    if is_activation_op(activation):
+        return activation, OpActivation(activation), None
+    known = sorted({*ELEMENTWISE, *_elementwise_ops()}) + sorted(VECTORWISE)
+    raise ValueError(
+        f"unknown activation {activation!r}; choose one of {known}, an op of the table with one "
+        "input and no domain (define_op adds one), or pass a function"
+    )

@@ -12,6 +12,8 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from autograd.ops import formula_functions
+
 from .naming import derivative, math_parts, printable, with_value
 
 if TYPE_CHECKING:
@@ -242,7 +244,6 @@ def _escape_math(text: str, mathjax: bool) -> str:
 
 
 _FORMULA_TOKEN = re.compile(r"\s+|[A-Za-z_][A-Za-z0-9_]*|\d+(?:\.\d+)?(?:e[-+]?\d+)?|.", re.DOTALL)
-_FUNCTIONS = {"exp", "log", "tanh", "sigmoid", "sqrt", "sign", "softmax", "logsumexp", "relu"}
 _WORDS = {"if", "else"}
 
 
@@ -294,7 +295,7 @@ def _latex_tokens(tokens: list[str], bound: dict[str, str], mathjax: bool) -> st
     if token in bound:
         value = bound[token]
         return _num(value, True, mathjax) if _NUMBER.fullmatch(value) else latex_name(value, mathjax)
-    if token in _FUNCTIONS:
+    if token in formula_functions():
         return f"\\operatorname{{{token}}}"
     if token in _WORDS:
         return f"\\text{{ {token} }}"

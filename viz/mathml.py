@@ -11,8 +11,10 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from autograd.ops import formula_functions
+
 from .explain_formats import power_operand, single_factor, verdict
-from .naming import in_derivative, math_parts, with_value
+from .naming import FUNCTION_SYMBOLS, in_derivative, math_parts, with_value
 
 if TYPE_CHECKING:
     from .explain import ChainPath, Delta, Explanation, Factor, Tangent
@@ -21,7 +23,6 @@ Num = Callable[[float], str]
 
 _NUMBER = re.compile(r"-?\d+(\.\d*)?([eE][-+]?\d+)?")
 _TOKEN = re.compile(r"\s+|[A-Za-z_][A-Za-z0-9_]*|\d+(?:\.\d+)?(?:e[-+]?\d+)?|.", re.DOTALL)
-_FUNCTIONS = {"exp": "exp", "log": "log", "tanh": "tanh", "sigmoid": "σ", "sqrt": "sqrt", "sign": "sign"}
 _OPERATORS = {"*": "·", "-": "−", "+": "+", "/": "/", "=": "=", "(": "(", ")": ")", ">": "&gt;", "<": "&lt;"}
 
 
@@ -113,8 +114,8 @@ def _piece(token: str, bound: dict[str, str]) -> str:
     if token in bound:
         value = bound[token]
         return number(value) if _NUMBER.fullmatch(value) else operand(value)
-    if token in _FUNCTIONS:
-        return f"<mi>{_FUNCTIONS[token]}</mi>"
+    if token in formula_functions():
+        return f"<mi>{FUNCTION_SYMBOLS.get(token, token)}</mi>"
     if token in ("if", "else"):
         return f"<mtext>&#160;{token}&#160;</mtext>"
     if token in _OPERATORS:

@@ -253,6 +253,9 @@ def named_formulas(node: Value, names: dict[Value, str], number: Callable[[float
 
 _SUPERSCRIPTS = {"2": "²", "3": "³"}
 
+FUNCTION_SYMBOLS = {"sigmoid": "σ"}
+"""The op-table functions written by hand as a symbol rather than their name."""
+
 
 def readable(formula: str) -> str:
     """An op-table formula as it is written by hand: ``·`` for ``*``, ``−`` for minus, ``²``
@@ -262,7 +265,9 @@ def readable(formula: str) -> str:
     ('y·(1 − y)', '1 − y²', '−a/b²', 'σ(x)')
     """
     text = re.sub(r"\^([23])(?![\d.])", lambda m: _SUPERSCRIPTS[m.group(1)], formula)
-    text = text.replace("*", "·").replace(" - ", " − ").replace("sigmoid(", "σ(")
+    text = text.replace("*", "·").replace(" - ", " − ")
+    for function, symbol in FUNCTION_SYMBOLS.items():
+        text = text.replace(f"{function}(", f"{symbol}(")
     return re.sub(r"(^|[(\s])-", r"\1−", text)
 
 

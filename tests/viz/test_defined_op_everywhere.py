@@ -1,0 +1,90 @@
+"""An op added with ``define_op`` — one row, no other edit — is drawn, explained in every
+format, typeset as a function, and usable in ``nn`` as an activation by name."""
+
+from __future__ import annotations
+
+import math
+import pickle
+
+import pytest
+
+from autograd import Value, define_op, grad, no_grad
+from autograd.ops import formula_functions
+from nn import MLP
+
+SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
+
+
+def gelu_float(x: float) -> float:
+    """GELU, tanh form, written independently of the row below."""
+    return 0.5 * x * (1.0 + math.tanh(SQRT_2_OVER_PI * (x + 0.044715 * x**3)))
+
+
+@pytest.fixture
+def gelu() -> object:
+    def derivative(x: object, out: object) -> tuple[object, ...]:
+        from autograd import tanh
+
+        u = SQRT_2_OVER_PI * (x + 0.044715 * x * x * x)  # type: ignore[operator]
+        t = tanh(u)
+        du = SQRT_2_OVER_PI * (1.0 + 3 * 0.044715 * x * x)  # type: ignore[operator]
+        return (0.5 * (1.0 + t) + 0.5 * x * (1.0 - t * t) * du,)  # type: ignore[operator]
+
+    return define_op("gelu", gelu_float, derivative, formula="gelu(x)", local_formulas=("gelu'(x)",))
+
+
+def test_it_is_drawn_with_its_formula(gelu: object) -> None:
+    from viz import draw
+
+    x = Value(0.7, label="x")
+    y = gelu(x)  # type: ignore[operator]
+    y.label = "y"
+    svg = draw(y, formulas=True).pipe("svg", encoding="utf-8")
+    assert "gelu(x)" in svg
+    assert "gelu&#39;(x)" in svg or "gelu'(x)" in svg
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "latex", "html"])
+def test_it_is_explained_in_every_format_with_the_right_number(gelu: object, fmt: str) -> None:
+    from viz import explain
+
+    x = Value(0.7, label="x")
+    y = gelu(x)  # type: ignore[operator]
+    y.label = "y"
+    h = 1e-6
+    numerical = (gelu_float(0.7 + h) - gelu_float(0.7 - h)) / (2 * h)
+    assert grad(y, [x])[0] == pytest.approx(numerical, rel=1e-7)
+    text = str(explain(y, x, format=fmt))  # type: ignore[arg-type]
+    assert f"{numerical:.6f}" in text
+    assert "gelu" in text
+
+
+def test_its_name_is_typeset_as_a_function(gelu: object) -> None:
+    from viz.explain_formats import latex_formula
+    from viz.mathml import formula
+
+    assert "gelu" in formula_functions()
+    assert latex_formula("gelu(x)", (("x", "z1"),)) == "\\operatorname{gelu}(z_{1})"
+    assert formula("gelu(x)", (("x", "z1"),)).startswith("<mi>gelu</mi>")
+
+
+def test_it_is_an_activation_by_name_in_graph_floats_and_pickles(gelu: object) -> None:
+    weights = [[[0.5, -0.3], [0.8, 0.1]], [[1.0, -1.0]]]
+    net = MLP(2, [2, 1], activations=["gelu", "identity"], weights=weights, biases=[[0.1, -0.2], [0.0]])
+    x = [0.4, -1.2]
+    hidden = [gelu_float(sum(w * v for w, v in zip(row, x)) + b) for row, b in zip(weights[0], [0.1, -0.2])]
+    expected = hidden[0] - hidden[1]
+    out = net(x)
+    assert isinstance(out, Value)
+    assert [p.op for p in out.parents if not p.is_leaf] == ["gelu", "gelu"]
+    assert out.data == pytest.approx(expected, rel=1e-12)
+    with no_grad():
+        assert net(x).data == out.data
+    assert pickle.loads(pickle.dumps(net))(x).data == out.data
+
+
+def test_an_op_with_a_domain_is_not_an_activation(gelu: object) -> None:
+    define_op("safe_log", math.log, lambda x, out: (1.0 / x,), formula="safe_log(x)",
+              local_formulas=("1/x",), domain=lambda x: x > 0, domain_text="x > 0")  # fmt: skip
+    with pytest.raises(ValueError, match=r"unknown activation 'safe_log'.*'gelu'"):
+        MLP(2, [1], activations="safe_log")

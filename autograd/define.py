@@ -121,6 +121,7 @@ def define_op(
     local_formulas: Sequence[str],
     domain: Callable[..., bool] | None = None,
     domain_text: str = "",
+    kinks: Sequence[float] = (),
 ) -> OpFunction:
     """Add the op ``name`` to the op table (``autograd.OPS``) and return the function applying it.
 
@@ -134,7 +135,9 @@ def define_op(
       by ``define_op``, and ``float(x)`` where it branches on a number;
     * ``formula`` is the forward rule as text (``"sin(x)"``);
     * ``domain`` takes the float inputs and returns False outside the op's domain, where
-      applying the op raises ``ValueError`` with ``domain_text`` (``"x > 0"``).
+      applying the op raises ``ValueError`` with ``domain_text`` (``"x > 0"``);
+    * ``kinks`` lists the inputs where a one-input op's derivative jumps (``(0.0,)`` for a
+      ReLU-like op): the testing kit draws its points away from them.
 
     A name that is taken (a built-in or an earlier definition) raises ``ValueError``. The row
     is registered in ``autograd.OPS`` under ``name`` for as long as the process runs.
@@ -182,9 +185,16 @@ def define_op(
         domain=domain,
         domain_text=domain_text or "an input inside its domain",
         risky_locals=True,  # a user's rule may be infinite somewhere: check it while recording
+        kinks=_kinks(name, kinks),
     )
     OPS[name] = op
     return OpFunction(op)
+
+
+def _kinks(name: str, kinks: Sequence[float]) -> tuple[float, ...]:
+    if isinstance(kinks, (str, bytes)) or not isinstance(kinks, Sequence):
+        raise TypeError(f"define_op({name!r}): kinks must be a tuple of numbers, e.g. (0.0,), got {kinks!r}")
+    return tuple(_as_float(k, f"define_op({name!r}): kinks") for k in kinks)
 
 
 def _checked_forward(name: str, forward: Callable[..., float]) -> Callable[..., float]:

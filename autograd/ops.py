@@ -180,8 +180,10 @@ class Op:
         "domain_text",
         "formula",
         "forward",
+        "kinks",
         "local_formulas",
         "name",
+        "params",
         "readings",
         "risky_locals",
     )
@@ -199,6 +201,8 @@ class Op:
         risky_locals: bool = False,
         domain_error: type[Exception] = ValueError,
         readings: tuple[str, ...] | Callable[[int, int, float | None], str] | None = None,
+        kinks: tuple[float, ...] = (),
+        params: tuple[float, ...] = (),
     ) -> None:
         self.name = name
         self.arity = arity  # 1, 2, or None for n-ary
@@ -213,6 +217,10 @@ class Op:
         self.risky_locals = risky_locals
         self.domain_error = domain_error  # the exception raised for inputs outside the domain
         self.readings = readings  # None: the local formulas read well as they are
+        # Where the derivative jumps (finite differences across a kink are meaningless), and,
+        # for a row with a constant parameter, the ones the testing kit tries.
+        self.kinks = kinks
+        self.params = params
 
     def run_derivative(self, xs: Sequence[Any], out: Any, param: float | None) -> tuple[Any, ...]:
         """Apply ``derivative`` to inputs and output (floats or Values), whatever the arity."""
@@ -344,23 +352,23 @@ _ROWS = (
     Op("sigmoid", 1, _sigmoid_float, lambda x, out: (out * (1.0 - out),), "sigmoid(x)",
        ("sigmoid(x)*(1 - sigmoid(x))",), readings=("y*(1 - y)",)),
     Op("relu", 1, lambda x: x if x > 0.0 else 0.0,
-       lambda x, out: _ONE if _data(x) > 0.0 else _ZERO, "relu(x)", ("1 if x > 0 else 0",)),
+       lambda x, out: _ONE if _data(x) > 0.0 else _ZERO, "relu(x)", ("1 if x > 0 else 0",), kinks=(0.0,)),
     Op("leaky_relu", 1, lambda x, p: x if x > 0.0 else p * x,
        lambda x, out, p: (1.0 if _data(x) > 0.0 else p,), "leaky_relu(x, {p})",
-       ("1 if x > 0 else {p}",)),
+       ("1 if x > 0 else {p}",), kinks=(0.0,), params=(0.1,)),
     Op("abs", 1, abs, lambda x, out: (1.0 if _data(x) > 0.0 else -1.0 if _data(x) < 0.0 else 0.0,),
-       "|x|", ("sign(x)",)),
+       "|x|", ("sign(x)",), kinks=(0.0,)),
     Op("softplus", 1, _softplus_float, lambda x, out: (sigmoid(x),), "log(1 + exp(x))",
        ("sigmoid(x)",)),
     Op("pow", 1, lambda x, p: x**p, lambda x, out, p: (p * x ** (p - 1) if p else 0.0,), "x^{p}",
        ("{p}*x^{p-1}",),
        domain=lambda x, p: (x > 0.0 or (x == 0.0 and p >= 0.0) or (x < 0.0 and _is_integer(p))),
        domain_text="x > 0, or x = 0 with p >= 0, or x < 0 with an integer exponent p",
-       risky_locals=True, readings=_pow_reading),
+       risky_locals=True, readings=_pow_reading, params=(2.0, 3.0, -1.0)),
     Op("rpow", 1, lambda x, p: p**x, lambda x, out, p: (out * math.log(p),), "{p}^x",
        ("{p}^x * log({p})",),
        domain=lambda x, p: p > 0.0, domain_text="a base > 0 (the derivative needs log(base))",
-       risky_locals=True, readings=("y*log({p})",)),
+       risky_locals=True, readings=("y*log({p})",), params=(2.0, 0.5)),
     # --- binary -----------------------------------------------------------------------------
     Op("add", 2, operator.add, (1.0, 1.0), "a + b", ("1", "1")),
     Op("sub", 2, operator.sub, (1.0, -1.0), "a - b", ("1", "-1")),
@@ -385,6 +393,9 @@ _ROWS = (
 )
 
 # fmt: on
+
+BUILT_IN_ROWS = _ROWS
+"""The engine's own rows, in table order (``OPS`` also holds the rows ``define_op`` adds)."""
 
 OPS: dict[str, Op] = {op.name: op for op in _ROWS}
 """Every op of the engine, by name."""

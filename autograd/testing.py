@@ -47,7 +47,8 @@ from .define import OpFunction, apply_op
 from .gradcheck import Function, _check_settings, _verdict, first_order_rows, second_order_rows
 from .graph import grad
 from .mode import enable_grad, no_grad
-from .ops import OPS, Op
+from .ops import BUILT_IN_ROWS, OPS, Op
+from .trig import cos, sin
 from .value import Number, Value
 
 __all__ = [
@@ -72,16 +73,18 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module 'autograd.testing' has no attribute {name!r}")
 
 
-KINKS: dict[str, tuple[float, ...]] = {"relu": (0.0,), "leaky_relu": (0.0,), "abs": (0.0,)}
-"""Where a built-in op's derivative jumps: finite differences across a kink are meaningless,
-so ``values`` and ``expressions`` keep away from these points."""
+_BUILT_IN = (*BUILT_IN_ROWS, sin.op, cos.op)
+KINKS: dict[str, tuple[float, ...]] = {row.name: row.kinks for row in _BUILT_IN if row.kinks}
+"""Where a built-in op's derivative jumps (each row's ``kinks``, as a table): finite differences
+across a kink are meaningless, so ``values`` and ``expressions`` keep away from these points."""
 
-PARAMS: dict[str, tuple[float, ...]] = {"pow": (2.0, 3.0, -1.0), "rpow": (2.0, 0.5), "leaky_relu": (0.1,)}
-"""The constant parameters ``expressions`` and ``check_op`` try for ops that take one."""
+PARAMS: dict[str, tuple[float, ...]] = {row.name: row.params for row in _BUILT_IN if row.params}
+"""The constant parameters ``expressions`` and ``check_op`` try for ops that take one (each
+row's ``params``, as a table)."""
 
-SMOOTH_OPS = ("add", "sub", "mul", "div", "neg", "tanh", "sigmoid", "exp", "log", "sqrt", "pow",
-              "softplus", "sin", "cos", "sum", "linear", "logsumexp")  # fmt: skip
-"""The ops ``expressions`` uses by default: no kinks, so finite differences hold everywhere."""
+SMOOTH_OPS = tuple(row.name for row in _BUILT_IN if not row.kinks)
+"""The ops ``expressions`` uses by default: the built-in rows without kinks, so finite
+differences hold everywhere."""
 
 OpLike = str | Op | OpFunction
 
@@ -119,7 +122,7 @@ def values(
                 f"values: op {row.name!r} takes {row.arity or 'any number of'} inputs; values draws one "
                 "input (check_op draws them jointly)"
             )
-        points += KINKS.get(row.name, ())
+        points += row.kinks
     strategy = st.floats(min_value, max_value, allow_nan=False, allow_infinity=False)
     if points:
         strategy = strategy.filter(lambda x: all(abs(x - k) >= gap for k in points))
@@ -265,7 +268,7 @@ def _expressions(
         op = draw(st.sampled_from(rows), label="op")
         eligible = [i for i, d in enumerate(depth) if d < max_depth]
         args = tuple(draw(st.sampled_from(eligible)) for _ in range(_draw_arity(draw, op)))
-        param = draw(st.sampled_from(PARAMS[op.name])) if op.name in PARAMS else None
+        param = draw(st.sampled_from(op.params)) if op.params else None
         xs = tuple(data[i] for i in args)
         out = _safe_step(op, xs, param, gap)
         if out is None:  # outside the op's domain, near a kink or a pole: skip the step
@@ -294,7 +297,7 @@ def _draw_arity(draw: st.DrawFn, op: Op) -> int:
 
 def _safe_step(op: Op, xs: tuple[float, ...], param: float | None, gap: float) -> float | None:
     """The step's output, or None when finite differences would be unreliable there."""
-    if op.arity == 1 and any(abs(xs[0] - k) < gap for k in KINKS.get(op.name, ())):
+    if op.arity == 1 and any(abs(xs[0] - k) < gap for k in op.kinks):
         return None
     if not _reliable(op, xs, param, gap, _LOCAL_LIMIT):
         return None
@@ -460,7 +463,7 @@ def check_op(
 ) -> None:
     """Property-test one op (a name in ``autograd.OPS``, a row, or a ``define_op`` function) of
     one or two inputs over ``max_examples`` points of its domain in ``[min_value, max_value]``
-    (away from the kinks in ``avoid`` and ``KINKS``, and from poles, as ``values`` does): its
+    (away from the kinks in ``avoid`` and the row's ``kinks``, and from poles, as ``values`` does): its
     first derivatives against central differences, its derivative rule run on Values against
     the same rule on floats, and its second derivatives against central differences of the
     first. The first failure raises
@@ -485,12 +488,12 @@ def check_op(
             f"check_op: {row.name!r} takes any number of inputs; check it through a function of "
             f"fixed inputs with assert_gradients and assert_second_order"
         )
-    if param is None and row.name in PARAMS:
+    if param is None and row.params:
         raise ValueError(
-            f"check_op: {row.name!r} takes a constant parameter; pass param=, e.g. {PARAMS[row.name][0]}"
+            f"check_op: {row.name!r} takes a constant parameter; pass param=, e.g. {row.params[0]}"
         )
     names = ("x",) if row.arity == 1 else ("a", "b")
-    kinks = tuple(avoid) + KINKS.get(row.name, ())
+    kinks = tuple(avoid) + row.kinks
     coordinate = values(min_value, max_value, avoid=kinks, gap=gap)
     points = st.tuples(*[coordinate] * row.arity).filter(lambda xs: _reliable(row, xs, param, gap))
 

@@ -179,7 +179,7 @@ def _reliable(
 
 
 @dataclass(frozen=True)
-class Step:
+class ExpressionStep:
     """One node of an ``Expression``: ``op`` applied to earlier nodes (by position), squashed by
     tanh when its value was large; or, when ``op`` is None, the constant ``param`` (a leaf)."""
 
@@ -195,7 +195,7 @@ class Expression:
     be passed) and returns its output; unpacks as ``function, inputs``. Nodes ``0..n-1`` are the
     inputs, each step adds one node; ``str`` shows the program."""
 
-    steps: tuple[Step, ...]
+    steps: tuple[ExpressionStep, ...]
     inputs: list[float]
 
     def function(self, *xs: Value | Number) -> Value:
@@ -257,11 +257,11 @@ def _expressions(
     inputs = [draw(values(min_value, max_value), label=f"x{i}") for i in range(n)]
     data = list(inputs)  # every node's value, to keep each step inside its op's domain
     depth = [0] * n
-    steps: list[Step] = []
+    steps: list[ExpressionStep] = []
     for _ in range(draw(st.integers(1, max_nodes), label="number of steps")):
         if constants and draw(st.integers(0, 4), label="a constant?") == 0:
             c = draw(values(-2.0, 2.0), label="constant")
-            steps.append(Step(None, (), c, False))
+            steps.append(ExpressionStep(None, (), c, False))
             data.append(c)
             depth.append(0)
             continue
@@ -274,7 +274,7 @@ def _expressions(
         if out is None:  # outside the op's domain, near a kink or a pole: skip the step
             continue
         squash = abs(out) > _SQUASH_ABOVE
-        steps.append(Step(op, args, param, squash))
+        steps.append(ExpressionStep(op, args, param, squash))
         data.append(math.tanh(out) if squash else out)
         depth.append(1 + max(depth[i] for i in args))
     used = {i for step in steps for i in step.args}
@@ -284,7 +284,7 @@ def _expressions(
         dangling = tuple(range(n))
     if dangling and dangling != (last,):  # the output depends on every step: the unused ones,
         total = math.fsum(data[i] for i in dangling)  # summed into it (never a constant last)
-        steps.append(Step(OPS["sum"], dangling, None, abs(total) > _SQUASH_ABOVE))
+        steps.append(ExpressionStep(OPS["sum"], dangling, None, abs(total) > _SQUASH_ABOVE))
     return Expression(tuple(steps), inputs)
 
 

@@ -90,8 +90,8 @@ class Replay:
             title=html.escape(self.title),
             svg=_inline_svg(self.svg),
             payload=payload,
-            style=_STYLE,
-            script=_SCRIPT,
+            style=_STYLE + ZOOM_STYLE,
+            script=_SCRIPT + ZOOM_SCRIPT,
         )
 
     def save(self, path: str | os.PathLike[str]) -> Path:
@@ -433,6 +433,48 @@ def _inline_svg(svg: str) -> str:
     return re.sub(r"<!--.*?-->", "", svg, flags=re.DOTALL).strip()
 
 
+# Zoom on click, for every page with graphs (the walkthrough's report uses these too): a figure
+# whose graph is wider than the figure toggles between fitted to its width and natural size,
+# scrolled inside the figure, by click, Enter or space. Without the script graphs stay fitted.
+ZOOM_STYLE = """
+figure.zoomable { cursor: zoom-in; }
+figure.zoomed { cursor: zoom-out; overflow-x: auto; }
+figure.zoomed svg { max-width: none; }
+"""
+
+ZOOM_SCRIPT = """
+(function () {
+  const figures = Array.from(document.querySelectorAll("figure"));
+  function wide(f) {
+    const svg = f.querySelector("svg");
+    return !!svg && svg.hasAttribute("width") && svg.width.baseVal.value > f.clientWidth + 1;
+  }
+  function mark(f) {
+    const zoomed = f.classList.contains("zoomed"), on = zoomed || wide(f);
+    const cue = zoomed ? "click to fit" : "click to enlarge";
+    f.classList.toggle("zoomable", on);
+    for (const [name, value] of [["tabindex", "0"], ["title", cue], ["aria-label", cue]]) {
+      if (on) f.setAttribute(name, value); else f.removeAttribute(name);
+    }
+  }
+  function toggle(f) {
+    if (f.classList.contains("zoomable")) { f.classList.toggle("zoomed"); mark(f); }
+  }
+  for (const f of figures) {
+    f.addEventListener("click", function () { toggle(f); });
+    f.addEventListener("keydown", function (e) {
+      if ((e.key === "Enter" || e.key === " ") && e.target === f && f.classList.contains("zoomable")) {
+        toggle(f); e.preventDefault(); e.stopPropagation();
+      }
+    });
+  }
+  function markAll() { figures.forEach(mark); }
+  markAll();
+  window.addEventListener("load", markAll);
+  window.addEventListener("resize", markAll);
+})();
+"""
+
 _STYLE = """
 body { font-family: system-ui, sans-serif; margin: 1rem; color: #222; }
 h1 { font-size: 1.2rem; margin: 0 0 0.5rem; }
@@ -440,8 +482,8 @@ h1 { font-size: 1.2rem; margin: 0 0 0.5rem; }
 #controls button { font-size: 1rem; min-width: 2.4rem; }
 #slider { flex: 1; min-width: 10rem; }
 #main { display: flex; gap: 1rem; align-items: flex-start; flex-wrap: wrap; }
-#graph { flex: 3; min-width: 20rem; overflow: auto; }
-#graph svg { max-width: 100%; height: auto; }
+#graph { flex: 3; min-width: 20rem; overflow: auto; margin: 0; }
+figure svg { max-width: 100%; height: auto; }
 #panel { flex: 1; min-width: 16rem; }
 #text { font-size: 1.05rem; line-height: 1.5; background: #f6f8fa; padding: 0.75rem; border-radius: 4px; }
 .muted { color: #666; font-size: 0.9rem; }
@@ -583,7 +625,7 @@ _PAGE = """<!DOCTYPE html>
 <span id="counter" class="muted"></span>
 </div>
 <div id="main">
-<div id="graph">{svg}</div>
+<figure id="graph">{svg}</figure>
 <div id="panel"><div id="text"></div>
 <p class="muted">Forward: each node's value appears in the order the graph was built. Backward:
 every edge passes on <code>parent.grad += local \u00d7 node.grad</code>; a node used twice

@@ -13,6 +13,7 @@ from ..check import report as verdicts
 from ..check.classify import Verdict, fmt
 from ..explain_formats import markdown_text
 from ..numbers import number_formatter
+from ..replay import ZOOM_SCRIPT, ZOOM_STYLE
 from .chart import line_chart
 from .document import Document, Explained, Section
 
@@ -243,7 +244,7 @@ def page(doc: Document) -> str:
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
         f"<title>{h(title)}</title>",
-        f"<style>{verdicts.STYLE}{STYLE}</style></head><body>",
+        f"<style>{verdicts.STYLE}{STYLE}{ZOOM_STYLE}</style></head><body>",
         f"<h1>{h(title)}</h1>",
     ]
     if doc.summary.strip():
@@ -266,7 +267,7 @@ def page(doc: Document) -> str:
     if doc.loss_curve:
         parts += ["<h2>Training loss</h2>", f"<figure>{line_chart(doc.loss_curve, 'epoch', 'loss')}</figure>"]
     parts += [f"<p><em>{h(note)}</em></p>" for note in doc.notes]
-    parts.append("</body></html>")
+    parts.append(f"<script>{ZOOM_SCRIPT}</script></body></html>")
     return "\n".join(parts) + "\n"
 
 

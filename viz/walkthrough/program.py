@@ -248,14 +248,13 @@ def _layer_node(ex: WorkedExample, i: int, n_in: int) -> tuple[_Group, str]:
 
 def _network(ex: WorkedExample, imports: set[str]) -> list[str]:
     n_in = len(ex.input_names)
-    if len(ex.layers) == 1:
-        imports.add("Layer")
-        node, freeze = _layer_node(ex, 0, n_in)
-        return _statement("net = ", node, freeze)
-    if len({_has_bias(layer) for layer in ex.layers}) == 1:
-        imports.add("MLP")
-        node, freeze = _mlp(ex)
-        return _statement("net = ", node, freeze)
+    if len(ex.layers) == 1 or len({_has_bias(layer) for layer in ex.layers}) == 1:
+        imports.add("Layer" if len(ex.layers) == 1 else "MLP")
+        node, freeze = _layer_node(ex, 0, n_in) if len(ex.layers) == 1 else _mlp(ex)
+        lines = _statement("net = ", node, freeze)
+        if max(map(len, lines)) <= WIDTH or not freeze:
+            return lines
+        return [*_statement("net = ", node), f"net{freeze}"]  # freeze() works in place too
     imports.add("Layer")
     items: list[_Node] = []
     for i, layer in enumerate(ex.layers):

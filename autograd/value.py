@@ -551,10 +551,11 @@ def _compared(x: Any) -> float | None:
 
 _MICROGRAD_OP = (
     "Value(data, children, op) is micrograd's internal way to record an op, where op is a string "
-    "and the local derivatives live in a closure; chainrule records every op's local derivatives as "
-    "numbers: compute with operators and methods (a + b, a * b, a.tanh()), add an op of your own "
-    "with autograd.define_op, or give the numbers: Value(data, children, local_grads). The second "
-    "argument of Value is otherwise its label: Value(2.0, label='a')"
+    "and the local derivatives live in a closure; chainrule records every op through its op table "
+    "(autograd.OPS), its local derivatives as numbers: compute with operators and methods "
+    "(a + b, a * b, a.tanh()), add an op of your own with autograd.define_op, or give the "
+    "numbers: Value(data, children, local_grads). The second argument of Value is otherwise its "
+    "label: Value(2.0, label='a')"
 )
 
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
+
+Entry = dict[str, Any]
+"""One engine's (or one Python's) results in a benchmark: its ``status`` and, when "ok", numbers."""
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
@@ -31,14 +34,38 @@ def _ok(flag: bool) -> str:
     return "OK" if flag else "FAILED"
 
 
-def _not_run(rows: list[list[Any]], notes: list[str], label: str, entry: dict[str, Any], width: int) -> None:
-    """A row for an engine that was skipped or failed, and a note below the table saying why."""
-    rows.append([label, entry["status"].upper(), *[""] * (width - 2)])
-    notes.append(f"  {label}: {entry['status']}: {entry.get('reason', '')}")
+def _own_label(key: str, entry: Entry) -> str:
+    return str(entry["label"])
 
 
-def _with_notes(text: str, notes: list[str]) -> str:
-    return "\n".join([text, *notes])
+def _python_label(version: str, entry: Entry) -> str:
+    return f"Python {version}"
+
+
+def _key_label(key: str, entry: Entry) -> str:
+    return key
+
+
+def _entries_table(
+    headers: list[str],
+    entries: dict[str, Entry],
+    row: Callable[[str, Entry], list[Any]],
+    label: Callable[[str, Entry], str] = _own_label,
+    notes: list[str] | None = None,
+) -> str:
+    """The table of ``entries`` (engines, or Pythons) and the notes below it: ``row(key, entry)``
+    for each that ran; one that was skipped or failed gets a row of its status and a note saying
+    why, both named by ``label(key, entry)``. ``row`` may add notes of its own to ``notes``."""
+    notes = [] if notes is None else notes
+    rows: list[list[Any]] = []
+    for key, entry in entries.items():
+        if entry.get("status") == "ok":
+            rows.append(row(key, entry))
+        else:
+            name = label(key, entry)
+            rows.append([name, entry["status"].upper(), *[""] * (len(headers) - 2)])
+            notes.append(f"  {name}: {entry['status']}: {entry.get('reason', '')}")
+    return "\n".join([table(headers, rows), *notes])
 
 
 def _same_work(check: dict[str, Any]) -> str:
@@ -66,38 +93,28 @@ def mlp_train(r: dict[str, Any]) -> str:
         f"mlp_train: {w['model']}, {w['points']} points, {w['steps']} full-batch SGD steps, "
         f"loss {w['loss']}, lr {w['lr']}\n  data {w['data']}; initial weights {w['weights']}"
     )
-    rows: list[list[Any]] = []
-    notes: list[str] = []
-    for key, e in r["engines"].items():
-        if e["status"] != "ok":
-            _not_run(rows, notes, e["label"], e, 7)
-            continue
-        rows.append(
-            [
-                e["label"],
-                ms(e["median_s"]),
-                ms(e["min_s"]),
-                f"{e['repeats']} x {e['steps']}",
-                repr(e["final_loss"]),
-                times(r["speedup"].get("ours_nn", {}).get(key)),
-                times(r["speedup"].get("ours_ops", {}).get(key)),
-            ]
-        )
-    body = _with_notes(
-        table(
-            [
-                "engine",
-                "median step",
-                "min step",
-                "runs x steps",
-                "final loss",
-                "nn.MLP faster",
-                "op-by-op faster",
-            ],
-            rows,
-        ),
-        notes,
-    )
+
+    def row(key: str, e: Entry) -> list[Any]:
+        return [
+            e["label"],
+            ms(e["median_s"]),
+            ms(e["min_s"]),
+            f"{e['repeats']} x {e['steps']}",
+            repr(e["final_loss"]),
+            times(r["speedup"].get("ours_nn", {}).get(key)),
+            times(r["speedup"].get("ours_ops", {}).get(key)),
+        ]
+
+    headers = [
+        "engine",
+        "median step",
+        "min step",
+        "runs x steps",
+        "final loss",
+        "nn.MLP faster",
+        "op-by-op faster",
+    ]
+    body = _entries_table(headers, r["engines"], row)
     check = r["same_work"]
     return (
         f"{head}\n{body}\n{_same_work(check)}: {len(check['compared'])} final losses; "
@@ -108,50 +125,40 @@ def mlp_train(r: dict[str, Any]) -> str:
 def versions(r: dict[str, Any]) -> str:
     if r.get("status") == "skipped":
         return f"versions: skipped: {r['reason']}"
-    rows: list[list[Any]] = []
-    notes: list[str] = []
-    for version, p in r["pythons"].items():
-        if p.get("status") != "ok":
-            _not_run(rows, notes, f"Python {version}", p, 6)
-            continue
+
+    def row(version: str, p: Entry) -> list[Any]:
         e = p["engines"]
-        rows.append(
-            [
-                f"Python {p['python']}",
-                ms(e["ours_ops"]["median_s"]),
-                ms(e["micrograd"]["median_s"]),
-                ms(e["micrograd_nogc"]["median_s"]),
-                times(p["speedup"]["micrograd"]),
-                times(p["speedup"]["micrograd_nogc"]),
-            ]
-        )
+        return [
+            f"Python {p['python']}",
+            ms(e["ours_ops"]["median_s"]),
+            ms(e["micrograd"]["median_s"]),
+            ms(e["micrograd_nogc"]["median_s"]),
+            times(p["speedup"]["micrograd"]),
+            times(p["speedup"]["micrograd_nogc"]),
+        ]
+
     headers = ["interpreter", "ours op by op", "micrograd", "micrograd gc off", "vs micrograd", "vs gc off"]
     return (
         f"versions: {r['workload']}, median of {r['steps']} steps each\n"
-        + _with_notes(table(headers, rows), notes)
+        + _entries_table(headers, r["pythons"], row, _python_label)
         + f"\n{_same_work(r['same_work'])}"
     )
 
 
 def gpt(r: dict[str, Any]) -> str:
-    rows: list[list[Any]] = []
-    notes: list[str] = []
-    for version, p in r["pythons"].items():
-        if p.get("status") != "ok":
-            _not_run(rows, notes, f"Python {version}", p, 7)
-            continue
+
+    def row(version: str, p: Entry) -> list[Any]:
         on, off = p["modes"]["gc"], p["modes"]["nogc"]
-        rows.append(
-            [
-                f"Python {p['python']}",
-                ms(on["median_s"]["ours"]),
-                ms(on["median_s"]["reference"]),
-                f"{times(on['speedup_median'])} (min {times(on['speedup_min'])})",
-                f"{times(off['speedup_median'])} (min {times(off['speedup_min'])})",
-                f"{on['thousand_steps_s']['ours'] / 60:.1f} min",
-                f"{on['thousand_steps_s']['reference'] / 60:.1f} min",
-            ]
-        )
+        return [
+            f"Python {p['python']}",
+            ms(on["median_s"]["ours"]),
+            ms(on["median_s"]["reference"]),
+            f"{times(on['speedup_median'])} (min {times(on['speedup_min'])})",
+            f"{times(off['speedup_median'])} (min {times(off['speedup_min'])})",
+            f"{on['thousand_steps_s']['ours'] / 60:.1f} min",
+            f"{on['thousand_steps_s']['reference'] / 60:.1f} min",
+        ]
+
     headers = [
         "interpreter",
         "ours/step",
@@ -171,7 +178,7 @@ def gpt(r: dict[str, Any]) -> str:
     check = r["same_work"]
     return (
         f"gpt: {r['workload']}{size}\n"
-        + _with_notes(table(headers, rows), notes)
+        + _entries_table(headers, r["pythons"], row, _python_label)
         + f"\n{_ok(check['ok'])}: the engines' losses differ by at most "
         f"{check['max_relative_loss_difference']:.1e} (relative; allowed {check['tolerance']:g})"
     )
@@ -210,61 +217,46 @@ def chain(r: dict[str, Any]) -> str:
 
 
 def wide(r: dict[str, Any]) -> str:
-    rows: list[list[Any]] = []
-    notes: list[str] = []
-    for key, e in r["engines"].items():
-        if e["status"] != "ok":
-            _not_run(rows, notes, e["label"], e, 6)
-            continue
+
+    def row(key: str, e: Entry) -> list[Any]:
         versus = r["speedup"].get("ours_dot", {}).get(key)
-        rows.append(
-            [
-                e["label"],
-                ms(e["forward_s"]),
-                ms(e["backward_s"]),
-                ms(e["median_s"]),
-                times(versus) if key != "ours_dot" else "",
-                e["repeats"],
-            ]
-        )
+        return [
+            e["label"],
+            ms(e["forward_s"]),
+            ms(e["backward_s"]),
+            ms(e["median_s"]),
+            times(versus) if key != "ours_dot" else "",
+            e["repeats"],
+        ]
+
+    headers = ["engine", "forward", "backward", "total", "Value.dot faster", "runs"]
     return (
         f"wide: one sum of {r['terms']:,} products x_i*w_i, forward + backward\n"
-        + _with_notes(
-            table(["engine", "forward", "backward", "total", "Value.dot faster", "runs"], rows), notes
-        )
+        + _entries_table(headers, r["engines"], row)
         + f"\n{_same_work(r['same_work'])}"
     )
 
 
 def memory(r: dict[str, Any]) -> str:
-    rows: list[list[Any]] = []
     notes: list[str] = []
-    for key, e in r["engines"].items():
-        if e["status"] != "ok":
-            _not_run(rows, notes, key, e, 5)
-            continue
+
+    def row(key: str, e: Entry) -> list[Any]:
         after = e["bytes_per_node_after_backward"]
         rss = e.get("rss", {})
-        rows.append(
-            [
-                key,
-                f"{e['bytes_per_node']:.0f}",
-                "-" if after is None else f"{after:.0f}",
-                f"{e['retained_after_del_per_node']:.0f}",
-                f"{rss['bytes_per_node']:.0f}" if rss.get("status") == "ok" else "FAILED",
-            ]
-        )
         if rss.get("status") != "ok":
             notes.append(f"  {key}: peak RSS probe: {rss.get('reason', 'not run')}")
+        return [
+            key,
+            f"{e['bytes_per_node']:.0f}",
+            "-" if after is None else f"{after:.0f}",
+            f"{e['retained_after_del_per_node']:.0f}",
+            f"{rss['bytes_per_node']:.0f}" if rss.get("status") == "ok" else "FAILED",
+        ]
+
+    headers = ["engine", "bytes/node", "after backward", "held after del, no gc", "peak RSS bytes/node"]
     return (
         f"memory: {r['graph']}\n"
-        + _with_notes(
-            table(
-                ["engine", "bytes/node", "after backward", "held after del, no gc", "peak RSS bytes/node"],
-                rows,
-            ),
-            notes,
-        )
+        + _entries_table(headers, r["engines"], row, _key_label, notes)
         + "\n(micrograd cannot backpropagate this chain; its RSS probe builds it only)"
     )
 

@@ -223,20 +223,16 @@ def test_local_grads_are_floats_aligned_with_parents(name: str, case: Case, data
     assert all(node.local_formula(i) for i in range(len(node.parents)))
 
 
+@pytest.mark.parametrize("check", [assert_gradients, assert_second_order], ids=["first", "second"])
 @pytest.mark.parametrize(("name", "case"), CASES, ids=IDS)
 @given(data=st.data())
-def test_first_derivative_matches_finite_differences(name: str, case: Case, data: st.DataObject) -> None:
+def test_derivatives_match_finite_differences(
+    check: Callable[..., None], name: str, case: Case, data: st.DataObject
+) -> None:
+    """The first derivatives (``assert_gradients``) and the second (``assert_second_order``)."""
     points = data.draw(case.points, label="points")
     p = data.draw(case.param, label="param")
-    assert_gradients(lambda *xs: case.build(p, *xs), points)
-
-
-@pytest.mark.parametrize(("name", "case"), CASES, ids=IDS)
-@given(data=st.data())
-def test_second_derivative_matches_finite_differences(name: str, case: Case, data: st.DataObject) -> None:
-    points = data.draw(case.points, label="points")
-    p = data.draw(case.param, label="param")
-    assert_second_order(lambda *xs: case.build(p, *xs), points)
+    check(lambda *xs: case.build(p, *xs), points)
 
 
 def _evaluate(text: str, namespace: dict[str, object]) -> float:

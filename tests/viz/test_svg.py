@@ -11,25 +11,12 @@ from hypothesis import strategies as st
 
 import viz
 from autograd import Value, topological_order
+from examples.neuron_picture import neuron  # the README's picture
 from viz.naming import node_names, printable
 
 from .conftest import pure_dot, system_dot
 from .dags import Graph, graphs
 from .svg import parse, squash
-
-
-def neuron() -> tuple[Value, dict[str, Value]]:
-    """The first neuron of the 2-2-2 worked example, with its squared error, backpropagated."""
-    w1, w2, b1 = Value(0.15, label="w1"), Value(0.20, label="w2"), Value(0.35, label="b1")
-    i1, i2 = Value(0.05, label="i1"), Value(0.10, label="i2")
-    z = Value.linear([w1, w2], [i1, i2], b1)
-    z.label = "z_h1"
-    a = z.sigmoid()
-    a.label = "a_h1"
-    loss = 0.5 * (a - 0.01) ** 2
-    loss.label = "E"
-    loss.backward()
-    return loss, {"w1": w1, "w2": w2, "b1": b1, "i1": i1, "i2": i2, "z": z, "a": a}
 
 
 def number(x: float, fmt: str) -> str:
@@ -59,12 +46,12 @@ def check_picture(root: Value, svg: str, fmt: str = ".4f") -> None:
 
 
 def test_the_neuron_shows_every_value_gradient_and_local_derivative(dot: str) -> None:
-    loss, _ = neuron()
+    loss, _, _ = neuron()
     check_picture(loss, viz.to_svg(loss, dot=dot, fmt=".4f"), ".4f")
 
 
 def test_edge_tooltips_hold_the_formula_with_the_graphs_names(dot: str) -> None:
-    loss, _ = neuron()
+    loss, _, _ = neuron()
     _, edges = parse(viz.to_svg(loss, dot=dot))
     tips = {tip for edge in edges.values() for tip in edge.tooltips}
     assert "∂z_h1/∂w1 = i1 = 0.0500" in tips
@@ -72,7 +59,7 @@ def test_edge_tooltips_hold_the_formula_with_the_graphs_names(dot: str) -> None:
 
 
 def test_formulas_on_request_appear_on_the_edge_labels(dot: str) -> None:
-    loss, _ = neuron()
+    loss, _, _ = neuron()
     _, edges = parse(viz.to_svg(loss, dot=dot, formulas=True))
     texts = {squash(t) for edge in edges.values() for t in edge.texts}
     assert "a_h1·(1 − a_h1) = 0.2413" in texts
@@ -82,7 +69,7 @@ def test_formulas_on_request_appear_on_the_edge_labels(dot: str) -> None:
 
 @pytest.mark.parametrize("rankdir", ["LR", "TB"])
 def test_both_directions_render(dot: str, rankdir: str) -> None:
-    loss, _ = neuron()
+    loss, _, _ = neuron()
     check_picture(loss, viz.to_svg(loss, dot=dot, rankdir=rankdir, fmt=".4f"))
 
 
@@ -136,8 +123,8 @@ def _available(*finders: Callable[[], str]) -> list[str]:
 
 
 def test_same_graph_same_bytes_even_when_built_twice(dot: str) -> None:
-    first, _ = neuron()
-    second, _ = neuron()
+    first, _, _ = neuron()
+    second, _, _ = neuron()
     svg = viz.to_svg(first, dot=dot)
     assert viz.to_svg(first, dot=dot) == svg
     assert viz.to_svg(second, dot=dot) == svg
@@ -152,18 +139,18 @@ def test_random_graphs_show_every_node_and_edge(graph: Graph) -> None:
 
 
 def test_highlight_marks_the_chain_from_the_node_to_the_output(dot: str) -> None:
-    loss, v = neuron()
-    source = viz.draw(loss, highlight=v["w1"]).source
-    svg = viz.to_svg(loss, dot=dot, highlight=v["w1"])
+    loss, w1, _ = neuron()
+    source = viz.draw(loss, highlight=w1).source
+    svg = viz.to_svg(loss, dot=dot, highlight=w1)
     nodes, _ = parse(svg)
     assert len(nodes) == len(topological_order(loss))
     red_edges = [line for line in source.splitlines() if "->" in line and "#d62728" in line]
-    # w1 -> z_h1 -> a_h1 -> sub -> pow -> E: five edges on the chain
+    # w1 -> z_h1 -> a_h1 -> e -> e² -> E: five edges on the chain
     assert len(red_edges) == 5
 
 
 def test_render_writes_svg_png_and_dot(dot: str, tmp_path: Path) -> None:
-    loss, _ = neuron()
+    loss, _, _ = neuron()
     svg = viz.render(loss, tmp_path / "g.svg", dot=dot, fmt=".4f")
     png = viz.render(loss, tmp_path / "g.png", dot=dot)
     gv = viz.render(loss, tmp_path / "g.dot", dot="/no/engine/needed")

@@ -32,11 +32,11 @@ from .numbers import Format, fit, number_formatter
 
 MAX_NODES = 150
 PARTS = ("forward", "backward")
-Number = Callable[[float], str]  # writes a number
+NumberText = Callable[[float], str]  # writes a number as text
 
 
 @dataclass(frozen=True)
-class Step:
+class ReplayStep:
     """One step of the page: its sentence, the node and edge it lights, and what it changes:
     ``(element id, "value" or "grad", the new number)``."""
 
@@ -54,7 +54,7 @@ class Replay:
         title: str,
         svg: str,
         nodes: dict[str, dict[str, Any]],
-        steps: list[Step],
+        steps: list[ReplayStep],
         fmt: Format,
         edges: dict[str, str] | None = None,
     ):
@@ -188,13 +188,13 @@ def replay(
             else [edge_ids[n, i] for i in range(len(n.parents))]
         )
     }
-    steps = [Step(_opening(root, names, forward, "backward" in include))]
+    steps = [ReplayStep(_opening(root, names, forward, "backward" in include))]
     if forward:
         for node in drawn:
             if not node.is_leaf:
                 formula = groups[node].described(names, _minus_of(number)) if node in groups else None
                 text = _forward_text(node, names, number, formula)
-                steps.append(Step(text, node=ids[node], changes=((ids[node], "value", node.data),)))
+                steps.append(ReplayStep(text, node=ids[node], changes=((ids[node], "value", node.data),)))
     if "backward" in include:
         if optimizer is not None:
             steps.append(_zero_grad_step(optimizer, names, drawn_ids))
@@ -226,7 +226,9 @@ def replay(
     return Replay(title, svg, nodes, steps, fmt, edges)
 
 
-def _widest(drawn: list[Value], steps: list[Step], ids: dict[Value, str], number: Number) -> dict[Value, str]:
+def _widest(
+    drawn: list[Value], steps: list[ReplayStep], ids: dict[Value, str], number: NumberText
+) -> dict[Value, str]:
     """The longest number each node's box shows at any step, as its box writes it."""
     texts: dict[str, list[str]] = {ids[n]: [number(n.data), number(n.grad)] for n in drawn}
     values: dict[str, list[float]] = {ids[n]: [n.data, n.grad] for n in drawn}
@@ -245,7 +247,9 @@ def _opening(root: Value, names: dict[Value, str], forward: bool, backward: bool
     return "The graph before anything is computed. Then " + "; ".join(parts) + "."
 
 
-def _forward_text(node: Value, names: dict[Value, str], number: Number, formula: str | None = None) -> str:
+def _forward_text(
+    node: Value, names: dict[Value, str], number: NumberText, formula: str | None = None
+) -> str:
     rule = node.rule
     assert rule is not None
     if formula is not None:  # a group: its formula, with names, stands for the nodes it hides
@@ -318,11 +322,11 @@ def _shown_edges(
     return out
 
 
-def _zero_grad_step(optimizer: Optimizer, names: dict[Value, str], ids: dict[Value, str]) -> Step:
+def _zero_grad_step(optimizer: Optimizer, names: dict[Value, str], ids: dict[Value, str]) -> ReplayStep:
     params = [p for p in optimizer.params if p in ids]
     listed = ", ".join(printable(names[p]) for p in params)
     text = f"optimizer.zero_grad(): the gradient of every parameter ({listed}) is set to 0"
-    return Step(text, changes=tuple((ids[p], "grad", 0.0) for p in params))
+    return ReplayStep(text, changes=tuple((ids[p], "grad", 0.0) for p in params))
 
 
 def _update_steps(
@@ -330,8 +334,8 @@ def _update_steps(
     grads: dict[Value, float],
     names: dict[Value, str],
     ids: dict[Value, str],
-    number: Number,
-) -> list[Step]:
+    number: NumberText,
+) -> list[ReplayStep]:
     """One step per parameter: the value the optimizer's own ``step`` gives it from ``grads``,
     tried on the side and undone."""
     params = optimizer.params
@@ -365,7 +369,7 @@ def _update_steps(
                 f"{_minus(number(g))}"
             )
         text = f"{name} ← {rule} = {_minus(number(value))}"
-        steps.append(Step(text, node=ids[p], changes=((ids[p], "value", value),)))
+        steps.append(ReplayStep(text, node=ids[p], changes=((ids[p], "value", value),)))
     return steps
 
 
@@ -374,8 +378,8 @@ def _backward_steps(
     events: list[_Shown],
     names: dict[Value, str],
     ids: dict[Value, str],
-    number: Number,
-) -> list[Step]:
+    number: NumberText,
+) -> list[ReplayStep]:
     additions = Counter(e.parent for e in events)
     seen: Counter[Value] = Counter()
     name = {node: printable(n) for node, n in names.items()}
@@ -384,7 +388,7 @@ def _backward_steps(
         "the output's gradient with respect to itself"
     )
     zeros = tuple((element, "grad", 0.0) for node, element in ids.items() if node is not root)
-    steps = [Step(seed, node=ids[root], changes=(*zeros, (ids[root], "grad", 1.0)))]
+    steps = [ReplayStep(seed, node=ids[root], changes=(*zeros, (ids[root], "grad", 1.0)))]
     for e in events:
         seen[e.parent] += 1
         p, c = name[e.parent], name[e.child]
@@ -397,7 +401,9 @@ def _backward_steps(
         )
         if additions[e.parent] > 1:
             text += f" (addition {seen[e.parent]} of {additions[e.parent]} to {p})"
-        steps.append(Step(text, node=ids[e.parent], edge=e.edge, changes=((ids[e.parent], "grad", e.after),)))
+        steps.append(
+            ReplayStep(text, node=ids[e.parent], edge=e.edge, changes=((ids[e.parent], "grad", e.after),))
+        )
     return steps
 
 
@@ -412,7 +418,7 @@ def _signed(text: str) -> str:
     return f"({text})" if text.startswith("\u2212") else text
 
 
-def _minus_of(number: Number) -> Number:
+def _minus_of(number: NumberText) -> NumberText:
     """``number`` writing its minus signs as true ones (``_minus``)."""
     return lambda x: _minus(number(x))
 

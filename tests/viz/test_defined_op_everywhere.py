@@ -1,5 +1,6 @@
 """An op added with ``define_op`` — one row, no other edit — is drawn, explained in every
-format, typeset as a function, and usable in ``nn`` as an activation by name."""
+format, typeset as a function, usable in ``nn`` as an activation by name and in a worked-example
+file, where a forgotten local derivative of it is named."""
 
 from __future__ import annotations
 
@@ -88,3 +89,29 @@ def test_an_op_with_a_domain_is_not_an_activation(gelu: object) -> None:
               local_formulas=("1/x",), domain=lambda x: x > 0, domain_text="x > 0")  # fmt: skip
     with pytest.raises(ValueError, match=r"unknown activation 'safe_log'.*'gelu'"):
         MLP(2, [1], activations="safe_log")
+
+
+def test_it_is_a_function_of_a_worked_example_file(gelu: object) -> None:
+    from viz.check import check
+
+    a, b = 0.8, -1.5
+    g = gelu_float(a)
+    h = 1e-6
+    dg_da = (gelu_float(a + h) - gelu_float(a - h)) / (2 * h)
+    data = {
+        "id": "gelu-graph",
+        "title": "L = gelu(a) * b",
+        "graph": {"inputs": {"a": a, "b": b}, "nodes": ["g = gelu(a)", "L = g * b"], "output": "L"},
+        "training": {"steps": 0},
+        "printed": [
+            {"quantity": "g", "where": "forward", "printed": f"{g:.6f}"},
+            {"quantity": "dL/da", "where": "backward", "printed": f"{b * dg_da:.6f}"},
+        ],
+    }
+    right_value, right_grad = check(data).items
+    assert (right_value.cls, right_grad.cls) == ("exact", "exact")
+    assert right_grad.value == pytest.approx(b * dg_da, rel=1e-7)
+    forgotten = {"quantity": "dL/da", "where": "backward", "printed": f"{b:.6f}"}  # as if gelu' = 1
+    (wrong,) = check({**data, "printed": [forgotten]}).items
+    assert wrong.cls == "conceptual" and wrong.mistake is not None
+    assert wrong.mistake.id == "local_derivative_left_out"

@@ -108,6 +108,9 @@ class Ledger:
         self._ancestors: dict[Key, frozenset[Key]] = {}
         self._truth: dict[Key, float] = {}
         self.given: dict[Key, float] = {}  # where a loop stopped: known from the replay only
+        # The engine's gradient at each step, by the key of the gradient the step uses: given, the
+        # updates are computed from them (how the replay's steps are verified one at a time).
+        self.step_gradients: dict[Key, float] = {}
 
     # ---- names -------------------------------------------------------------------------------
 
@@ -246,7 +249,12 @@ class Ledger:
         key = self._ref(state.of, text)
         if key[0] != "p":
             raise QuantityError(f"{text!r}: {state.which}(...) takes a parameter")
-        q = key[2] if not self.frozen(key[1]) else (state.of.step or 0)
+        if self.frozen(key[1]):
+            raise QuantityError(
+                f"{text!r}: {state.of.name} is not trained (frozen, or not among a graph optimizer's "
+                f"parameters): the optimizer keeps no {state.which} for it"
+            )
+        q = key[2]
         if not isinstance(q, int) or q >= self.ex.steps:
             raise QuantityError(
                 f"{text!r}: the example takes no step from there ([training] steps = {self.ex.steps})"
@@ -582,7 +590,7 @@ class Ledger:
         before = ("p", pid, q - 1)
         run = self.run
         if run.kind == "sgd":
-            g = ev(("D", self.total(q - 1), before))
+            g = self.step_gradient(pid, q - 1, ev)
             if run.momentum:
                 velocity = ev(("velocity", pid, q - 1))
                 g = g + self.num.const(run.momentum) * velocity if run.nesterov else velocity
@@ -592,10 +600,17 @@ class Ledger:
         values["vhat"] = ev(("vhat", pid, q - 1))
         return self._site("adam_step", "", values)
 
+    def step_gradient(self, pid: tuple[Any, ...], q: int, ev: Callable[[Key], Real]) -> Real:
+        """The gradient the optimizer's step from step q reads for a parameter: by the chain rule,
+        or the engine's when it is given (``step_gradients``)."""
+        key = ("D", self.total(q), ("p", pid, q))
+        given = self.step_gradients.get(key)
+        return ev(key) if given is None else self.num.const(given)
+
     def _velocity(self, key: Key, ev: Callable[[Key], Real]) -> Real:
         """SGD's velocity after the step from step q: momentum · the last one + the gradient."""
         _, pid, q = key
-        g = ev(("D", self.total(q), ("p", pid, q)))
+        g = self.step_gradient(pid, q, ev)
         before = ev(("velocity", pid, q - 1)) if q > 0 else self.num.const(0.0)
         return self._site("momentum", "", {"mu": self.num.const(self.run.momentum), "v": before, "g": g})
 
@@ -607,7 +622,7 @@ class Ledger:
             beta = beta1 if which == "mhat" else beta2
             variant = "on" if self.run.bias_correction else "off"
             return self._site("adam_correction", variant, {"m": moment, "beta": beta, "t": q + 1})
-        g = ev(("D", self.total(q), ("p", pid, q)))
+        g = self.step_gradient(pid, q, ev)
         before = ev((which, pid, q - 1)) if q > 0 else self.num.const(0.0)
         if which == "m":
             return beta1 * before + (1 - beta1) * g

@@ -13,6 +13,7 @@ from autograd import OPS, Value, apply_op, grad
 from nn import SGD, Adam, Layer, Optimizer
 from nn.activations import ELEMENTWISE, softmax
 
+from .graph_ledger import ledger_for
 from .ledger import Key, Ledger
 from .refs import Expr, Num, Op, Ref
 from .spec import NO_OPTIMIZER, CheckerError, GraphSpec, OptimizerSpec, WorkedExample
@@ -130,12 +131,18 @@ def forward(
 
 
 def optimizer_for(run: OptimizerSpec, params: list[Value]) -> Optimizer:
-    """The ``nn`` optimizer of a run, over ``params``."""
+    """The ``nn`` optimizer of a run, over ``params`` (at least one: see ``stepper``)."""
     if run.kind == NO_OPTIMIZER:
         raise ValueError("the worked example takes no step: it has no optimizer")
     if run.kind == "sgd":
         return SGD(params, lr=run.lr, momentum=run.momentum, nesterov=run.nesterov)
     return Adam(params, lr=run.lr, betas=run.betas, eps=run.eps, bias_correction=run.bias_correction)
+
+
+def stepper(run: OptimizerSpec, params: list[Value]) -> Optimizer | None:
+    """The run's optimizer over the trainable ``params``; None when every parameter is frozen:
+    then each step leaves them all as they are."""
+    return optimizer_for(run, params) if params else None
 
 
 @dataclass
@@ -253,25 +260,27 @@ def step_graph(ledger: Ledger, q: int = 0) -> StepGraph:
     fresh from the example (no backward pass yet)."""
     params, forward_at = setup(ledger.ex)
     trainable = [p for pid, p in params.items() if not ledger.frozen(pid)]
-    optimizer = optimizer_for(ledger.run, trainable) if q else None
-    for done in range(q):
-        assert optimizer is not None
-        nodes, _ = forward_at(done, False)
-        optimizer.zero_grad()
-        nodes[ledger.total(done)].backward()
-        optimizer.step()
+    optimizer = stepper(ledger.run, trainable) if q else None
+    if optimizer is not None:  # None: no step, or steps that leave every parameter as it is
+        for done in range(q):
+            nodes, _ = forward_at(done, False)
+            optimizer.zero_grad()
+            nodes[ledger.total(done)].backward()
+            optimizer.step()
     nodes, root = forward_at(q, True)
     return StepGraph(ledger, root, nodes, params, trainable)
 
 
 class EngineReplay:
     """One optimizer run of an example through the engine; ``values`` maps ledger keys to
-    the engine's numbers."""
+    the engine's numbers, ``gradients`` the gradient each step used (by the key of the
+    gradient the ledger's update reads)."""
 
     def __init__(self, ledger: Ledger, needed: Iterable[Key]) -> None:
         self.ledger = ledger
         ex = self.ex = ledger.ex
         self.values: dict[Key, float] = {}
+        self.gradients: dict[Key, float] = {}
         derivatives: dict[Any, list[Key]] = {}
         for key in needed:
             if key[0] in ("D", "L"):
@@ -279,7 +288,7 @@ class EngineReplay:
         params, forward_at = setup(ex)
         trainable = [pid for pid in params if not ledger.frozen(pid)]
         stepped = ex.steps > 0 or ex.loop is not None
-        optimizer = optimizer_for(ledger.run, [params[pid] for pid in trainable]) if stepped else None
+        optimizer = stepper(ledger.run, [params[pid] for pid in trainable]) if stepped else None
         self.loss_curve: list[float] = []  # the training loop's loss, epoch by epoch
         for q in range(ex.steps + 1):
             nodes, _ = forward_at(q, False)
@@ -293,10 +302,13 @@ class EngineReplay:
                 self.values[key] = grad(top, [bottom])[0]
             if q == ex.steps:
                 break
-            assert optimizer is not None
+            if optimizer is None:
+                continue  # nothing is trainable: the step changes nothing
             for p in params.values():
                 p.grad = 0.0
             nodes[ledger.total(q)].backward()  # the batch's loss, or one sample's (per_sample)
+            for pid in trainable:
+                self.gradients[("D", ledger.total(q), ledger.param(pid, q))] = params[pid].grad
             optimizer.step()
             if isinstance(optimizer, Adam):
                 for i, pid in enumerate(trainable):
@@ -318,7 +330,7 @@ class EngineReplay:
         assert ex.loop is not None
         layers = _layers(ex)
         params = _parameters(ex, layers)
-        optimizer = optimizer_for(ledger.run, [p for pid, p in params.items() if not ledger.frozen(pid)])
+        optimizer = stepper(ledger.run, [p for pid, p in params.items() if not ledger.frozen(pid)])
         epoch = 0
         while True:
             epoch += 1
@@ -326,6 +338,8 @@ class EngineReplay:
             self.loss_curve.append(loss.data)
             if loss.data < ex.loop.stop_below or epoch > ex.loop.max_epochs:
                 break
+            if optimizer is None:  # nothing is trainable: every epoch has the same loss
+                continue
             for p in params.values():
                 p.grad = 0.0
             loss.backward()
@@ -337,13 +351,22 @@ class EngineReplay:
             self.values[("stop", ledger.param(pid, 0))] = p.data
 
     def cross_check(self) -> None:
-        """Every engine value against the ledger's rules; a disagreement is chainrule's bug."""
-        for key, value in self.values.items():
+        """Every engine value against the ledger's rules; a disagreement is chainrule's bug.
+
+        Each step is checked on its own: the gradients the engine stepped with against the
+        chain rule, and its updates against the rules' updates from those same gradients. Not
+        from the rules' own: Adam divides a gradient by its own size, so where a gradient is zero
+        but for rounding (a softmax's shared bias, two paths that cancel), two float64
+        computations of it differ in a noise that Adam's step turns into numbers of its own.
+        """
+        rules = ledger_for(self.ex, self.ledger.run)
+        rules.step_gradients = dict(self.gradients)
+        for key, value in [*self.values.items(), *self.gradients.items()]:
             if key[0] in ("stop", "epoch", "x", "t"):
                 continue
-            rules = self.ledger.truth(key)
-            if not math.isclose(rules, value, rel_tol=1e-9, abs_tol=1e-12):
+            expected = rules.truth(key)
+            if not math.isclose(expected, value, rel_tol=1e-9, abs_tol=1e-12):
                 raise ReplayMismatch(
                     f"{self.ex.origin}: the engine gives {value!r} for {key} "
-                    f"but the textbook rules give {rules!r}"
+                    f"but the textbook rules give {expected!r}"
                 )

@@ -437,12 +437,77 @@ def _example(
         blank=[p for p in entries if p.blank],
         **setup,
     )
+    _check_names(r, _defined_names(example, data), () if example.graph is not None else (EPOCH,))
     variants = _variants(r, data.get("variant"), example)
     for item in entries:
         if item.variant and item.variant not in variants:
             choose = f"; choose from {sorted(variants)}" if variants else "; the file has no [[variant]]"
             raise r.error(item.label(), f"variant {item.variant!r} is not a [[variant]]'s name{choose}")
     return dataclasses.replace(example, variants=variants)
+
+
+EPOCH = "epoch"  # a network's reserved name: epoch@stop, the epoch its training loop stopped at
+
+
+def _defined_names(ex: WorkedExample, data: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """Every name the example defines, each with the key that defines it (``(default)`` when
+    the file leaves that key out)."""
+    if ex.graph is not None:
+        names = [(n, f"[graph] inputs.{n}") for n in ex.graph.inputs]
+        names += [(n, f"[graph] nodes[{i}]") for i, (n, _) in enumerate(ex.graph.nodes)]
+    else:
+        network, loss = data["network"], data["loss"]
+        names = _named("[network] input_names", ex.input_names, network.get("input_names") is None)
+        names += _named("[data] target_names", ex.target_names, data["data"].get("target_names") is None)
+        for i, (layer, raw) in enumerate(zip(ex.layers, network["layers"])):
+            names += _layer_names(f"[[network.layers]] {i + 1}", layer, raw)
+        names += _named("[loss] name", [ex.loss.name], loss.get("name") is None, indexed=False)
+        names += _named("[loss] term_names", ex.loss.term_names, loss.get("term_names") is None)
+    return names + [(n, f"[aliases] {n}") for n in ex.aliases]
+
+
+def _layer_names(where: str, layer: LayerSpec, raw: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """A layer's names with their keys; an identity layer's ``a`` may take its ``z``'s name (they
+    are one node)."""
+    names: list[tuple[str, str]] = []
+    for j, row in enumerate(layer.weight_names):
+        names += _named(f"{where} weight_names[{j}]", row, raw.get("weight_names") is None)
+    default_bias = raw.get("bias_names") is None
+    names += _named(f"{where} bias_names", layer.bias_names, default_bias, indexed=not layer.shared_bias)
+    names += _named(f"{where} z_names", layer.z_names, raw.get("z_names") is None)
+    a_names = _named(f"{where} a_names", layer.a_names, raw.get("a_names") is None)
+    if layer.activation == "identity":
+        a_names = [(a, key) for (a, key), z in zip(a_names, layer.z_names) if a != z]
+    return names + a_names
+
+
+def _named(key: str, names: Sequence[str], default: bool, indexed: bool = True) -> list[tuple[str, str]]:
+    """``names`` with their keys: ``key[0]``, ``key[1]``, ... (or ``key`` alone)."""
+    mark = " (default)" if default else ""
+    return [(n, f"{key}[{i}]{mark}" if indexed else f"{key}{mark}") for i, n in enumerate(names)]
+
+
+def _check_names(r: _Reader, names: list[tuple[str, str]], reserved: tuple[str, ...]) -> None:
+    """Each name stands for one quantity: a name defined twice is an error naming both keys."""
+    first: dict[str, str] = {}
+    for name, key in names:
+        if name in reserved:
+            raise r.error(key, f"the name {name!r} is reserved: {name}@stop is where a training loop stopped")
+        if name in first:
+            raise r.error(
+                key,
+                f"the name {name!r} is also {first[name]}: each name stands for one quantity"
+                + _collision_note(first[name], key),
+            )
+        first[name] = key
+
+
+def _collision_note(first: str, second: str) -> str:
+    """Why a layer's ``z`` and ``a`` cannot share a name, when that is the collision."""
+    layer, found, _ = first.partition(" z_names[")
+    if found and second.startswith(f"{layer} a_names["):
+        return " (a layer's z and a are two nodes, except on an identity layer, where they are one)"
+    return ""
 
 
 def _variants(r: _Reader, raw: Any, base: WorkedExample) -> dict[str, WorkedExample]:
@@ -833,6 +898,12 @@ def _optimizers(
         if not all(0.0 <= b < 1.0 for b in betas):
             raise r.error(where, f"betas must lie in [0, 1), got {betas}")
         eps = r.number(entry.get("eps", 1e-8), f"{where} eps")
+        if eps <= 0:
+            raise r.error(
+                where,
+                f"eps must be above 0 (Adam's step divides by √v̂ + eps, and v̂ stays 0 while a gradient "
+                f"is 0), got {eps!r}",
+            )
         correction = entry.get("bias_correction", True)
         if not isinstance(correction, bool):
             raise r.error(where, f"bias_correction must be true or false, got {correction!r}")

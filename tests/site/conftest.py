@@ -15,8 +15,6 @@ import pytest
 
 from viz.site import Site, build_site
 
-from ..browser import BROWSER, FLAGS
-
 
 @pytest.fixture(scope="session")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Site:
@@ -41,20 +39,6 @@ def served(site: Site) -> Iterator[str]:
     yield f"http://127.0.0.1:{server.server_address[1]}/"
     server.shutdown()
     server.server_close()
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    """Debian's chromium, headless, under Playwright (no browser download)."""
-    if BROWSER is None:
-        pytest.skip("no chromium installed (CI installs Debian's chromium)")
-    from playwright.sync_api import sync_playwright
-
-    flags = [f for f in FLAGS if f not in ("--headless", "--enable-logging=stderr", "--v=0")]
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=BROWSER, args=flags)
-        yield chromium
-        chromium.close()
 
 
 class Page:

@@ -4,7 +4,6 @@ scrolled inside its figure (the page itself never scrolls sideways), and again f
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -13,7 +12,7 @@ import pytest
 from viz.check.__main__ import main as check_command
 from viz.walkthrough import walkthrough
 
-from ..browser import BROWSER, FLAGS, needs_browser
+from ..browser import needs_browser
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Locator, Page, ViewportSize
@@ -48,16 +47,6 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> Path:
     # python -m viz.check 001 --html OUT, run in this process; 1: the document has wrong numbers
     assert check_command(["001", "--html", str(out / "check-001.html")]) in (0, 1)
     return out
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    flags = [f for f in FLAGS if f not in ("--headless", "--enable-logging=stderr", "--v=0")]
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=BROWSER, args=flags)
-        yield chromium
-        chromium.close()
 
 
 def open_page(browser: Browser, path: Path, errors: list[str], script: bool = True) -> Page:

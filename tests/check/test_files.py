@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from viz.check import WorkedExampleError, check, load, shipped
 from viz.check.__main__ import main
-from viz.check.refs import Deriv, Num, Op, Ref, State, parse
+from viz.check.refs import Apply, Deriv, Num, Ref, State, parse
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "tanh_neuron_check.toml"
 
@@ -185,8 +185,8 @@ atoms = (
 expressions = st.recursive(
     atoms,
     lambda inner: (
-        st.builds(Op, st.sampled_from(["+", "-", "*", "/", "**"]), st.tuples(inner, inner))
-        | st.builds(Op, st.sampled_from(["exp", "ln", "neg"]), st.tuples(inner))
+        st.builds(Apply, st.sampled_from(["+", "-", "*", "/", "**"]), st.tuples(inner, inner))
+        | st.builds(Apply, st.sampled_from(["exp", "ln", "neg"]), st.tuples(inner))
     ),
     max_leaves=6,
 )

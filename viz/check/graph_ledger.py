@@ -14,7 +14,7 @@ from typing import Any
 
 from .arithmetic import FLOAT64, Arithmetic, Real
 from .ledger import Key, Ledger, Named, QuantityError, _apply
-from .refs import Expr, Num, Op, Ref, table_op
+from .refs import Apply, Expr, Num, Ref, table_op
 from .rules import Mistake
 from .spec import GraphSpec, OptimizerSpec, WorkedExample
 
@@ -100,7 +100,7 @@ class GraphLedger(Ledger):
             return self.num.const(expr.value)
         if isinstance(expr, Ref):
             return ev(self._key_of_name(expr.name, q))
-        assert isinstance(expr, Op)
+        assert isinstance(expr, Apply)
         return _apply(expr.op, [self._value(a, q, ev) for a in expr.args], self.num)
 
     def _local(self, child: Key, parent: Key, ev: Callable[[Key], Real]) -> Real:
@@ -132,7 +132,7 @@ class GraphLedger(Ledger):
                     return zero
                 uses[0] += 1
                 return self.num.const(1.0) if only is None or uses[0] - 1 == only else zero
-            assert isinstance(e, Op)
+            assert isinstance(e, Apply)
             args = e.args
             if e.op == "+":
                 return d(args[0]) + d(args[1])
@@ -203,7 +203,7 @@ def _refs(expr: Expr, unique: bool = True) -> list[str]:
     """The names a definition reads, in order (each once, or every use)."""
     if isinstance(expr, Ref):
         return [expr.name]
-    if isinstance(expr, Op):
+    if isinstance(expr, Apply):
         names = [n for a in expr.args for n in _refs(a, unique)]
         return list(dict.fromkeys(names)) if unique else names
     return []

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .arithmetic import FLOAT64, Arithmetic, Real
-from .refs import SAMPLE_PLACEHOLDER, Deriv, Expr, Num, Op, Ref, State, parse, table_op
+from .refs import SAMPLE_PLACEHOLDER, Apply, Deriv, Expr, Num, Ref, State, parse, table_op
 from .rules import STANDARD_FORMULAS, Formula, Mistake
 from .spec import OptimizerSpec, WorkedExample
 
@@ -131,7 +131,7 @@ class Ledger:
     def key_of(self, expr: Expr, text: str) -> Key:
         if isinstance(expr, Num):
             return ("num", expr.value)
-        if isinstance(expr, Op):
+        if isinstance(expr, Apply):
             return ("fn", expr.op, *(self.key_of(a, text) for a in expr.args))
         if isinstance(expr, Ref):
             return self._ref(expr, text)
@@ -230,8 +230,8 @@ class Ledger:
                 return Deriv(bind(e.top), bind(e.bottom))  # type: ignore[arg-type]
             if isinstance(e, State):
                 return State(e.which, bind(e.of))  # type: ignore[arg-type]
-            if isinstance(e, Op):
-                return Op(e.op, tuple(bind(a) for a in e.args))
+            if isinstance(e, Apply):
+                return Apply(e.op, tuple(bind(a) for a in e.args))
             return e
 
         return self.key_of(bind(expr), f"{text} (= {alias})")

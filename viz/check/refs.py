@@ -14,7 +14,7 @@ A quantity is a small arithmetic expression over references to the replayed grap
 
 >>> names = {"t1", "a_o1", "E", "w5"}
 >>> parse("0.5 * (t1 - a_o1[1])^2", names.__contains__)
-Op(op='*', args=(Num(value=0.5), Op(op='**', args=(Op(op='-', args=(Ref(name='t1', sample=None, \
+Apply(op='*', args=(Num(value=0.5), Apply(op='**', args=(Apply(op='-', args=(Ref(name='t1', sample=None, \
 step=None), Ref(name='a_o1', sample=1, step=None))), Num(value=2.0)))))
 >>> str(parse("dE/dw5 - 0.5*m(w5')", names.__contains__))
 "dE/dw5 - 0.5 * m(w5')"
@@ -28,14 +28,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from autograd import OPS
-from autograd.ops import Op as Op_
+from autograd.ops import Op
 
 FUNCTIONS = {"exp", "ln", "log", "sqrt", "sigmoid", "tanh", "relu", "abs", "sum", "max", "min"}
 VARIADIC = {"sum", "max", "min"}  # the functions of one or more arguments
 STATES = {"m", "v", "mhat", "vhat", "velocity"}  # Adam's moments; SGD's momentum velocity
 SAMPLE_PLACEHOLDER = 0  # ``[s]`` in an alias: the sample of the reference that uses it
 
-Step = int | str | None  # a step count, "stop", or None (the context's)
+When = int | str | None  # a step count, "stop", or None (the context's)
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,7 @@ class Ref:
 
     name: str
     sample: int | None = None
-    step: Step = None
+    step: When = None
 
     def __str__(self) -> str:
         text = self.name
@@ -88,8 +88,8 @@ class State:
 
 
 @dataclass(frozen=True)
-class Op:
-    """An arithmetic operation (``+ - * / **``, ``neg``) or a function call."""
+class Apply:
+    """An operation applied to its arguments: arithmetic (``+ - * / **``, ``neg``) or a function call."""
 
     op: str
     args: tuple[Expr, ...]
@@ -106,13 +106,13 @@ class Op:
         return f"{self.op}({', '.join(str(a) for a in self.args)})"
 
 
-Expr = Num | Ref | Deriv | State | Op
+Expr = Num | Ref | Deriv | State | Apply
 _PRECEDENCE = {"+": 1, "-": 1, "*": 2, "/": 2, "**": 4}
 
 
 def _wrapped(e: Expr, level: int) -> str:
-    inner = _PRECEDENCE.get(e.op, 5) if isinstance(e, Op) else 5
-    if isinstance(e, Op) and e.op == "neg":
+    inner = _PRECEDENCE.get(e.op, 5) if isinstance(e, Apply) else 5
+    if isinstance(e, Apply) and e.op == "neg":
         inner = 3
     if isinstance(e, Num) and e.value < 0:
         inner = 3
@@ -137,7 +137,7 @@ def _ref(groups: tuple[str | None, ...]) -> Ref:
     sample = None
     if sample_text is not None:
         sample = SAMPLE_PLACEHOLDER if sample_text == "s" else int(sample_text)
-    when: Step = None
+    when: When = None
     if step and step.startswith("@"):
         when = "stop" if step == "@stop" else int(step[1:])
     elif step:
@@ -183,18 +183,18 @@ class _Parser:
     def sum(self) -> Expr:
         left = self.product()
         while (op := self.take("+", "-")) is not None:
-            left = Op(op, (left, self.product()))
+            left = Apply(op, (left, self.product()))
         return left
 
     def product(self) -> Expr:
         left = self.unary()
         while self.peek("**") is None and (op := self.take("*", "/")) is not None:
-            left = Op(op, (left, self.unary()))
+            left = Apply(op, (left, self.unary()))
         return left
 
     def unary(self) -> Expr:
         if self.take("-") is not None:
-            return Op("neg", (self.unary(),))
+            return Apply("neg", (self.unary(),))
         if self.take("+") is not None:
             return self.unary()
         return self.power()
@@ -202,7 +202,7 @@ class _Parser:
     def power(self) -> Expr:
         base = self.primary()
         if self.take("**", "^") is not None:
-            return Op("**", (base, self.unary()))
+            return Apply("**", (base, self.unary()))
         return base
 
     def primary(self) -> Expr:
@@ -233,7 +233,7 @@ class _Parser:
             arg = self.sum()
             if self.take(")") is None:
                 raise self.fail("missing ')'")
-            return Op(name, (arg,))
+            return Apply(name, (arg,))
         if self.text.startswith("(", after) and name not in FUNCTIONS and name not in STATES:
             near = difflib.get_close_matches(name, sorted(FUNCTIONS | STATES), n=3, cutoff=0.5)
             hint = f" (nearest: {', '.join(near)})" if near else ""
@@ -256,12 +256,12 @@ class _Parser:
                 raise self.fail("missing ')'")
             if name not in VARIADIC and len(args) != 1:
                 raise self.fail(f"{name} takes one argument")
-            return Op(name, tuple(args))
+            return Apply(name, tuple(args))
         self.pos = ref.end()
         return _ref(ref.groups())
 
 
-def table_op(name: str) -> Op_ | None:
+def table_op(name: str) -> Op | None:
     """A one-input op of chainrule's op table that the language does not name itself (``sin``,
     ``cos``, ``softplus``, or one registered with ``autograd.define_op``), or None."""
     if name in FUNCTIONS or name in STATES:
@@ -286,6 +286,6 @@ def refs_in(expr: Expr) -> list[Ref]:
         return [expr.top, expr.bottom]
     if isinstance(expr, State):
         return [expr.of]
-    if isinstance(expr, Op):
+    if isinstance(expr, Apply):
         return [r for a in expr.args for r in refs_in(a)]
     return []

@@ -15,7 +15,7 @@ from nn.activations import ELEMENTWISE, softmax
 
 from .graph_ledger import ledger_for
 from .ledger import Key, Ledger
-from .refs import Expr, Num, Op, Ref
+from .refs import Apply, Expr, Num, Ref
 from .spec import NO_OPTIMIZER, CheckerError, GraphSpec, OptimizerSpec, WorkedExample
 
 
@@ -216,7 +216,7 @@ def _operand(expr: Expr, env: dict[str, Value], label: bool = False) -> Value | 
         return expr.value
     if isinstance(expr, Ref):
         return env[expr.name]
-    assert isinstance(expr, Op)
+    assert isinstance(expr, Apply)
     args = [_operand(a, env, label) for a in expr.args]
     values = [a if isinstance(a, Value) else Value(a) for a in args]
     result: Value | float

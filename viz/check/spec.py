@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .refs import Deriv, Expr, Op, Ref, ReferenceError_, State, parse
+from .refs import Apply, Deriv, Expr, Ref, ReferenceError_, State, parse
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -665,7 +665,7 @@ def _check_node(r: _Reader, here: str, expr: Expr, known: list[str], later: list
     """A node's definition reads only inputs and earlier nodes, with the language's functions."""
     if isinstance(expr, (Deriv, State)):
         raise r.error(here, "a node is defined by arithmetic of values, not by a derivative or a state")
-    if isinstance(expr, Op):
+    if isinstance(expr, Apply):
         for arg in expr.args:
             _check_node(r, here, arg, known, later)
         return

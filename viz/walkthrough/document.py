@@ -17,7 +17,7 @@ from ..check import Report, check
 from ..check.classify import Verdict
 from ..check.graph_ledger import ledger_for
 from ..check.ledger import Key, Ledger
-from ..check.refs import Expr, Op
+from ..check.refs import Apply, Expr
 from ..check.replay import StepGraph, step_graph
 from ..check.rules import ACTIVATION_DERIVATIVES, SITES, STANDARD
 from ..check.spec import CheckerError, SectionSpec, WorkedExample, checker_failed
@@ -257,7 +257,7 @@ def _mistake_formulas(ex: WorkedExample, v: Verdict, ledger: Ledger) -> list[Sit
 
 def _ops(expr: Expr) -> list[str]:
     """Every operation and function a definition uses."""
-    return [expr.op, *(op for a in expr.args for op in _ops(a))] if isinstance(expr, Op) else []
+    return [expr.op, *(op for a in expr.args for op in _ops(a))] if isinstance(expr, Apply) else []
 
 
 def _highlight(ex: WorkedExample, graph: StepGraph, sections: list[Section]) -> Value | None:

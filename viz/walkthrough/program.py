@@ -12,7 +12,7 @@ import keyword
 import unicodedata
 from dataclasses import dataclass, replace
 
-from ..check.refs import Expr, Num, Op, Ref
+from ..check.refs import Apply, Expr, Num, Ref
 from ..check.spec import NO_OPTIMIZER, GraphSpec, LayerSpec, OptimizerSpec, WorkedExample
 
 __all__ = ["program"]
@@ -467,7 +467,7 @@ _ARITHMETIC = {*_PRECEDENCE, "sum", "max", "min", "abs"}
 
 
 def _ops(expr: Expr) -> list[str]:
-    return [expr.op, *(op for a in expr.args for op in _ops(a))] if isinstance(expr, Op) else []
+    return [expr.op, *(op for a in expr.args for op in _ops(a))] if isinstance(expr, Apply) else []
 
 
 def _code(expr: Expr) -> str:
@@ -481,7 +481,7 @@ def _coded(expr: Expr) -> tuple[str, int]:
         return _num(expr.value), 3 if expr.value < 0 else 5
     if isinstance(expr, Ref):
         return expr.name, 5
-    assert isinstance(expr, Op)
+    assert isinstance(expr, Apply)
     if expr.op == "neg":
         return "-" + _wrap(expr.args[0], 3), 3
     if expr.op in _PRECEDENCE:

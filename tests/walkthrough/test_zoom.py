@@ -4,6 +4,8 @@ scrolled inside its figure (the page itself never scrolls sideways), and again f
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -49,13 +51,18 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-def open_page(browser: Browser, path: Path, errors: list[str], script: bool = True) -> Page:
+@contextmanager
+def opened(browser: Browser, path: Path, script: bool = True) -> Iterator[Page]:
+    """A tab showing ``path``; on leaving, the tab is closed and no console error may have come."""
+    errors: list[str] = []
     context = browser.new_context(viewport=WINDOW, java_script_enabled=script)
     tab = context.new_page()
     tab.on("pageerror", lambda exc: errors.append(f"uncaught: {exc}"))
     tab.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     tab.goto(path.as_uri())
-    return tab
+    yield tab
+    context.close()
+    assert errors == []
 
 
 def look(figure: Locator) -> dict[str, Any]:
@@ -81,74 +88,61 @@ def assert_natural(seen: dict[str, Any]) -> None:
 def test_a_click_enlarges_a_wide_graph_and_another_fits_it_back(
     browser: Browser, reports: Path, name: str
 ) -> None:
-    errors: list[str] = []
-    tab = open_page(browser, reports / name, errors)
-    figure = tab.locator("figure", has=tab.locator("svg")).first
-    assert_fitted(look(figure))
-    figure.click()
-    assert_natural(look(figure))
-    figure.click()
-    assert_fitted(look(figure))
-    tab.context.close()
-    assert errors == []
+    with opened(browser, reports / name) as tab:
+        figure = tab.locator("figure", has=tab.locator("svg")).first
+        assert_fitted(look(figure))
+        figure.click()
+        assert_natural(look(figure))
+        figure.click()
+        assert_fitted(look(figure))
 
 
 @needs_browser
 def test_enter_and_space_toggle_the_focused_graph(browser: Browser, reports: Path) -> None:
-    errors: list[str] = []
-    tab = open_page(browser, reports / "001-report.html", errors)
-    figure = tab.locator("figure", has=tab.locator("svg")).first
-    figure.focus()
-    assert figure.evaluate("f => document.activeElement === f")
-    scrolled = tab.evaluate("window.scrollY")
-    tab.keyboard.press("Enter")
-    assert_natural(look(figure))
-    tab.keyboard.press(" ")
-    assert_fitted(look(figure))
-    assert tab.evaluate("window.scrollY") == scrolled  # space toggled, it did not scroll the page
-    tab.context.close()
-    assert errors == []
+    with opened(browser, reports / "001-report.html") as tab:
+        figure = tab.locator("figure", has=tab.locator("svg")).first
+        figure.focus()
+        assert figure.evaluate("f => document.activeElement === f")
+        scrolled = tab.evaluate("window.scrollY")
+        tab.keyboard.press("Enter")
+        assert_natural(look(figure))
+        tab.keyboard.press(" ")
+        assert_fitted(look(figure))
+        assert tab.evaluate("window.scrollY") == scrolled  # space toggled, it did not scroll the page
 
 
 @needs_browser
 def test_a_graph_that_fits_does_not_react(browser: Browser, reports: Path) -> None:
-    errors: list[str] = []
-    tab = open_page(browser, reports / "003-report.html", errors)
-    curve = tab.locator("h2:text('Training loss') + figure")
-    before = look(curve)
-    assert before["natural"] <= before["fitted"] and before["tabindex"] is None
-    assert before["title"] is None and before["cursor"] == "auto"
-    curve.click()
-    assert look(curve) == before
-    tab.context.close()
-    assert errors == []
+    with opened(browser, reports / "003-report.html") as tab:
+        curve = tab.locator("h2:text('Training loss') + figure")
+        before = look(curve)
+        assert before["natural"] <= before["fitted"] and before["tabindex"] is None
+        assert before["title"] is None and before["cursor"] == "auto"
+        curve.click()
+        assert look(curve) == before
 
 
 @needs_browser
 def test_without_javascript_graphs_are_fitted(browser: Browser, reports: Path) -> None:
-    errors: list[str] = []
-    tab = open_page(browser, reports / "001-report.html", errors, script=False)
-    figure = tab.locator("figure", has=tab.locator("svg")).first
-    seen = look(figure)
-    assert seen["natural"] > seen["fitted"] >= seen["width"] - 0.5 and not seen["scrolls"]
-    assert seen["page"] <= seen["window"] and seen["title"] is None and seen["cursor"] == "auto"
-    tab.context.close()
-    assert errors == []
+    with opened(browser, reports / "001-report.html", script=False) as tab:
+        figure = tab.locator("figure", has=tab.locator("svg")).first
+        seen = look(figure)
+        assert seen["natural"] > seen["fitted"] >= seen["width"] - 0.5 and not seen["scrolls"]
+        assert seen["page"] <= seen["window"] and seen["title"] is None and seen["cursor"] == "auto"
 
 
 @needs_browser
 def test_the_replay_graph_zooms_and_space_does_not_play(browser: Browser, reports: Path) -> None:
-    errors: list[str] = []
-    tab = open_page(browser, reports / "001-replay.html", errors)
-    graph = tab.locator("figure#graph")
-    assert_fitted(look(graph))
-    graph.click()
-    assert_natural(look(graph))
-    graph.focus()
-    tab.keyboard.press(" ")
-    assert_fitted(look(graph))
-    assert tab.evaluate("document.body.dataset.step") == "0" and tab.locator("#play").inner_text() == "play"
-    tab.keyboard.press("ArrowRight")  # the replay's own keys still step
-    assert tab.evaluate("document.body.dataset.step") == "1"
-    tab.context.close()
-    assert errors == []
+    with opened(browser, reports / "001-replay.html") as tab:
+        graph = tab.locator("figure#graph")
+        assert_fitted(look(graph))
+        graph.click()
+        assert_natural(look(graph))
+        graph.focus()
+        tab.keyboard.press(" ")
+        assert_fitted(look(graph))
+        assert (
+            tab.evaluate("document.body.dataset.step") == "0" and tab.locator("#play").inner_text() == "play"
+        )
+        tab.keyboard.press("ArrowRight")  # the replay's own keys still step
+        assert tab.evaluate("document.body.dataset.step") == "1"

@@ -6,7 +6,7 @@ loss at step 0), then the backward pass and the step (then every gradient must b
 and every parameter the replay's value after one step of that optimizer run: trained ones moved,
 frozen ones not), all to a relative 1e-12.
 
-The truth is ``viz.check``'s own replay (``EngineReplay``: the values its reports print), which
+The truth is ``viz.check``'s own replay (``EngineRun``: the values its reports print), which
 builds the network its own way, independently of the program. A parameter id of the check
 (``viz.check.ledger``) is mapped to the program's ``nn`` parameter through each layer's
 ``named_parameters()`` (an ``MLP``'s names less their ``layers.{i}.``):
@@ -34,9 +34,9 @@ from hypothesis import strategies as st
 from autograd import Value
 from nn import MLP, Layer
 from viz.check import load, shipped
+from viz.check.engine_run import EngineRun
 from viz.check.graph_ledger import ledger_for
 from viz.check.ledger import Ledger
-from viz.check.replay import EngineReplay
 from viz.check.spec import OptimizerSpec, WorkedExample, from_mapping
 from viz.walkthrough.program import program
 
@@ -108,7 +108,7 @@ def assert_faithful(ex: WorkedExample, run: OptimizerSpec, random_setup: bool = 
     ledger = Ledger(replace(ex, steps=1, loop=None), run)  # one step; no training loop
     ids = pids(ex)
     gradients = {pid: ("D", ("E", 0), ("p", pid, 0)) for pid in ids}
-    truth = EngineReplay(ledger, gradients.values()).values
+    truth = EngineRun(ledger, gradients.values()).values
     match = re.search(r"^(\w+)\.backward\(\)$", text, re.MULTILINE)
     assert match is not None, text
     loss_name = match.group(1)
@@ -265,7 +265,7 @@ def test_an_expression_graphs_program_gives_its_values_and_step(doc: str) -> Non
     ledger = ledger_for(replace(ex, steps=1 if run.kind != "none" else 0), run)
     inputs = [("p", ("in", name), 0) for name in ex.graph.inputs]
     output = ("n", ex.graph.output, 0)
-    truth = EngineReplay(ledger, [("D", output, key) for key in inputs]).values
+    truth = EngineRun(ledger, [("D", output, key) for key in inputs]).values
     namespace: dict[str, Any] = {}
     text = program(ex)
     exec(compile(text, "<program>", "exec"), namespace)

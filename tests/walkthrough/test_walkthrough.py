@@ -16,8 +16,8 @@ import pytest
 from autograd.graph import topological_order
 from viz.check import load, shipped
 from viz.check.__main__ import main as check_main
+from viz.check.engine_run import step_graph
 from viz.check.ledger import Ledger
-from viz.check.replay import step_graph
 from viz.walkthrough import Document, OutputError, build, files, markdown, page, text, walkthrough, write
 from viz.walkthrough.__main__ import OWN_FILE
 from viz.walkthrough.__main__ import main as walkthrough_main

@@ -23,10 +23,10 @@ from typing import Any
 
 from .arithmetic import PRECISE
 from .classify import CLASSES, WRONG, Judge, Verdict
+from .engine_run import EngineMismatch, EngineRun
 from .graph_ledger import ledger_for
 from .ledger import Key, Ledger, QuantityError
 from .refs import ReferenceError_
-from .replay import EngineReplay, ReplayMismatch
 from .rules import Mistake, load_catalogue
 from .spec import (
     CheckerError,
@@ -226,7 +226,7 @@ def true_values(source: str | Path | Mapping[str, Any] | WorkedExample) -> dict[
                 continue
             ledgers = {run.name: ledger_for(sub, run) for run in sub.optimizers}
             keys, formulas = _keys(sub, ledgers, entries)
-            engines = _replays(ledgers, entries, keys, formulas, [])
+            engines = _engine_runs(ledgers, entries, keys, formulas, [])
             for item, key in zip(entries, keys):
                 values = engines[item.run].values
                 out[item.index] = values[key] if key in values else ledgers[item.run].truth(key)
@@ -257,23 +257,23 @@ def _keys(
     return keys, formulas
 
 
-def _replays(
+def _engine_runs(
     ledgers: dict[str, Ledger],
     entries: list[PrintedSpec],
     keys: list[Key],
     formulas: list[Key | None],
     extra: list[Key],
-) -> dict[str, EngineReplay]:
+) -> dict[str, EngineRun]:
     """Each run through the engine, for the quantities the entries (and ``extra``, of the first
     run) read; each cross-checked with the ledger's rules."""
     first = next(iter(ledgers.values()))
-    truths: dict[str, EngineReplay] = {}
+    truths: dict[str, EngineRun] = {}
     for name, ledger in ledgers.items():
         needed = [k for i, key in enumerate(keys) if entries[i].run == name for k in _walk(key)]
         needed += [k for i, key in enumerate(formulas) if key and entries[i].run == name for k in _walk(key)]
         if ledger is first:
             needed += [k for key in extra for k in _walk(key)]
-        engine = truths[name] = EngineReplay(ledger, needed)
+        engine = truths[name] = EngineRun(ledger, needed)
         ledger.given.update({k: v for k, v in engine.values.items() if k[0] in ("stop", "epoch")})
         engine.cross_check()
     return truths
@@ -285,7 +285,7 @@ def _check(ex: WorkedExample, catalogue: list[Mistake] | None) -> Report:
     _keys(ex, ledgers, ex.blank)  # not filled in yet: its names are checked all the same
     first = ledgers[ex.optimizers[0].name]
     extra = _report_quantities(ex, first)
-    truths = _replays(ledgers, ex.printed, keys, formulas, list(extra.values()))
+    truths = _engine_runs(ledgers, ex.printed, keys, formulas, list(extra.values()))
     catalogue = load_catalogue() if catalogue is None else catalogue
     variants = {}
     for name, ledger in ledgers.items():
@@ -370,10 +370,14 @@ def _report_quantities(ex: WorkedExample, ledger: Ledger) -> dict[str, Key]:
     return keys
 
 
+ReplayMismatch = EngineMismatch
+"""The former name of ``EngineMismatch``, kept so that code catching it keeps working."""
+
 __all__ = [
     "CLASSES",
     "WRONG",
     "CheckerError",
+    "EngineMismatch",
     "Mistake",
     "QuantityError",
     "ReplayMismatch",

@@ -15,10 +15,10 @@ from autograd.graph import topological_order
 
 from ..check import Report, check
 from ..check.classify import Verdict
+from ..check.engine_run import StepGraph, step_graph
 from ..check.graph_ledger import ledger_for
 from ..check.ledger import Key, Ledger
 from ..check.refs import Apply, Expr
-from ..check.replay import StepGraph, step_graph
 from ..check.rules import ACTIVATION_DERIVATIVES, SITES, STANDARD
 from ..check.spec import CheckerError, SectionSpec, WorkedExample, checker_failed
 from ..dot import MAX_NODES as DRAW_MAX_NODES

@@ -1,7 +1,7 @@
 """A worked example as a short program of chainrule's ``nn``: the network with its exact numbers,
 the loss on its data, ``backward()`` and one optimizer step, for a reader to paste and rerun.
 
-The program computes what ``viz.check``'s replay computes (``viz/check/replay.py``): the same
+The program computes what ``viz.check``'s replay computes (``viz/check/engine_run.py``): the same
 loss, the same gradients, the same parameters after one step, up to rounding in the last bits.
 """
 

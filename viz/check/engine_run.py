@@ -1,4 +1,4 @@
-"""The example replayed with chainrule itself: ``nn`` layers, ``autograd`` graphs, ``grad`` and the
+"""The example run on chainrule itself: ``nn`` layers, ``autograd`` graphs, ``grad`` and the
 ``nn`` optimizers. Its values are the truth the checker reports, and every one of them is
 compared with the ledger's textbook rules, so the two computations vouch for each other."""
 
@@ -19,7 +19,7 @@ from .refs import Apply, Expr, Num, Ref
 from .spec import NO_OPTIMIZER, CheckerError, GraphSpec, OptimizerSpec, WorkedExample
 
 
-class ReplayMismatch(CheckerError, AssertionError):
+class EngineMismatch(CheckerError, AssertionError):
     """The engine and the textbook rules disagree: a bug in chainrule, never in the document."""
 
 
@@ -271,7 +271,7 @@ def step_graph(ledger: Ledger, q: int = 0) -> StepGraph:
     return StepGraph(ledger, root, nodes, params, trainable)
 
 
-class EngineReplay:
+class EngineRun:
     """One optimizer run of an example through the engine; ``values`` maps ledger keys to
     the engine's numbers, ``gradients`` the gradient each step used (by the key of the
     gradient the ledger's update reads)."""
@@ -366,7 +366,7 @@ class EngineReplay:
                 continue
             expected = rules.truth(key)
             if not math.isclose(expected, value, rel_tol=1e-9, abs_tol=1e-12):
-                raise ReplayMismatch(
+                raise EngineMismatch(
                     f"{self.ex.origin}: the engine gives {value!r} for {key} "
                     f"but the textbook rules give {expected!r}"
                 )

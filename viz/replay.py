@@ -121,6 +121,7 @@ def replay(
     title: str | None = None,
     group: bool = False,
     dot: str | os.PathLike[str] | None = None,
+    frozen: Iterable[Value] = (),
 ) -> Replay:
     """The forward and backward pass of ``root``'s graph as a page to step through.
 
@@ -135,8 +136,8 @@ def replay(
     it show as one step per input, ``o.grad += (o − t) × E.grad``, with the running sums the
     engine reached. ``fmt``, ``inputs`` and ``rankdir`` are ``viz.draw``'s; each node's box has
     room for every number it shows along the way, and an edge's local derivative appears once
-    the forward pass has computed the node it leads to. With an optimizer, the parameters it
-    does not update are drawn frozen (``draw``'s ``frozen``).
+    the forward pass has computed the node it leads to. The parameters in ``frozen`` and, with
+    an optimizer, those it does not update are drawn frozen (``draw``'s ``frozen``).
 
     >>> from autograd import Value
     >>> a = Value(3.0, label="a"); y = a * a; y.label = "y"
@@ -206,11 +207,9 @@ def replay(
     elif optimizer is not None:
         raise ValueError("replay: an optimizer step needs the backward pass: include 'backward'")
     inputs = set(inputs)
-    frozen = (
-        [n for n in drawn if node_kind(n, root, inputs) == "parameter" and n not in keep]
-        if optimizer is not None
-        else []
-    )
+    frozen = list(frozen)
+    if optimizer is not None:
+        frozen += [n for n in drawn if node_kind(n, root, inputs) == "parameter" and n not in keep]
     graph = _picture(
         root,
         fmt=fmt,

@@ -159,6 +159,12 @@ class StepGraph:
     def inputs(self) -> list[Value]:
         return [node for key, node in self.nodes.items() if key[0] == "x"]
 
+    @property
+    def frozen(self) -> list[Value]:
+        """The parameters the document freezes: no step changes them."""
+        trainable = set(self.trainable)
+        return [p for p in self.params.values() if p not in trainable]
+
     def node(self, key: Key) -> Value:
         """The Value of a ledger key: a node, an input, or a parameter."""
         if key[0] == "p":

@@ -143,7 +143,9 @@ def _build(report: Report, fmt: Format) -> Document:
     figures.append(Figure(f"{ex.id}-forward.svg", FORWARD, _svg(graph, fmt)))
     if size <= REPLAY_MAX_NODES:
         optimizer = graph.optimizer() if ex.steps and graph.trainable else None
-        page = replay(graph.root, optimizer=optimizer, inputs=graph.inputs, group=True, fmt=fmt)
+        page = replay(
+            graph.root, optimizer=optimizer, inputs=graph.inputs, group=True, fmt=fmt, frozen=graph.frozen
+        )
     else:
         notes.append(f"The graph has {size} nodes, more than the {REPLAY_MAX_NODES} a replay steps through.")
     graph.root.backward()
@@ -158,7 +160,9 @@ BACKWARD = "After backward: every gradient"
 
 
 def _svg(graph: StepGraph, fmt: Format, highlight: Value | None = None) -> str:
-    return to_svg(graph.root, fmt=fmt, inputs=graph.inputs, highlight=highlight, group=True)
+    return to_svg(
+        graph.root, fmt=fmt, inputs=graph.inputs, highlight=highlight, group=True, frozen=graph.frozen
+    )
 
 
 class _Graphs:

@@ -498,7 +498,8 @@ class MLP(Module):
         for ``DEAD_LAYER_CALLS`` calls in a row: no gradient then reaches any weight before its
         outputs, nor its own, so gradient descent cannot bring it back."""
         if not dead:
-            self._dead_calls = 0
+            if getattr(self, "_dead_calls", 0):
+                self._dead_calls = 0  # written only when a streak ends: no store on every call
             return
         self._dead_calls = getattr(self, "_dead_calls", 0) + 1
         if self._dead_calls == DEAD_LAYER_CALLS and not getattr(self, "_warned_dead", False):

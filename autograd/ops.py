@@ -222,6 +222,11 @@ class Op:
         self.kinks = kinks
         self.params = params
 
+    @property
+    def function_of_one(self) -> bool:
+        """One input and no constant parameter: f(x), as ``tanh`` (not ``x ** p``)."""
+        return self.arity == 1 and "{p}" not in self.formula
+
     def run_derivative(self, xs: Sequence[Any], out: Any, param: float | None) -> tuple[Any, ...]:
         """Apply ``derivative`` to inputs and output (floats or Values), whatever the arity."""
         if isinstance(self.derivative, tuple):

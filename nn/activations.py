@@ -77,7 +77,7 @@ def is_activation_op(name: str) -> bool:
     """True for a row of the op table that can act on each output of a layer: one input, no
     constant parameter, and every finite input in its domain."""
     row = OPS.get(name)
-    return row is not None and row.arity == 1 and row.domain is None and "{p}" not in row.formula
+    return row is not None and row.function_of_one and row.domain is None
 
 
 def _elementwise_ops() -> dict[str, Elementwise]:

@@ -85,7 +85,7 @@ def test_a_formula_with_an_unknown_name_is_an_error() -> None:
         (("printed", 0, "printed"), 0.69, r'write the printed number as a string \("0.69"\)'),
         (("printed", 0, "run"), "adam", r"run 'adam' is not an optimizer's name"),
         (("loss", "kind"), "hinge", r"\[loss\] kind: expected one of squared_error, cross_entropy"),
-        (("network", "layers", 0, "activation"), "softplus", r"activation: expected one of sigmoid"),
+        (("network", "layers", 0, "activation"), "swish", r"expected one of identity, softmax, .*sig"),
         (("training",), {"steps": 99}, r"steps must be a whole number from 0 to 10"),
         (("network", "colour"), "red", r"\[network\]: unknown key\(s\) \['colour'\]"),
     ],

@@ -114,4 +114,50 @@ def test_it_is_a_function_of_a_worked_example_file(gelu: object) -> None:
     forgotten = {"quantity": "dL/da", "where": "backward", "printed": f"{b:.6f}"}  # as if gelu' = 1
     (wrong,) = check({**data, "printed": [forgotten]}).items
     assert wrong.cls == "conceptual" and wrong.mistake is not None
-    assert wrong.mistake.id == "local_derivative_left_out"
+    # gelu is an activation (one input, no domain), so its derivative is an activation's: the
+    # catalogue's first mistake that gives this number is the one named, as for a sigmoid.
+    assert wrong.mistake.id == "activation_derivative_forgotten"
+
+
+def test_it_is_a_layer_activation_of_a_worked_example_file(gelu: object) -> None:
+    from viz.check import check
+    from viz.walkthrough import build
+
+    w, b, x, t, lr = 0.6, -0.2, 1.5, 0.25, 0.5
+    z = w * x + b
+    a = gelu_float(z)
+    h = 1e-6
+    da_dz = (gelu_float(z + h) - gelu_float(z - h)) / (2 * h)
+    de_dw = 2 * (a - t) * da_dz * x
+    data = {
+        "id": "gelu-neuron",
+        "title": "one gelu neuron",
+        "network": {
+            "inputs": 1,
+            "input_names": ["x"],
+            "layers": [{"activation": "gelu", "weights": [[w]], "bias": [b], "weight_names": [["w"]]}],
+        },
+        "data": {"inputs": [x], "targets": [t]},
+        "loss": {"kind": "squared_error"},
+        "optimizer": [{"kind": "sgd", "lr": lr}],
+        "training": {"steps": 1},
+        "printed": [
+            {"quantity": "a1_1", "where": "forward", "printed": f"{a:.6f}"},
+            {"quantity": "dE/dw", "where": "backward", "printed": f"{de_dw:.6f}"},
+            {"quantity": "w'", "where": "update", "printed": f"{w - lr * de_dw:.6f}"},
+        ],
+    }
+    report = check(data)
+    assert [v.cls for v in report.items] == ["exact", "exact", "exact"]
+    assert report.items[1].value == pytest.approx(de_dw, rel=1e-7)
+    forgotten = {"quantity": "dE/dw", "where": "backward", "printed": f"{2 * (a - t) * x:.6f}"}
+    (wrong,) = check({**data, "printed": [forgotten]}).items
+    assert wrong.cls == "conceptual" and wrong.mistake is not None
+    assert wrong.mistake.id == "activation_derivative_forgotten"
+    program = build(data).program  # the walkthrough's program runs the gelu neuron on nn
+    assert '"gelu"' in program
+    namespace: dict[str, object] = {}
+    exec(program, namespace)
+    (weight, _) = namespace["net"].parameters()  # type: ignore[attr-defined]
+    assert namespace["E"].data == pytest.approx((a - t) ** 2, rel=1e-12)  # type: ignore[attr-defined]
+    assert weight.data == pytest.approx(w - lr * de_dw, rel=1e-7)

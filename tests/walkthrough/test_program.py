@@ -37,7 +37,7 @@ from viz.check import load, shipped
 from viz.check.engine_run import EngineRun
 from viz.check.graph_ledger import ledger_for
 from viz.check.ledger import Ledger
-from viz.check.spec import OptimizerSpec, WorkedExample, from_mapping
+from viz.check.spec import OptimizerSpec, WorkedExample, activations, from_mapping
 from viz.walkthrough.program import program
 
 EXAMPLE_FILES = sorted(str(p) for p in (Path(__file__).resolve().parents[2] / "examples").glob("*.toml"))
@@ -166,7 +166,7 @@ number = st.one_of(
     st.floats(-2.0, 2.0, allow_nan=False, allow_infinity=False),
     st.sampled_from([0.0, 0.1, -0.25, 0.5, 1.0, 0.35, 0.6]),
 )
-HIDDEN = ["sigmoid", "tanh", "relu", "identity"]
+HIDDEN = [a for a in activations() if a != "softmax"]  # identity, sigmoid, ..., sin, cos
 LOSS_NAMES = ["E", "L", "C", "E_total", "loss", "x", "net", "T", "sum", "Eₜ"]
 
 

@@ -9,13 +9,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from autograd import OPS, Value, apply_op, grad
+from autograd import Value, apply_op, grad
 from nn import SGD, Adam, Layer, Optimizer
-from nn.activations import ELEMENTWISE, softmax
+from nn.activations import resolve
 
 from .graph_ledger import ledger_for
 from .ledger import Key, Ledger
-from .refs import Apply, Expr, Num, Ref
+from .refs import Apply, Expr, Num, Ref, function_row
 from .spec import NO_OPTIMIZER, CheckerError, GraphSpec, OptimizerSpec, WorkedExample
 
 
@@ -82,10 +82,8 @@ def forward(
             nodes[("x", s, k)] = v
         for li, (spec, layer) in enumerate(zip(ex.layers, layers)):
             zs = [neuron.preactivation(values) for neuron in layer.neurons]
-            if spec.activation == "softmax":
-                values = softmax(zs)
-            else:
-                values = [ELEMENTWISE[spec.activation](z) for z in zs]
+            _, each, whole = resolve(spec.activation)  # nn's own activation of that name
+            values = whole(zs) if whole is not None else [each(z) if each else z for z in zs]
             for j, (z, a) in enumerate(zip(zs, values)):
                 nodes[("z", s, li, j, q)] = z
                 if spec.activation != "identity":
@@ -232,10 +230,10 @@ def _operand(expr: Expr, env: dict[str, Value], label: bool = False) -> Value | 
         result = Value.sum(values)
     elif expr.op in ("max", "min"):
         result = (max if expr.op == "max" else min)(values, key=lambda v: v.data) + 0.0
-    elif expr.op in FUNCTIONS_ON_VALUES:
-        result = FUNCTIONS_ON_VALUES[expr.op](values[0])
-    else:  # an op of chainrule's table (sin, cos, one of define_op's)
-        result = apply_op(OPS[expr.op], [values[0]])
+    else:  # a function of one input: a row of chainrule's op table
+        row = function_row(expr.op)
+        assert row is not None, expr.op  # the parser takes no other name
+        result = apply_op(row, [values[0]])
     if label and isinstance(result, Value):
         result.label = str(expr)
     return result
@@ -248,16 +246,6 @@ ARITHMETIC: dict[str, Callable[..., Value]] = {
     "/": lambda a, b: a / b,
     "**": lambda a, b: a**b,
     "neg": lambda a: -a,
-}
-FUNCTIONS_ON_VALUES: dict[str, Callable[[Value], Value]] = {
-    "exp": Value.exp,
-    "ln": Value.log,
-    "log": Value.log,
-    "sqrt": Value.sqrt,
-    "sigmoid": Value.sigmoid,
-    "tanh": Value.tanh,
-    "relu": Value.relu,
-    "abs": abs,
 }
 
 

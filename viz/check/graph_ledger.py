@@ -12,10 +12,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from nn.activations import is_activation_op
+
 from .arithmetic import FLOAT64, Arithmetic, Real
 from .ledger import Key, Ledger, Named, QuantityError, _apply
-from .refs import Apply, Expr, Num, Ref, table_op
-from .rules import Mistake
+from .refs import Apply, Expr, Num, Ref
+from .rules import Mistake, function_derivative
 from .spec import GraphSpec, OptimizerSpec, WorkedExample
 
 
@@ -165,23 +167,11 @@ class GraphLedger(Ledger):
 
     def _function_derivative(self, op: str, x: Real) -> Real:
         """The local derivative of a function of one argument at x."""
-        if op in ("sigmoid", "tanh", "relu"):
-            a = _apply(op, [x], self.num)
-            values = {"a": a, "z": x, "a_j": a, "kron": self.num.const(1.0)}
+        a = _apply(op, [x], self.num)
+        values = {"a": a, "z": x, "a_j": a, "kron": self.num.const(1.0)}
+        if is_activation_op(op):  # a mistake at an activation's derivative applies here too
             return self._site("activation_derivative", op, values)
-        if op == "exp":
-            return self.num.exp(x)
-        if op in ("ln", "log"):
-            return 1 / x
-        if op == "sqrt":
-            return 1 / (2 * self.num.sqrt(x))
-        if op == "abs":
-            return self.num.const(1.0 if x > 0 else -1.0 if x < 0 else 0.0)
-        row = table_op(op)
-        if row is None:
-            raise ValueError(f"no derivative of {op}")
-        value = float(x)
-        return self.num.const(float(row.run_derivative([value], row.forward(value), None)[0]))
+        return function_derivative(op)(values, self.num.functions())
 
     def _chain(self, top: Key, bottom: Key, ev: Callable[[Key], Real]) -> Real:
         """d(top)/d(bottom) = Σ over bottom's uses c: d(top)/d(c) · ∂c/∂bottom, each term a

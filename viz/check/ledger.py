@@ -28,8 +28,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from .arithmetic import FLOAT64, Arithmetic, Real
-from .refs import SAMPLE_PLACEHOLDER, Apply, Deriv, Expr, Num, Ref, State, parse, table_op
-from .rules import STANDARD_FORMULAS, Formula, Mistake
+from .refs import SAMPLE_PLACEHOLDER, Apply, Deriv, Expr, Num, Ref, State, parse
+from .rules import Formula, Mistake, standard_formula
 from .spec import OptimizerSpec, WorkedExample
 
 Key = tuple[Any, ...]
@@ -422,7 +422,7 @@ class Ledger:
     def formula(self, site: str, variant: str = "") -> Formula:
         if self.mistake is not None and site in self.mistake.rules:
             return self.mistake.rules[site]
-        return STANDARD_FORMULAS[f"{site}.{variant}" if variant else site]
+        return standard_formula(site, variant)
 
     def _site(self, site: str, variant: str, values: dict[str, Any]) -> Any:
         """A site's formula (the mistake's, if it replaces it) on ``values``, in this ledger's
@@ -652,24 +652,6 @@ def _apply(op: str, args: list[Any], num: Arithmetic = FLOAT64) -> Any:
         if getattr(result, "imag", 0) != 0:
             raise ValueError("complex power")
         return getattr(result, "real", result)
-    x = args[0]
-    if op == "exp":
-        return num.exp(x)
-    if op in ("ln", "log"):
-        return num.log(x)
-    if op == "sqrt":
-        return num.sqrt(x)
-    if op == "sigmoid":
-        return 1 / (1 + num.exp(-x)) if x >= 0 else num.exp(x) / (1 + num.exp(x))
-    if op == "tanh":
-        return num.tanh(x)
-    if op == "relu":
-        return x if x > 0 else num.const(0.0)
-    if op == "abs":
-        return abs(x)
     if op == "identity":
-        return x
-    row = table_op(op)
-    if row is not None:  # an op of chainrule's table, on floats
-        return num.const(row.forward(float(x)))
-    raise ValueError(f"unknown function {op}")
+        return args[0]
+    return num.apply(op, args[0])  # a function of one input: a row of the op table

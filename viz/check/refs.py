@@ -9,8 +9,10 @@ A quantity is a small arithmetic expression over references to the replayed grap
   step takes the other side's);
 - ``m(w5)``, ``v(w5)``, ``mhat(w5)``, ``vhat(w5)`` — an optimizer's state after the step from
   ``w5``;
-- numbers, ``+ - * / ^`` (or ``**``, ``·``, ``×``, ``−``), parentheses and the functions
-  ``exp ln log sqrt sigmoid tanh relu abs sum max min`` (``log`` is ln, the natural logarithm).
+- numbers, ``+ - * / ^`` (or ``**``, ``·``, ``×``, ``−``), parentheses, ``sum max min`` of one
+  or more arguments, and every function of one input in chainrule's op table: ``exp log sqrt
+  sigmoid tanh relu abs softplus sin cos``, any op of ``autograd.define_op`` (``ln`` is ``log``,
+  the natural logarithm).
 
 >>> names = {"t1", "a_o1", "E", "w5"}
 >>> parse("0.5 * (t1 - a_o1[1])^2", names.__contains__)
@@ -30,8 +32,8 @@ from dataclasses import dataclass
 from autograd import OPS
 from autograd.ops import Op
 
-FUNCTIONS = {"exp", "ln", "log", "sqrt", "sigmoid", "tanh", "relu", "abs", "sum", "max", "min"}
 VARIADIC = {"sum", "max", "min"}  # the functions of one or more arguments
+ALIASES = {"ln": "log"}  # the language's other names of op-table rows
 STATES = {"m", "v", "mhat", "vhat", "velocity"}  # Adam's moments; SGD's momentum velocity
 SAMPLE_PLACEHOLDER = 0  # ``[s]`` in an alias: the sample of the reference that uses it
 
@@ -228,19 +230,14 @@ class _Parser:
             raise self.fail("expected a number, a name or '('")
         name = ref.group(1)
         after = ref.end(1)
-        if self.text.startswith("(", after) and table_op(name) is not None:
-            self.pos = after + 1
-            arg = self.sum()
-            if self.take(")") is None:
-                raise self.fail("missing ')'")
-            return Apply(name, (arg,))
-        if self.text.startswith("(", after) and name not in FUNCTIONS and name not in STATES:
-            near = difflib.get_close_matches(name, sorted(FUNCTIONS | STATES), n=3, cutoff=0.5)
+        functions = function_names()
+        if self.text.startswith("(", after) and name not in functions and name not in STATES:
+            near = difflib.get_close_matches(name, sorted(functions | STATES), n=3, cutoff=0.5)
             hint = f" (nearest: {', '.join(near)})" if near else ""
             raise self.fail(
-                f"unknown function {name!r}{hint}; the language has {', '.join(sorted(FUNCTIONS))}"
+                f"unknown function {name!r}{hint}; the language has {', '.join(sorted(functions))}"
             )
-        if self.text.startswith("(", after) and (name in FUNCTIONS or name in STATES):
+        if self.text.startswith("(", after):
             self.pos = after + 1
             if name in STATES:
                 of = self.primary()
@@ -261,13 +258,16 @@ class _Parser:
         return _ref(ref.groups())
 
 
-def table_op(name: str) -> Op | None:
-    """A one-input op of chainrule's op table that the language does not name itself (``sin``,
-    ``cos``, ``softplus``, or one registered with ``autograd.define_op``), or None."""
-    if name in FUNCTIONS or name in STATES:
-        return None
-    row = OPS.get(name)
-    return row if row is not None and row.arity == 1 else None
+def function_names() -> set[str]:
+    """The functions the language calls now: ``sum max min``, ``ln``, and every one-input row of
+    the op table (``define_op``'s included)."""
+    return VARIADIC | set(ALIASES) | {name for name in OPS if function_row(name)} - STATES
+
+
+def function_row(name: str) -> Op | None:
+    """The op-table row a function of one input names (``ln`` is ``log``), or None."""
+    row = OPS.get(ALIASES.get(name, name))
+    return row if row is not None and row.function_of_one else None
 
 
 def parse(text: str, known: Callable[[str], bool]) -> Expr:

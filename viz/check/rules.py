@@ -9,13 +9,18 @@ arithmetic and a few math functions.
 from __future__ import annotations
 
 import ast
-import math
+import re
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import CodeType
 from typing import Any
+
+from autograd.ops import Op
+
+from .arithmetic import FLOAT64
+from .refs import function_row
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -47,13 +52,6 @@ SITES: dict[str, tuple[tuple[str, ...], str]] = {
     "quotient_second": (("a", "b"), "∂(a / b)/∂b (for 1/x: a = 1)"),
 }
 
-ACTIVATION_DERIVATIVES = {
-    "sigmoid": "a * (1 - a)",
-    "tanh": "1 - a ** 2",
-    "relu": "step(z)",
-    "identity": "1",
-    "softmax": "a * (kron - a_j)",
-}
 
 STANDARD: dict[str, str] = {
     "loss_derivative.squared_error": "c * 2 * (a - t)",
@@ -71,17 +69,17 @@ STANDARD: dict[str, str] = {
     "fork": "total",
     "sub_second": "-1",
     "quotient_second": "-a / b ** 2",
-    **{f"activation_derivative.{k}": v for k, v in ACTIVATION_DERIVATIVES.items()},
+    # The layer activations that are not functions of one input; every other activation's rule
+    # is its op-table row's (``function_derivative``).
+    "activation_derivative.identity": "1",
+    "activation_derivative.softmax": "a * (kron - a_j)",
 }
 
-_FUNCTIONS: dict[str, Callable[..., float]] = {
-    "sqrt": math.sqrt,
-    "exp": math.exp,
-    "log": math.log,
-    "abs": abs,
-    "step": lambda x: 1.0 if x > 0 else 0.0,
-}
+_FUNCTIONS: dict[str, Callable[..., float]] = FLOAT64.functions()
 _ALLOWED = (
+    ast.IfExp,
+    ast.Compare,
+    ast.cmpop,
     ast.Expression,
     ast.BinOp,
     ast.UnaryOp,
@@ -100,18 +98,21 @@ class Formula:
 
     text: str
     code: CodeType
+    own: Mapping[str, Callable[..., Any]] = field(default_factory=dict)  # functions of its own
 
     def __call__(
         self, values: Mapping[str, Any], functions: Mapping[str, Callable[..., Any]] | None = None
     ) -> Any:
         """The formula on ``values``; with ``functions`` (an arithmetic's own sqrt, exp, ...) the
         result is that arithmetic's number, else a float."""
-        result = eval(self.code, {"__builtins__": {}, **(functions or _FUNCTIONS)}, dict(values))
+        names = {"__builtins__": {}, **(functions or _FUNCTIONS), **self.own}
+        result = eval(self.code, names, dict(values))
         return result if functions is not None else float(result)
 
 
 def compile_formula(text: str, names: tuple[str, ...], where: str) -> Formula:
-    """Compile ``text``, allowing only ``names``, numbers, arithmetic and sqrt/exp/log/abs/step.
+    """Compile ``text``, allowing only ``names``, numbers, arithmetic, comparisons, ``if``/``else``
+    and the functions sqrt, exp, log, tanh, sigmoid, relu, abs, sign and step.
 
     >>> compile_formula("c * (a - t)", ("a", "t", "c"), "example")({"a": 0.7, "t": 1.0, "c": 1.0})
     -0.30000000000000004
@@ -141,6 +142,54 @@ def site_of(key: str) -> str:
 STANDARD_FORMULAS = {
     key: compile_formula(text, SITES[site_of(key)][0], key) for key, text in STANDARD.items()
 }
+
+
+def standard_formula(site: str, variant: str = "") -> Formula:
+    """The textbook's formula at a site; an activation's derivative is its op-table row's."""
+    key = f"{site}.{variant}" if variant else site
+    formula = STANDARD_FORMULAS.get(key)
+    if formula is None and site == "activation_derivative":
+        return function_derivative(variant)
+    if formula is None:
+        raise KeyError(f"no standard formula for {key!r}")
+    return formula
+
+
+_DERIVED: dict[str, tuple[Op, Formula]] = {}
+
+
+def function_derivative(op: str) -> Formula:
+    """The local derivative of a function of one input as the textbook writes it: its op-table
+    row's reading (sigmoid: ``y*(1 - y)``) with ``a`` for the output and ``z`` for the input.
+    A reading beyond the formula language (an op of ``define_op`` may write anything) keeps its
+    text and evaluates the row's own derivative rule, in float64.
+
+    >>> function_derivative("sigmoid").text, function_derivative("relu").text
+    ('a*(1 - a)', '1 if z > 0 else 0')
+    """
+    row = function_row(op)
+    if row is None:
+        raise ValueError(f"no derivative of {op}: not a function of one input in the op table")
+    cached = _DERIVED.get(row.name)
+    if cached is not None and cached[0] is row:  # define_op may have replaced the row since
+        return cached[1]
+    reading = row.reading(0, 1).replace("^", "**")
+    text = re.sub(r"\b[xy]\b", lambda m: "z" if m.group() == "x" else "a", reading)
+    where = f"activation_derivative.{row.name}"
+    try:
+        formula = compile_formula(text, SITES["activation_derivative"][0], where)
+    except ValueError:
+        formula = Formula(text, compile("derivative(z)", where, "eval"), {"derivative": _row_derivative(row)})
+    _DERIVED[row.name] = (row, formula)
+    return formula
+
+
+def _row_derivative(row: Op) -> Callable[[Any], float]:
+    def derivative(z: Any) -> float:
+        x = float(z)
+        return float(row.run_derivative([x], row.forward(x), None)[0])
+
+    return derivative
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from autograd import OPS
+from nn.activations import is_activation_op
+
 from .refs import Apply, Deriv, Expr, Ref, ReferenceError_, State, parse
 
 if sys.version_info >= (3, 11):
@@ -23,7 +26,6 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-ACTIVATIONS = ("sigmoid", "tanh", "relu", "identity", "softmax")
 LOSSES = ("squared_error", "cross_entropy")
 REDUCTIONS = ("sum", "mean")
 OPTIMIZERS = ("sgd", "adam")
@@ -31,6 +33,12 @@ SCHEDULES = ("batch", "per_sample")
 PRECISIONS = ("float64", "float32")  # the float format a program's printed output came from
 NO_OPTIMIZER = "none"  # the run of a page that takes no step and names no optimizer
 MAX_STEPS = 10  # steps worked by hand; a longer run is a training loop (stop_below)
+
+
+def activations() -> tuple[str, ...]:
+    """The activations a layer may name: identity, softmax, and every row of the op table that
+    ``nn`` takes as an activation by name (sigmoid, tanh, relu, ..., and ``define_op``'s)."""
+    return ("identity", "softmax", *(name for name in OPS if is_activation_op(name)))
 
 
 class WorkedExampleError(ValueError):
@@ -706,7 +714,7 @@ def _layer(r: _Reader, raw: Any, i: int, n_in: int, n_layers: int) -> LayerSpec:
     if not isinstance(raw, Mapping):
         raise r.error(where, "expected a table")
     r.unknown_keys(raw, _LAYER_KEYS, where)
-    activation = r.choice(raw.get("activation", "identity"), ACTIVATIONS, f"{where} activation")
+    activation = r.choice(raw.get("activation", "identity"), activations(), f"{where} activation")
     rows = raw.get("weights")
     if not isinstance(rows, list) or not rows:
         raise r.error(where, "weights must be a list with one row of weights per neuron")

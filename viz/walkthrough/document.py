@@ -12,6 +12,7 @@ from typing import Any
 
 from autograd import Value
 from autograd.graph import topological_order
+from nn.activations import is_activation_op
 
 from ..check import Report, check
 from ..check.classify import Verdict
@@ -19,7 +20,7 @@ from ..check.engine_run import StepGraph, step_graph
 from ..check.graph_ledger import ledger_for
 from ..check.ledger import Key, Ledger
 from ..check.refs import Apply, Expr
-from ..check.rules import ACTIVATION_DERIVATIVES, SITES, STANDARD
+from ..check.rules import SITES, standard_formula
 from ..check.spec import CheckerError, SectionSpec, WorkedExample, checker_failed
 from ..dot import MAX_NODES as DRAW_MAX_NODES
 from ..dot import to_svg
@@ -244,7 +245,7 @@ def _mistake_formulas(ex: WorkedExample, v: Verdict, ledger: Ledger) -> list[Sit
         return []
     activations = {layer.activation for layer in ex.layers}
     if ex.graph is not None:
-        activations = {op for _, expr in ex.graph.nodes for op in _ops(expr)} & set(ACTIVATION_DERIVATIVES)
+        activations = {op for _, expr in ex.graph.nodes for op in _ops(expr) if is_activation_op(op)}
     variants = {
         "activation_derivative": sorted(activations),
         "loss_derivative": [ex.loss.kind],
@@ -253,7 +254,7 @@ def _mistake_formulas(ex: WorkedExample, v: Verdict, ledger: Ledger) -> list[Sit
     out = []
     for site, formula in v.mistake.rules.items():
         kinds = variants.get(site, [""])
-        rules = [(kind, STANDARD[f"{site}.{kind}" if kind else site]) for kind in kinds]
+        rules = [(kind, standard_formula(site, kind).text) for kind in kinds]
         right = "; ".join(f"{kind}: {text}" if len(rules) > 1 else text for kind, text in rules)
         out.append(SiteFormula(SITES[site][1], formula.text, right))
     return out

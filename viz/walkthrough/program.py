@@ -12,7 +12,9 @@ import keyword
 import unicodedata
 from dataclasses import dataclass, replace
 
-from ..check.refs import Apply, Expr, Num, Ref
+from autograd import Value
+
+from ..check.refs import Apply, Expr, Num, Ref, function_row
 from ..check.spec import NO_OPTIMIZER, GraphSpec, LayerSpec, OptimizerSpec, WorkedExample
 
 __all__ = ["program"]
@@ -431,20 +433,17 @@ def _settings(run: OptimizerSpec) -> list[str]:
 
 # --- expression graphs ----------------------------------------------------------------------------
 
-_METHODS = {
-    "exp": "exp",
-    "ln": "log",
-    "log": "log",
-    "sqrt": "sqrt",
-    "sigmoid": "sigmoid",
-    "tanh": "tanh",
-    "relu": "relu",
-}
+
+def _method(op: str) -> str | None:
+    """The ``Value`` method of a function of one input (``ln``: ``log``), or None for an op of
+    the table without one (``apply_op`` then)."""
+    row = function_row(op)
+    return row.name if row is not None and callable(getattr(Value, row.name, None)) else None
 
 
 def _graph_program(graph: GraphSpec, run: OptimizerSpec) -> str:
     """An expression graph as the lecture writes one: a Value per input, a line per node."""
-    tables = any(op not in _METHODS and op not in _ARITHMETIC for _, e in graph.nodes for op in _ops(e))
+    tables = any(op not in _ARITHMETIC and not _method(op) for _, e in graph.nodes for op in _ops(e))
     lines = [f"from autograd import {'OPS, Value, apply_op' if tables else 'Value'}", ""]
     if run.kind != NO_OPTIMIZER:
         lines[0:0] = [f"from nn import {'SGD' if run.kind == 'sgd' else 'Adam'}"]
@@ -495,10 +494,11 @@ def _coded(expr: Expr) -> tuple[str, int]:
         return f"Value.sum([{', '.join(inner)}])", 5
     if expr.op in ("max", "min", "abs"):
         return f"{expr.op}({', '.join(inner)})", 5
-    if expr.op not in _METHODS:  # an op of chainrule's table: apply its row
+    method = _method(expr.op)
+    if method is None:  # an op of chainrule's table: apply its row
         return f'apply_op(OPS["{expr.op}"], [{inner[0]}])', 5
     operand = f"Value({inner[0]})" if isinstance(expr.args[0], Num) else _wrap(expr.args[0], 5)
-    return f"{operand}.{_METHODS[expr.op]}()", 5
+    return f"{operand}.{method}()", 5
 
 
 def _wrap(expr: Expr, level: int) -> str:

@@ -32,6 +32,7 @@ from pathlib import Path
 
 from . import CheckerError, WorkedExampleError, check, shipped
 from .report import text, to_json
+from .spec import failure_status
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -93,12 +94,8 @@ def main(argv: list[str] | None = None) -> int:
                 write({**pictures, Path(args.md).name: markdown(doc)}, Path(args.md).parent)
         else:
             report = check(args.example[0])
-    except (WorkedExampleError, OSError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    except CheckerError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 3
+    except (WorkedExampleError, OSError, CheckerError) as exc:
+        return failure_status(exc)
     sys.stdout.write(to_json(report) if args.json else text(report))
     return 1 if report.counts["wrong"] else 0
 
@@ -153,8 +150,7 @@ def _summary(args: argparse.Namespace) -> int:
         rows = summarise(args.example, args.reports)
         written = write_summary(rows, args.summary)
     except (WorkedExampleError, OSError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+        return failure_status(exc)
     for r in rows:
         if r.counts:
             wrong = f"{r.counts['wrong']} wrong" + (
@@ -178,15 +174,11 @@ def _template(args: argparse.Namespace) -> int:
             sys.stdout.write(sheet)
         else:
             Path(args.out).write_text(sheet, encoding="utf-8")
-    except WorkedExampleError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
     except OSError as exc:
         print(f"error: cannot write {args.out}: {exc.strerror or exc}", file=sys.stderr)
         return 2
-    except CheckerError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 3
+    except (WorkedExampleError, CheckerError) as exc:
+        return failure_status(exc)
     return 0
 
 

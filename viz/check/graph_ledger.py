@@ -10,6 +10,7 @@ bottom)`` and ``("L", child, parent)`` derivatives; Adam's state as for a networ
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cached_property
 from typing import Any
 
 from nn.activations import is_activation_op
@@ -24,17 +25,15 @@ from .spec import GraphSpec, OptimizerSpec, WorkedExample
 class GraphLedger(Ledger):
     """The rules of one optimizer run of an expression graph, with or without a mistake."""
 
-    def __init__(
-        self,
-        ex: WorkedExample,
-        run: OptimizerSpec,
-        mistake: Mistake | None = None,
-        arithmetic: Arithmetic = FLOAT64,
-    ) -> None:
-        assert ex.graph is not None
-        self.graph: GraphSpec = ex.graph
-        self.definitions = dict(ex.graph.nodes)
-        super().__init__(ex, run, mistake, arithmetic)
+    @property
+    def graph(self) -> GraphSpec:
+        assert self.ex.graph is not None, "an expression graph's ledger needs a [graph]"
+        return self.ex.graph
+
+    @cached_property
+    def definitions(self) -> dict[str, Expr]:
+        """Each node's definition, by its name."""
+        return dict(self.graph.nodes)
 
     def name_table(self) -> dict[str, Named]:
         table: dict[str, Named] = {}

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import html
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 
 from . import Report
 from .classify import Verdict
@@ -106,6 +106,24 @@ def anchor(index: int) -> str:
     return f"printed-{index}"
 
 
+def _linked_rows(
+    report: Report,
+    items: list[Verdict],
+    anchors: Anchors,
+    escape: Callable[[str], str],
+    link: Callable[[str, int], str],
+) -> Iterator[tuple[Verdict, list[str]]]:
+    """Each verdict's escaped cells; with ``anchors == "link"`` the first links to the number's
+    row, and with any ``anchors`` an inherited number links to the numbers it inherits from."""
+    for v, row in zip(items, rows(report, items)):
+        cells = [escape(c) for c in row]
+        if anchors == "link":
+            cells[0] = link(cells[0], v.printed.index)
+        if anchors is not None and v.inherits_from:
+            cells[-1] += " (from " + ", ".join(link(f"#{i}", i) for i in v.inherits_from) + ")"
+        yield v, cells
+
+
 def md_table(report: Report, items: list[Verdict], anchors: Anchors = None) -> list[str]:
     """A Markdown table of verdicts; with ``anchors`` the first column is a link or a link target
     and an inherited number links to the numbers it inherits from."""
@@ -114,16 +132,10 @@ def md_table(report: Report, items: list[Verdict], anchors: Anchors = None) -> l
         return html.escape(s, quote=False).replace("|", "\\|").replace("\n", " ")
 
     out = ["| " + " | ".join(HEADER) + " |", "|" + "---|" * len(HEADER)]
-    for v, row in zip(items, rows(report, items)):
-        first = row[0]
+    for v, cells in _linked_rows(report, items, anchors, cell, lambda text, i: f"[{text}](#{anchor(i)})"):
         if anchors == "target":
-            first = f'<a id="{anchor(v.printed.index)}"></a>{first}'
-        elif anchors == "link":
-            first = f"[{first}](#{anchor(v.printed.index)})"
-        why = cell(row[-1])
-        if anchors is not None and v.inherits_from:
-            why += " (from " + ", ".join(f"[#{i}](#{anchor(i)})" for i in v.inherits_from) + ")"
-        out.append("| " + " | ".join([first, *(cell(c) for c in row[1:-1]), why]) + " |")
+            cells[0] = f'<a id="{anchor(v.printed.index)}"></a>{cells[0]}'
+        out.append("| " + " | ".join(cells) + " |")
     return out
 
 
@@ -174,21 +186,16 @@ LEGEND = (
 def html_table(report: Report, items: list[Verdict], anchors: Anchors = None) -> str:
     """An HTML table of verdicts; with ``anchors`` the first column is a link or a link target
     and an inherited number links to the numbers it inherits from."""
-    e = html.escape
-    head = "".join(f"<th>{e(h)}</th>" for h in HEADER)
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in HEADER)
     body = []
-    for v, row in zip(items, rows(report, items)):
-        first, ident = e(row[0]), ""
-        if anchors == "link":
-            first = f'<a href="#{anchor(v.printed.index)}">{first}</a>'
-        elif anchors == "target":
-            ident = f' id="{anchor(v.printed.index)}"'
-        why = e(row[-1])
-        if anchors is not None and v.inherits_from:
-            why += " (from " + ", ".join(f'<a href="#{anchor(i)}">#{i}</a>' for i in v.inherits_from) + ")"
-        cells = f"<td>{first}</td>" + "".join(f"<td>{e(c)}</td>" for c in row[1:-1]) + f"<td>{why}</td>"
+    linked = _linked_rows(
+        report, items, anchors, html.escape, lambda text, i: f'<a href="#{anchor(i)}">{text}</a>'
+    )
+    for v, cells in linked:
+        ident = f' id="{anchor(v.printed.index)}"' if anchors == "target" else ""
+        tds = "".join(f"<td>{c}</td>" for c in cells)
         body.append(
-            f'<tr{ident} class="{v.cls}" data-index="{v.printed.index}" data-class="{v.cls}">{cells}</tr>'
+            f'<tr{ident} class="{v.cls}" data-index="{v.printed.index}" data-class="{v.cls}">{tds}</tr>'
         )
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 

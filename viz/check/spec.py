@@ -50,6 +50,13 @@ class CheckerError(RuntimeError):
     message names the file and the entry being checked."""
 
 
+def failure_status(exc: Exception) -> int:
+    """Print a command's error and give its exit status: 3 for a bug in the checker
+    (``CheckerError``), 2 for what the user can fix (a bad file, a path that cannot be written)."""
+    print(f"error: {exc}", file=sys.stderr)
+    return 3 if isinstance(exc, CheckerError) else 2
+
+
 def checker_failed(exc: BaseException) -> str:
     """What a ``CheckerError`` says of the exception behind it."""
     return f"the checker failed ({type(exc).__name__}: {exc}); this is a bug in chainrule, not in the file"
@@ -332,6 +339,15 @@ class _Reader:
             raise self.error(where, f"expected {count} names, got {value!r}")
         return list(value)
 
+    def entry(
+        self, value: Any, allowed: Sequence[str], where: str, expected: str = "expected a table"
+    ) -> Mapping[str, Any]:
+        """A table of the file that has only ``allowed`` keys."""
+        if not isinstance(value, Mapping):
+            raise self.error(where, expected)
+        self.unknown_keys(value, allowed, where)
+        return value
+
     def unknown_keys(self, data: Mapping[str, Any], allowed: Sequence[str], where: str) -> None:
         extra = sorted(set(data) - set(allowed))
         if extra:
@@ -569,9 +585,7 @@ def _variant_layers(r: _Reader, raw: Any, base: WorkedExample, where: str) -> li
     layers = list(base.layers)
     for li, change in enumerate(raw):
         here = f"{where} layers[{li}]"
-        if not isinstance(change, Mapping):
-            raise r.error(here, "expected a table with weights and/or bias")
-        r.unknown_keys(change, ("weights", "bias"), here)
+        change = r.entry(change, ("weights", "bias"), here, "expected a table with weights and/or bias")
         layer = layers[li]
         weights = layer.weights
         if "weights" in change:
@@ -711,9 +725,7 @@ _LAYER_KEYS = ("activation", "weights", "bias", "frozen", "weight_names", "bias_
 
 def _layer(r: _Reader, raw: Any, i: int, n_in: int, n_layers: int) -> LayerSpec:
     where = f"[[network.layers]] {i + 1}"
-    if not isinstance(raw, Mapping):
-        raise r.error(where, "expected a table")
-    r.unknown_keys(raw, _LAYER_KEYS, where)
+    raw = r.entry(raw, _LAYER_KEYS, where)
     activation = r.choice(raw.get("activation", "identity"), activations(), f"{where} activation")
     rows = raw.get("weights")
     if not isinstance(rows, list) or not rows:
@@ -847,6 +859,19 @@ def _data(
     return inputs, targets, names
 
 
+_OPTIMIZER_KEYS = (
+    "name",
+    "kind",
+    "lr",
+    "betas",
+    "eps",
+    "bias_correction",
+    "parameters",
+    "momentum",
+    "nesterov",
+)
+
+
 def _optimizers(
     r: _Reader, raw: Any, optional: bool, graph_inputs: list[str] | None = None
 ) -> list[OptimizerSpec]:
@@ -864,13 +889,7 @@ def _optimizers(
     out = []
     for i, entry in enumerate(entries):
         where = f"[[optimizer]] {i + 1}"
-        if not isinstance(entry, Mapping):
-            raise r.error(where, "expected a table")
-        r.unknown_keys(
-            entry,
-            ("name", "kind", "lr", "betas", "eps", "bias_correction", "parameters", "momentum", "nesterov"),
-            where,
-        )
+        entry = r.entry(entry, _OPTIMIZER_KEYS, where)
         parameters = tuple(_parameters_of(r, entry.get("parameters"), graph_inputs, where))
         kind = r.choice(entry.get("kind"), OPTIMIZERS, f"{where} kind")
         name = entry.get("name", kind)
@@ -953,11 +972,8 @@ def _printed(
     items = []
     for i, entry in enumerate(raw):
         where = f"printed[{i}]"
-        if not isinstance(entry, Mapping):
-            raise r.error(where, "expected a table with quantity, where and printed")
-        r.unknown_keys(
-            entry, ("quantity", "where", "printed", "formula", "run", "precision", "variant"), where
-        )
+        keys = ("quantity", "where", "printed", "formula", "run", "precision", "variant")
+        entry = r.entry(entry, keys, where, "expected a table with quantity, where and printed")
         quantity = entry.get("quantity")
         if not isinstance(quantity, str) or not quantity.strip():
             raise r.error(where, f"quantity must name what the number claims to be, got {quantity!r}")
@@ -1023,9 +1039,7 @@ def _report(r: _Reader, raw: dict[str, Any]) -> ReportSpec:
     sections = []
     for i, entry in enumerate(raw_sections):
         here = f"[[report.sections]] {i + 1}"
-        if not isinstance(entry, Mapping):
-            raise r.error(here, "expected a table")
-        r.unknown_keys(entry, ("where", "title", "note", "explain", "show"), here)
+        entry = r.entry(entry, ("where", "title", "note", "explain", "show"), here)
         texts = {}
         for key in ("where", "title", "note"):
             value = entry.get(key, "")

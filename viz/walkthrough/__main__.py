@@ -11,6 +11,7 @@ import argparse
 import sys
 
 from ..check import CheckerError, WorkedExampleError, shipped
+from ..check.spec import failure_status
 from ..numbers import number_formatter
 from . import OutputError, walkthrough
 
@@ -42,12 +43,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(str(exc))  # exit status 2
     try:
         walkthrough(args.examples or None, args.out, args.fmt)
-    except (WorkedExampleError, OutputError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    except CheckerError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 3
+    except (WorkedExampleError, OutputError, CheckerError) as exc:
+        return failure_status(exc)
     print(OWN_FILE)
     return 0
 

@@ -184,18 +184,24 @@ def demo_step_times(config_name: str, steps: int) -> dict[str, Any]:
     return {"status": "ok", "python": platform.python_version(), "steps": steps, "engines": engines}
 
 
-GPT_ENGINES = ("reference", "ours")
+GPT_ENGINES = ("reference", "ours", "floats")  # floats: the floor (benchmarks.engines.float_only)
 
 
 def gpt_step_times(config_name: str) -> dict[str, Any]:
-    """Seconds per training step of :mod:`benchmarks.gpt` on our ``Value`` and on the reference
-    engine, in interleaved rounds (each round a fresh model of each engine, gc as installed and
-    gc off, the engines' order alternating), and whether their losses agree."""
+    """Seconds per training step of :mod:`benchmarks.gpt` on our ``Value``, on the reference
+    engine and on the float-only floor, in interleaved rounds (each round a fresh model of each
+    engine, gc as installed and gc off, the engines' order alternating), and whether the losses
+    agree (the floor's first one only: it never learns).
+
+    Two ceilings come with the speed-ups: the reference's time over the floor's (the most any
+    engine of one Python object per operation could gain), and the reference's time with gc on
+    over ours with gc off (what ours would gain with gc on if the collector cost it nothing)."""
     import platform
 
     from autograd import Value
 
     from .config import FULL, QUICK
+    from .engines.float_only import FloatOnly
     from .engines.scalar_value import ScalarValue
     from .gpt import GPT, GPTConfig, names
     from .timing import clock, gc_mode, median
@@ -203,7 +209,7 @@ def gpt_step_times(config_name: str) -> dict[str, Any]:
     config = {"full": FULL, "quick": QUICK}[config_name]
     n_embd, n_head, block_size = config.gpt_model
     model_config = GPTConfig(n_embd=n_embd, n_head=n_head, block_size=block_size)
-    engines: dict[str, Any] = {"reference": ScalarValue, "ours": Value}
+    engines: dict[str, Any] = {"reference": ScalarValue, "ours": Value, "floats": FloatOnly}
     docs = names()
     times: dict[str, dict[str, list[float]]] = {mode: {e: [] for e in GPT_ENGINES} for mode in ("gc", "nogc")}
     losses: dict[str, list[float]] = {}
@@ -222,17 +228,23 @@ def gpt_step_times(config_name: str) -> dict[str, Any]:
     from autograd.graph import topological_order
 
     nodes = len(topological_order(GPT(Value, docs, model_config).loss(docs[0])))
-    worst = max(abs(a - b) / max(abs(a), abs(b), 1e-300) for a, b in zip(losses["ours"], losses["reference"]))
+    floor_loss = losses.pop("floats")[0]
+    pairs = [*zip(losses["ours"], losses["reference"]), (floor_loss, losses["reference"][0])]
+    worst = max(abs(a - b) / max(abs(a), abs(b), 1e-300) for a, b in pairs)
     modes: dict[str, Any] = {}
     for mode, by_engine in times.items():
         ratios = [ref / ours for ref, ours in zip(by_engine["reference"], by_engine["ours"])]
+        floor = [ref / floats for ref, floats in zip(by_engine["reference"], by_engine["floats"])]
         modes[mode] = {
             "median_s": {e: median(t) for e, t in by_engine.items()},
             "min_s": {e: min(t) for e, t in by_engine.items()},
             "speedup_median": median(ratios),
             "speedup_min": min(ratios),
+            "floor_speedup_median": median(floor),
             "thousand_steps_s": {e: 1000 * median(t) for e, t in by_engine.items()},
         }
+    collector_free = [ref / ours for ref, ours in zip(times["gc"]["reference"], times["nogc"]["ours"])]
+    modes["gc"]["collector_free_speedup_median"] = median(collector_free)
     return {
         "status": "ok",
         "python": platform.python_version(),

@@ -155,6 +155,8 @@ def gpt(r: dict[str, Any]) -> str:
             ms(on["median_s"]["reference"]),
             f"{times(on['speedup_median'])} (min {times(on['speedup_min'])})",
             f"{times(off['speedup_median'])} (min {times(off['speedup_min'])})",
+            times(on["collector_free_speedup_median"]),
+            f"{times(on['floor_speedup_median'])} / {times(off['floor_speedup_median'])}",
             f"{on['thousand_steps_s']['ours'] / 60:.1f} min",
             f"{on['thousand_steps_s']['reference'] / 60:.1f} min",
         ]
@@ -165,6 +167,8 @@ def gpt(r: dict[str, Any]) -> str:
         "reference/step",
         "speedup gc on",
         "speedup gc off",
+        "if gc were free",
+        "floor gc on/off",
         "1000 steps ours",
         "reference",
     ]
@@ -179,6 +183,8 @@ def gpt(r: dict[str, Any]) -> str:
     return (
         f"gpt: {r['workload']}{size}\n"
         + _entries_table(headers, r["pythons"], row, _python_label)
+        + "\nif gc were free: the reference with gc on over ours with gc off; floor: the reference over "
+        "numbers that record nothing (the most any engine of one Python object per operation can gain)"
         + f"\n{_ok(check['ok'])}: the engines' losses differ by at most "
         f"{check['max_relative_loss_difference']:.1e} (relative; allowed {check['tolerance']:g})"
     )

@@ -29,7 +29,10 @@ def run(config: Config, peers: dict[str, Peer], log: Log) -> dict[str, Any]:
         gc_on, gc_off = result["modes"]["gc"], result["modes"]["nogc"]
         log(
             f"  Python {result['python']}: ours {gc_on['median_s']['ours'] * 1e3:.1f} ms/step, "
-            f"{gc_on['speedup_median']:.2f}x the reference (gc on), {gc_off['speedup_median']:.2f}x (gc off)"
+            f"{gc_on['speedup_median']:.2f}x the reference (gc on), "
+            f"{gc_off['speedup_median']:.2f}x (gc off); "
+            f"{gc_on['collector_free_speedup_median']:.2f}x if gc were free; the floor "
+            f"{gc_on['floor_speedup_median']:.2f}x / {gc_off['floor_speedup_median']:.2f}x"
         )
     ok = [p for p in pythons.values() if p.get("status") == "ok"]
     worst = max((p["max_relative_loss_difference"] for p in ok), default=0.0)

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from autograd import Value, grad
+from benchmarks.engines.float_only import FloatOnly
 from benchmarks.engines.scalar_value import ScalarValue
 from benchmarks.gpt import GPT, GPTConfig, names, train
 
@@ -99,3 +100,16 @@ def test_the_microgpt_page_runs_and_names_what_exists() -> None:
         assert (root / link).exists(), link
     for path in re.findall(r"`((?:benchmarks|examples)/[\w./]+)`", page):
         assert (root / path).exists(), path
+
+
+def test_the_floor_computes_the_same_forward_pass_and_learns_nothing() -> None:
+    """The float-only floor does the workload's forward arithmetic (its first loss is the
+    reference's) and no engine work: its parameters never move, so every step repeats the
+    first document's loss once the documents come round again."""
+    docs = names()[:3]
+    floor = GPT(FloatOnly, docs)
+    reference = GPT(ScalarValue, docs)
+    first = [floor.step() for _ in range(4)]
+    assert math.isclose(first[0], reference.step(), rel_tol=1e-12)
+    assert first[3] == first[0]  # the same document, the same untouched weights
+    assert all(p.grad == 0.0 for p in floor.params)

@@ -11,10 +11,12 @@ import random
 import warnings
 from collections.abc import Callable, Sequence
 from math import isfinite
+from operator import attrgetter
 from typing import Any, NoReturn, cast
 
-from autograd import OPS, Value, is_recording
+from autograd import Value, is_recording
 from autograd.display import svg_for_display
+from autograd.ops import float_dot
 
 from ._checks import finite_number, is_count
 from .activations import Elementwise, FloatForm, float_form, identity, relu, resolve
@@ -123,13 +125,7 @@ for _name, _symbol in (
     setattr(Outputs, _name, _refusing(_symbol))
 
 
-# The engine's own forward rules, so that the float path computes exactly what nodes would.
-_LINEAR = OPS["linear"].forward
-_DOT = OPS["dot"].forward
-
-
-def _weights(neuron: Neuron) -> list[float]:
-    return [w.data for w in neuron.w]
+_data = attrgetter("data")  # a weight's float, for the float path
 
 
 def _plain_floats(x: Sequence[Input]) -> list[float] | None:
@@ -377,10 +373,10 @@ class Layer(Module):
         if x is None or self._floats is None:
             return None
         try:
-            zs = [
-                _LINEAR(_weights(neuron) + x + [neuron.b.data])
+            zs = [  # the linear and dot rows' own forward rule, without building their input lists
+                float_dot(map(_data, neuron.w), x) + neuron.b.data
                 if neuron.b is not None
-                else _DOT(_weights(neuron) + x)
+                else float_dot(map(_data, neuron.w), x)
                 for neuron in self.neurons
             ]
             out = self._floats(zs)

@@ -3,12 +3,29 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
 
 from autograd import OPS
+
+
+# In the compiled build (see setup.py) a core module is an extension module beside its source, and
+# pytest cannot collect doctests from it: they run in the interpreted build's tests.
+def _compiled_sources() -> list[str]:
+    """The ``.py`` source of each ``autograd`` module imported from an extension module."""
+    sources = []
+    for name, module in list(sys.modules.items()):
+        file = getattr(module, "__file__", None) or ".py"
+        if name.split(".")[0] == "autograd" and not file.endswith(".py"):
+            sources.append(str(Path(file).with_name(f"{name.rsplit('.', 1)[-1]}.py")))
+    return sources
+
+
+collect_ignore = _compiled_sources()
 
 
 def pytest_configure(config: pytest.Config) -> None:

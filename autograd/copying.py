@@ -30,7 +30,7 @@ import threading
 from typing import Any
 
 from .ops import Op
-from .value import Value, _new, _next_index
+from .value import Value, _next_index
 
 # Ids of the nodes that a node being pickled has already listed, in creation order, ahead of
 # itself: each of them is then written shallowly (its parents come earlier in that list).
@@ -78,7 +78,7 @@ def _build(
     local_grads: tuple[float, ...],
 ) -> Value:
     """A node with these fields and a fresh creation index (later than its parents')."""
-    node = _new(cls)
+    node = cls.__new__(cls)
     node.data = data
     node.grad = grad
     node.label = label

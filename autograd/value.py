@@ -20,15 +20,19 @@ import itertools
 import math
 import numbers
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, Final
 
 from .mode import _deferring_infinite, _recording
 from .ops import GIVEN, OPS, Op
 
 _isfinite = math.isfinite
-_new = object.__new__
-_counter = itertools.count()  # creation order: parents always come first
+_counter: Final = itertools.count()  # creation order: parents always come first
 _next_index = _counter.__next__
+
+COMPILED: Final = not __file__.endswith(".py")
+"""True when this module runs as compiled by mypyc (the optional build of setup.py)."""
+_new = object.__new__  # interpreted, the fastest way to a node without running __init__; compiled,
+# ``Value.__new__(Value)`` is (a direct call): the node makers below spell both
 
 Number = int | float
 
@@ -58,6 +62,15 @@ class Value:
     _d0: float
     _d1: float | tuple[float, ...]
     _index: int
+
+    # The compiled build makes a node without running __init__ through Value.__new__(Value), and
+    # hashes by identity with a __hash__ of its own; interpreted, the class is made again without
+    # them below (object's are faster there).
+    def __new__(cls, data: Any = 0.0, label: Any = "", local_grads: Any = None) -> Value:
+        return super().__new__(cls)
+
+    def __hash__(self) -> int:
+        return id(self) >> 4
 
     def __init__(
         self,
@@ -252,18 +265,18 @@ class Value:
     # generic appliers below.
     def __add__(self, other: Operand) -> Value:
         """The add row (forward ``a + b``, local derivatives 1 and 1), inline."""
-        if other.__class__ is not Value:
+        if type(other) is not Value:
             other = _lift(other, "add")
         x = self.data
         y = other.data
         try:
             out = x + y
-            finite = _isfinite(out)
+            finite = out - out == 0.0  # False for inf and nan
         except (TypeError, OverflowError):
             raise _data_error(_ADD, (x, y), None) from None
         if not finite:
             raise _overflow_error(_ADD, (x, y), None, out)
-        node = _new(Value)
+        node = Value.__new__(Value) if COMPILED else _new(Value)
         node.data = out
         node.grad = 0.0
         node._index = next(_counter)
@@ -281,18 +294,18 @@ class Value:
 
     def __sub__(self, other: Operand) -> Value:
         """The sub row (forward ``a - b``, local derivatives 1 and -1), inline."""
-        if other.__class__ is not Value:
+        if type(other) is not Value:
             other = _lift(other, "sub")
         x = self.data
         y = other.data
         try:
             out = x - y
-            finite = _isfinite(out)
+            finite = out - out == 0.0  # False for inf and nan
         except (TypeError, OverflowError):
             raise _data_error(_SUB, (x, y), None) from None
         if not finite:
             raise _overflow_error(_SUB, (x, y), None, out)
-        node = _new(Value)
+        node = Value.__new__(Value) if COMPILED else _new(Value)
         node.data = out
         node.grad = 0.0
         node._index = next(_counter)
@@ -311,18 +324,18 @@ class Value:
 
     def __mul__(self, other: Operand) -> Value:
         """The mul row (forward ``a * b``, local derivatives b and a), inline."""
-        if other.__class__ is not Value:
+        if type(other) is not Value:
             other = _lift(other, "mul")
         x = self.data
         y = other.data
         try:
             out = x * y
-            finite = _isfinite(out)
+            finite = out - out == 0.0  # False for inf and nan
         except (TypeError, OverflowError):
             raise _data_error(_MUL, (x, y), None) from None
         if not finite:
             raise _overflow_error(_MUL, (x, y), None, out)
-        node = _new(Value)
+        node = Value.__new__(Value) if COMPILED else _new(Value)
         node.data = out
         node.grad = 0.0
         node._index = next(_counter)
@@ -502,8 +515,24 @@ class Value:
 
 Operand = Value | int | float
 
+
+def _interpreted(cls: type[Value]) -> type[Value]:
+    """``cls`` made again without ``__new__`` and ``__hash__``: interpreted, object's own are the
+    faster ones (deleting ``__new__`` would not do: CPython would go on calling it with
+    ``Value``'s arguments)."""
+    own = vars(cls)
+    namespace = {k: v for k, v in own.items() if k not in {"__new__", "__hash__", *own["__slots__"]}}
+    return type(cls.__name__, cls.__bases__, namespace)
+
+
+if not COMPILED:
+    Value = _interpreted(Value)  # type: ignore[misc]
+
 # The rows each method applies, looked up once.
-_ADD, _SUB, _MUL, _DIV, _VPOW = (OPS[n] for n in ("add", "sub", "mul", "div", "vpow"))
+_ADD: Final = OPS["add"]
+_SUB: Final = OPS["sub"]
+_MUL: Final = OPS["mul"]
+_DIV, _VPOW = (OPS[n] for n in ("div", "vpow"))
 _NEG, _ABS, _POW, _RPOW = (OPS[n] for n in ("neg", "abs", "pow", "rpow"))
 _EXP, _LOG, _SQRT, _TANH, _SIGMOID = (OPS[n] for n in ("exp", "log", "sqrt", "tanh", "sigmoid"))
 _RELU, _LEAKY_RELU, _SOFTPLUS = (OPS[n] for n in ("relu", "leaky_relu", "softplus"))
@@ -613,7 +642,7 @@ def _given(node: Value, data: Any, children: Any, local_grads: Any) -> None:
 
 def _leaf(data: float) -> Value:
     """A new leaf holding an already checked float (the fast twin of ``Value(data)``)."""
-    node = _new(Value)
+    node = Value.__new__(Value) if COMPILED else _new(Value)
     node.data = data
     node.grad = 0.0
     node._index = next(_counter)
@@ -661,7 +690,7 @@ def _pairs(where: str, weights: Iterable[Any], inputs: Iterable[Any]) -> tuple[S
 
 def _node(out: float, op: Op | None) -> Value:
     """A new node holding ``out``; a leaf unless the caller fills in its parents."""
-    node = _new(Value)
+    node = Value.__new__(Value) if COMPILED else _new(Value)
     node.data = out
     node.grad = 0.0
     node._index = next(_counter)

@@ -236,8 +236,8 @@ def grad(
 
 
 def grad(
-    output: Value,
-    inputs: Sequence[Value],
+    output: Any,  # checked below, with a message of its own (the overloads say what is meant)
+    inputs: Any,
     *,
     grad_output: float = 1.0,
     create_graph: bool = False,

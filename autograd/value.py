@@ -20,12 +20,13 @@ import itertools
 import math
 import numbers
 from collections.abc import Iterable, Sequence
-from typing import Any, Final
+from typing import Any, Final, SupportsFloat
 
 from .mode import _deferring_infinite, _recording
 from .ops import GIVEN, OPS, Op
 
 _isfinite = math.isfinite
+_is_recording: Final = _recording.get  # bound once: one call per op, no attribute lookup
 _counter: Final = itertools.count()  # creation order: parents always come first
 _next_index = _counter.__next__
 
@@ -35,6 +36,10 @@ _new = object.__new__  # interpreted, the fastest way to a node without running 
 # ``Value.__new__(Value)`` is (a direct call): the node makers below spell both
 
 Number = int | float
+# An argument the engine checks itself at run time (an int or float; a Fraction or NumPy scalar is
+# turned into a float): anything with __float__ as far as the type checker goes. A protocol, so the
+# compiled build (mypyc) adds no check of its own in front of the engine's clear messages.
+Real = SupportsFloat
 
 
 class Value:
@@ -74,9 +79,9 @@ class Value:
 
     def __init__(
         self,
-        data: Number,
+        data: Real,
         label: str | Sequence[Value] = "",
-        local_grads: Sequence[Number] | str | None = None,
+        local_grads: Sequence[Real] | str | None = None,
     ) -> None:
         """``Value(data)`` or ``Value(data, label="a")`` makes a leaf. ``Value(data, children,
         local_grads)`` makes a node from explicit parents and local derivatives, one number
@@ -280,7 +285,7 @@ class Value:
         node.data = out
         node.grad = 0.0
         node._index = next(_counter)
-        if _recording.get():
+        if _is_recording():
             node._rule = _ADD
             node._p0 = self
             node._p1 = other
@@ -290,7 +295,7 @@ class Value:
         return node
 
     def __radd__(self, other: Operand) -> Value:
-        return _add(_lift(other, "add"), self)
+        return _lift(other, "add").__add__(self)
 
     def __sub__(self, other: Operand) -> Value:
         """The sub row (forward ``a - b``, local derivatives 1 and -1), inline."""
@@ -309,7 +314,7 @@ class Value:
         node.data = out
         node.grad = 0.0
         node._index = next(_counter)
-        if _recording.get():
+        if _is_recording():
             node._rule = _SUB
             node._p0 = self
             node._p1 = other
@@ -320,7 +325,7 @@ class Value:
         return node
 
     def __rsub__(self, other: Operand) -> Value:
-        return _sub(_lift(other, "sub"), self)
+        return _lift(other, "sub").__sub__(self)
 
     def __mul__(self, other: Operand) -> Value:
         """The mul row (forward ``a * b``, local derivatives b and a), inline."""
@@ -339,7 +344,7 @@ class Value:
         node.data = out
         node.grad = 0.0
         node._index = next(_counter)
-        if _recording.get():
+        if _is_recording():
             node._rule = _MUL
             node._p0 = self
             node._p1 = other
@@ -350,7 +355,7 @@ class Value:
         return node
 
     def __rmul__(self, other: Operand) -> Value:
-        return _mul(_lift(other, "mul"), self)
+        return _lift(other, "mul").__mul__(self)
 
     def __truediv__(self, other: Operand) -> Value:
         return _binary(_DIV, self, other)
@@ -367,14 +372,14 @@ class Value:
     def __abs__(self) -> Value:
         return _unary(_ABS, self)
 
-    def __pow__(self, exponent: Operand, modulo: None = None) -> Value:
+    def __pow__(self, exponent: Operand, modulo: object = None) -> Value:
         if modulo is not None:
             raise TypeError("pow: a modulo argument is not supported for Values")
         if isinstance(exponent, Value):
             return _binary(_VPOW, self, exponent)
         return _unary(_POW, self, _as_float(exponent, "pow"))
 
-    def __rpow__(self, base: Number) -> Value:
+    def __rpow__(self, base: Real) -> Value:
         return _unary(_RPOW, self, _as_float(base, "rpow"))
 
     # --- functions ----------------------------------------------------------------------------
@@ -513,7 +518,7 @@ class Value:
         return Value(self.data, self.label)
 
 
-Operand = Value | int | float
+Operand = Value | Real
 
 
 def _interpreted(cls: type[Value]) -> type[Value]:
@@ -568,14 +573,16 @@ def _shown(x: object, limit: int = 80) -> str:
     return text if len(text) <= limit else f"{text[: limit - 3]}..."
 
 
-def _compared(x: Any) -> float | None:
+def _compared(x: Any) -> Number | None:
     """What a comparison compares ``x`` by: a Value's data, a real number itself (not a bool);
     None for anything else (so Python raises its usual TypeError)."""
     if isinstance(x, Value):
         return x.data
     if isinstance(x, bool) or not isinstance(x, numbers.Real):
         return None
-    return x if isinstance(x, (int, float)) else float(x)  # an int compares exactly, however big
+    if isinstance(x, (int, float)):
+        return x  # an int compares exactly, however big
+    return float(x)
 
 
 _MICROGRAD_OP = (
@@ -631,7 +638,7 @@ def _given(node: Value, data: Any, children: Any, local_grads: Any) -> None:
     node.data = _as_float(data, "Value")
     node.grad = 0.0
     node._index = next(_counter)
-    if children and _recording.get():
+    if children and _is_recording():
         node._rule = GIVEN
         node._p0 = None
         node._p1 = tuple(children)
@@ -666,7 +673,7 @@ def _lift_all(xs: Iterable[Any], where: str) -> tuple[Value, ...]:
 def _pairs(where: str, weights: Iterable[Any], inputs: Iterable[Any]) -> tuple[Sequence[Any], Sequence[Any]]:
     """``weights`` and ``inputs`` as sequences of equal, non-zero length (a generator or any
     other iterable is read once into a tuple), or an error naming the argument to change."""
-    given = {"weights": weights, "inputs": inputs}
+    given: dict[str, Any] = {"weights": weights, "inputs": inputs}
     for name, items in given.items():
         if isinstance(items, (str, bytes, Value)) or not isinstance(items, Iterable):
             raise TypeError(
@@ -698,12 +705,6 @@ def _node(out: float, op: Op | None) -> Value:
     return node
 
 
-# The inline rows, for the reflected operators (``2 * x``: the number is the first parent).
-_add = Value.__add__
-_sub = Value.__sub__
-_mul = Value.__mul__
-
-
 def _unary(op: Op, a: Value, param: float | None = None) -> Value:
     x = a.data
     xs = (x,)
@@ -721,7 +722,7 @@ def _unary(op: Op, a: Value, param: float | None = None) -> Value:
         raise _overflow_error(op, xs, param, exc) from None
     if not _isfinite(out):
         raise _overflow_error(op, xs, param, out)
-    if not _recording.get():
+    if not _is_recording():
         node = _node(out, None)
         node._p0 = node._p1 = None
         return node
@@ -757,7 +758,7 @@ def _binary(op: Op, a: Value, b: Any) -> Value:
         raise _overflow_error(op, (x, y), None, exc) from None
     if not _isfinite(out):
         raise _overflow_error(op, (x, y), None, out)
-    if not _recording.get():
+    if not _is_recording():
         node = _node(out, None)
         node._p0 = node._p1 = None
         return node
@@ -787,7 +788,7 @@ def _nary(op: Op, parents: tuple[Any, ...]) -> Value:
         raise _overflow_error(op, tuple(xs), None, exc) from None
     if not _isfinite(out):
         raise _overflow_error(op, tuple(xs), None, out)
-    if not _recording.get():
+    if not _is_recording():
         node = _node(out, None)
         node._p0 = node._p1 = None
         return node

@@ -25,6 +25,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from autograd import Value, backward, grad, tangents, topological_order
+from autograd.value import COMPILED
+
+NEEDS_INTERPRETED = (
+    "forward_vs_reverse counts multiplications by swapping counting floats into the recorded local "
+    "derivatives, which the compiled build keeps as C doubles: run it on the interpreted engine"
+)
 
 SAMPLES = (((0.5, -1.0), 0.3), ((1.5, 0.2), -0.4), ((-0.7, 0.9), 0.8), ((0.1, 0.1), 0.0))
 SIZES = {"parameters": (1, 2, 4, 8, 16), "inputs": (1, 2, 4, 8, 16, 32)}
@@ -92,6 +98,8 @@ FUNCTIONS: dict[str, Callable[[int], tuple[int, Callable[..., Value]]]] = {
 
 def _instrument(root: Value) -> int:
     """Swap every recorded local derivative for a ``Counted`` one; return the number of edges."""
+    if COMPILED:
+        raise RuntimeError(NEEDS_INTERPRETED)
     edges = 0
     for node in topological_order(root):
         if node._p0 is not None:  # unary or binary: slots _d0 (and _d1)

@@ -41,6 +41,14 @@ def max_rss_bytes() -> int:
     return peak if sys.platform == "darwin" else peak * 1024
 
 
+def engine_build() -> str:
+    """Which build of the engine this interpreter imports: ``compiled`` (setup.py's mypyc build,
+    when its extension modules for this Python sit beside the source) or ``interpreted``."""
+    from autograd.value import COMPILED
+
+    return "compiled" if COMPILED else "interpreted"
+
+
 def own_peak_rss_bytes() -> tuple[int, str]:
     """(peak RSS of this process image, where it came from): Linux's ``VmHWM``, which an exec
     resets, else ``getrusage``."""
@@ -181,7 +189,13 @@ def demo_step_times(config_name: str, steps: int) -> dict[str, Any]:
                 times.append(clock() - start)
         engines[spec.key] = {"median_s": median(times), "final_loss": trainer.loss()}
         del trainer
-    return {"status": "ok", "python": platform.python_version(), "steps": steps, "engines": engines}
+    return {
+        "status": "ok",
+        "python": platform.python_version(),
+        "engine": engine_build(),
+        "steps": steps,
+        "engines": engines,
+    }
 
 
 GPT_ENGINES = ("reference", "ours", "floats")  # floats: the floor (benchmarks.engines.float_only)
@@ -248,6 +262,7 @@ def gpt_step_times(config_name: str) -> dict[str, Any]:
     return {
         "status": "ok",
         "python": platform.python_version(),
+        "engine": engine_build(),
         "model": {"n_embd": n_embd, "n_head": n_head, "block_size": block_size, "nodes_first_step": nodes},
         "rounds": config.gpt_rounds,
         "steps": config.gpt_steps,

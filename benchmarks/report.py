@@ -38,8 +38,9 @@ def _own_label(key: str, entry: Entry) -> str:
     return str(entry["label"])
 
 
-def _python_label(version: str, entry: Entry) -> str:
-    return f"Python {version}"
+def python_label(version: str, entry: Entry) -> str:
+    """``Python 3.x``, and the engine's build when a probe ran the compiled one."""
+    return f"Python {version}" + (" compiled" if entry.get("engine") == "compiled" else "")
 
 
 def _key_label(key: str, entry: Entry) -> str:
@@ -129,7 +130,7 @@ def versions(r: dict[str, Any]) -> str:
     def row(version: str, p: Entry) -> list[Any]:
         e = p["engines"]
         return [
-            f"Python {p['python']}",
+            python_label(p["python"], p),
             ms(e["ours_ops"]["median_s"]),
             ms(e["micrograd"]["median_s"]),
             ms(e["micrograd_nogc"]["median_s"]),
@@ -140,7 +141,7 @@ def versions(r: dict[str, Any]) -> str:
     headers = ["interpreter", "ours op by op", "micrograd", "micrograd gc off", "vs micrograd", "vs gc off"]
     return (
         f"versions: {r['workload']}, median of {r['steps']} steps each\n"
-        + _entries_table(headers, r["pythons"], row, _python_label)
+        + _entries_table(headers, r["pythons"], row, python_label)
         + f"\n{_same_work(r['same_work'])}"
     )
 
@@ -150,7 +151,7 @@ def gpt(r: dict[str, Any]) -> str:
     def row(version: str, p: Entry) -> list[Any]:
         on, off = p["modes"]["gc"], p["modes"]["nogc"]
         return [
-            f"Python {p['python']}",
+            python_label(p["python"], p),
             ms(on["median_s"]["ours"]),
             ms(on["median_s"]["reference"]),
             f"{times(on['speedup_median'])} (min {times(on['speedup_min'])})",
@@ -182,7 +183,7 @@ def gpt(r: dict[str, Any]) -> str:
     check = r["same_work"]
     return (
         f"gpt: {r['workload']}{size}\n"
-        + _entries_table(headers, r["pythons"], row, _python_label)
+        + _entries_table(headers, r["pythons"], row, python_label)
         + "\nif gc were free: the reference with gc on over ours with gc off; floor: the reference over "
         "numbers that record nothing (the most any engine of one Python object per operation can gain)"
         + f"\n{_ok(check['ok'])}: the engines' losses differ by at most "
@@ -333,7 +334,8 @@ def render(results: dict[str, Any]) -> str:
     quick = "; tiny sizes, the targets are only indicative" if meta["config"]["name"] == "quick" else ""
     parts = [
         f"chainrule benchmarks ({meta['config']['name']} run{quick}), Python {meta['python']} on "
-        f"{meta['platform']}, {meta['cpus']} CPUs, {meta['seconds']:.0f} s",
+        f"{meta['platform']}, {meta['cpus']} CPUs, {meta['seconds']:.0f} s; "
+        f"the {meta.get('engine', 'interpreted')} engine",
         peers(results["peers"]),
     ]
     for name, result in results["benchmarks"].items():

@@ -23,7 +23,7 @@ from typing import Any
 from . import report
 from .config import FULL, QUICK, Config
 from .peers import detect
-from .probes import ROOT, max_rss_bytes
+from .probes import ROOT, engine_build, max_rss_bytes
 from .suites import NAMES, Log
 from .targets import check_all
 from .timing import clock
@@ -89,6 +89,7 @@ def run_benchmarks(
         "meta": {
             "config": json.loads(json.dumps(asdict(config))),  # tuples as lists, as JSON reads back
             "python": platform.python_version(),
+            "engine": engine_build(),
             "implementation": platform.python_implementation(),
             "platform": platform.platform(),
             "cpus": os.cpu_count(),

@@ -12,6 +12,7 @@ from typing import Any
 from ..config import Config
 from ..peers import Peer
 from ..probes import run_probe
+from ..report import python_label
 from . import Log
 from .versions import installed
 
@@ -28,7 +29,8 @@ def run(config: Config, peers: dict[str, Peer], log: Log) -> dict[str, Any]:
             continue
         gc_on, gc_off = result["modes"]["gc"], result["modes"]["nogc"]
         log(
-            f"  Python {result['python']}: ours {gc_on['median_s']['ours'] * 1e3:.1f} ms/step, "
+            f"  {python_label(result['python'], result)}: "
+            f"ours {gc_on['median_s']['ours'] * 1e3:.1f} ms/step, "
             f"{gc_on['speedup_median']:.2f}x the reference (gc on), "
             f"{gc_off['speedup_median']:.2f}x (gc off); "
             f"{gc_on['collector_free_speedup_median']:.2f}x if gc were free; the floor "

@@ -17,6 +17,7 @@ from typing import Any
 from ..config import Config
 from ..peers import Peer
 from ..probes import run_probe
+from ..report import python_label
 from ..timing import ratio
 from ..workload import same_work
 from . import Log
@@ -97,7 +98,7 @@ def run(config: Config, peers: dict[str, Peer], log: Log) -> dict[str, Any]:
         finals.update({f"{version}:{key}": e["final_loss"] for key, e in engines.items()})
         pythons[version] = result
         log(
-            f"  Python {result['python']}: op by op {ours * 1e3:.1f} ms/step, "
+            f"  {python_label(result['python'], result)}: op by op {ours * 1e3:.1f} ms/step, "
             f"{result['speedup']['micrograd']:.1f}x micrograd, "
             f"{result['speedup']['micrograd_nogc']:.2f}x micrograd gc off"
         )

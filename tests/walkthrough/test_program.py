@@ -31,7 +31,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, reject, settings
 from hypothesis import strategies as st
 
-from autograd import Value
+from autograd import OPS, Value
 from nn import MLP, Layer
 from viz.check import load, shipped
 from viz.check.engine_run import EngineRun
@@ -39,6 +39,8 @@ from viz.check.graph_ledger import ledger_for
 from viz.check.ledger import Ledger
 from viz.check.spec import OptimizerSpec, WorkedExample, activations, from_mapping
 from viz.walkthrough.program import program
+
+from ..autograd.test_ops import SHIPPED
 
 EXAMPLE_FILES = sorted(str(p) for p in (Path(__file__).resolve().parents[2] / "examples").glob("*.toml"))
 REL, ABS = 1e-12, 1e-14
@@ -166,7 +168,9 @@ number = st.one_of(
     st.floats(-2.0, 2.0, allow_nan=False, allow_infinity=False),
     st.sampled_from([0.0, 0.1, -0.25, 0.5, 1.0, 0.35, 0.6]),
 )
-HIDDEN = [a for a in activations() if a != "softmax"]  # identity, sigmoid, ..., sin, cos
+# identity, sigmoid, ..., sin, cos: the shipped ones (not the ops other test modules define when
+# they are imported, whose sinh and cosh overflow on a random network)
+HIDDEN = [a for a in activations() if a != "softmax" and (a not in OPS or a in SHIPPED)]
 LOSS_NAMES = ["E", "L", "C", "E_total", "loss", "x", "net", "T", "sum", "Eₜ"]
 
 

@@ -17,11 +17,13 @@ from autograd import OPS
 # pytest cannot collect doctests from it: they run in the interpreted build's tests.
 def _compiled_sources() -> list[str]:
     """The ``.py`` source of each ``autograd`` module imported from an extension module."""
+    package = Path(sys.modules["autograd"].__path__[0])
     sources = []
     for name, module in list(sys.modules.items()):
         file = getattr(module, "__file__", None) or ".py"
-        if name.split(".")[0] == "autograd" and not file.endswith(".py"):
-            sources.append(str(Path(file).with_name(f"{name.rsplit('.', 1)[-1]}.py")))
+        source = package / f"{name.rsplit('.', 1)[-1]}.py"
+        if name.startswith("autograd.") and not file.endswith(".py") and source.is_file():
+            sources.append(str(source))  # (the build's shared library has no source of its own)
     return sources
 
 

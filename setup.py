@@ -21,5 +21,5 @@ else:
         setup(setup_requires=[MYPYC])
     else:
         setup(
-            setup_requires=[MYPYC], ext_modules=mypycify(CORE, group_name="autograd_compiled", opt_level="3")
+            setup_requires=[MYPYC], ext_modules=mypycify(CORE, group_name="autograd.compiled", opt_level="3")
         )

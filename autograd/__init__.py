@@ -12,9 +12,10 @@ False
 
 from .collector import fast_build
 from .define import OpFunction, apply_op, define_op
+from .events import BackwardEvent
 from .forward import jacobian, jvp, tangents
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
-from .graph import BackwardEvent, backward, backward_events, grad, topological_order, zero_grad
+from .graph import backward, backward_events, grad, topological_order, zero_grad
 from .mode import enable_grad, is_recording, no_grad
 from .ops import OPS, Op, exp, log, sigmoid, sqrt, tanh
 from .trig import cos, sin

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from operator import attrgetter
 from typing import Any, Literal, overload
 
+from .events import BackwardEvent
 from .mode import _deferring_infinite, enable_grad
-from .value import Value, _as_float, _infinite_local_error, _shown
+from .value import Real, Value, _as_float, _infinite_local_error, _shown
 
 _isfinite = math.isfinite
 _by_index = attrgetter("_index")
@@ -77,7 +77,7 @@ def _collect(
     return inner, leaves
 
 
-def backward(root: Value, grad: float = 1.0) -> None:
+def backward(root: Value, grad: Real = 1.0) -> None:
     """Fill ``.grad`` of every node ``root`` depends on with d(root)/d(node), times ``grad``.
 
     Leaves (inputs, parameters) accumulate: a second call adds to their ``.grad``. Every other
@@ -114,20 +114,7 @@ def backward(root: Value, grad: float = 1.0) -> None:
         _raise_overflow(inner, leaves, before)
 
 
-@dataclass(frozen=True)
-class BackwardEvent:
-    """One step of backward: ``parent.grad += local * child.grad`` along one edge."""
-
-    child: Value
-    parent: Value
-    index: int  # which of the child's parents: ``child.parents[index] is parent``
-    local: float  # d(child)/d(parent)
-    child_grad: float
-    before: float  # the parent's gradient before this addition
-    after: float  # ... and after it: ``before + local * child_grad``
-
-
-def backward_events(root: Value, grad: float = 1.0) -> Iterator[BackwardEvent]:
+def backward_events(root: Value, grad: Real = 1.0) -> Iterator[BackwardEvent]:
     """The backward pass from ``root``, edge by edge, as ``backward`` runs it on a graph whose
     gradients were zeroed: the same nodes, in the same order, with the same arithmetic (so the
     last ``after`` of each node is, bit for bit, the ``.grad`` that ``backward`` leaves). Nothing
@@ -239,8 +226,8 @@ def grad(
     output: Any,  # checked below, with a message of its own (the overloads say what is meant)
     inputs: Any,
     *,
-    grad_output: float = 1.0,
-    create_graph: bool = False,
+    grad_output: Real = 1.0,
+    create_graph: object = False,
 ) -> list[float] | list[Value]:
     """d(output)/d(input) for each input, leaving every ``.grad`` untouched.
 

@@ -52,13 +52,14 @@ class Value:
     (-3.0, 2.0)
     """
 
-    __slots__ = ("_d0", "_d1", "_index", "_label", "_p0", "_p1", "_param", "_rule", "data", "grad")
+    __slots__ = ("_d0", "_d1", "_index", "_p0", "_p1", "_param", "_rule", "data", "grad", "label")
 
     data: float
     grad: float
-    # A new node sets neither _label nor _param (two stores less on the hot path): ``label``
-    # reads "" and ``param`` None until they are set.
-    _label: str
+    label: str
+    """The node's name in pictures and explanations (``""`` for none)."""
+    # A new node does not set _param (one store less on the hot path): ``param`` reads None
+    # until it is set.
     _param: float | None
     # Unary: _p0, _d0 (and _p1 None). Binary: _p0, _p1, _d0, _d1. N-ary: _p0 None, _p1 and _d1
     # tuples. Leaf: _p0 and _p1 None. _d0/_d1 are set only where a parent is.
@@ -98,22 +99,10 @@ class Value:
             return
         self.data = _as_float(data, "Value")
         self.grad = 0.0
-        self._label = label
+        self.label = label
         self._index = next(_counter)
         self._rule: Op | None = None
         self._p0 = self._p1 = None
-
-    @property
-    def label(self) -> str:
-        """The node's name in pictures and explanations (``""`` for none)."""
-        try:
-            return self._label
-        except AttributeError:
-            return ""
-
-    @label.setter
-    def label(self, text: str) -> None:
-        self._label = text
 
     @property
     def parents(self) -> tuple[Value, ...]:
@@ -284,6 +273,7 @@ class Value:
         node = Value.__new__(Value) if COMPILED else _new(Value)
         node.data = out
         node.grad = 0.0
+        node.label = ""
         node._index = next(_counter)
         if _is_recording():
             node._rule = _ADD
@@ -313,6 +303,7 @@ class Value:
         node = Value.__new__(Value) if COMPILED else _new(Value)
         node.data = out
         node.grad = 0.0
+        node.label = ""
         node._index = next(_counter)
         if _is_recording():
             node._rule = _SUB
@@ -343,6 +334,7 @@ class Value:
         node = Value.__new__(Value) if COMPILED else _new(Value)
         node.data = out
         node.grad = 0.0
+        node.label = ""
         node._index = next(_counter)
         if _is_recording():
             node._rule = _MUL
@@ -431,7 +423,7 @@ class Value:
         """
         return _unary(_RELU, self)
 
-    def leaky_relu(self, slope: float = 0.01) -> Value:
+    def leaky_relu(self, slope: Real = 0.01) -> Value:
         """x for x > 0, else slope * x.
 
         >>> Value(-2.0).leaky_relu(0.1).data
@@ -499,7 +491,7 @@ class Value:
         return _nary(_LOGSUMEXP, tuple(values))
 
     # --- gradients ----------------------------------------------------------------------------
-    def backward(self, grad: float = 1.0) -> None:
+    def backward(self, grad: Real = 1.0) -> None:
         """Backpropagate from this node: ``parent.grad += local * node.grad`` in reverse order.
 
         Leaf gradients accumulate across calls until zeroed; every other node of the graph
@@ -637,6 +629,7 @@ def _given(node: Value, data: Any, children: Any, local_grads: Any) -> None:
     )
     node.data = _as_float(data, "Value")
     node.grad = 0.0
+    node.label = ""
     node._index = next(_counter)
     if children and _is_recording():
         node._rule = GIVEN
@@ -652,6 +645,7 @@ def _leaf(data: float) -> Value:
     node = Value.__new__(Value) if COMPILED else _new(Value)
     node.data = data
     node.grad = 0.0
+    node.label = ""
     node._index = next(_counter)
     node._rule = node._p0 = node._p1 = None
     return node
@@ -700,6 +694,7 @@ def _node(out: float, op: Op | None) -> Value:
     node = Value.__new__(Value) if COMPILED else _new(Value)
     node.data = out
     node.grad = 0.0
+    node.label = ""
     node._index = next(_counter)
     node._rule = op
     return node

@@ -1,15 +1,13 @@
 """What the compiled build (``CHAINRULE_COMPILE=1``, see setup.py) does differently, for the tests
-that meet it: its ``Value`` keeps ``.data`` and ``.grad`` as C doubles, so a value that is not a
-float (or an int that fits one) is refused the moment it is assigned, where the interpreted
-engine refuses it at the next op or pass, naming that op."""
+that meet it: its ``Value`` keeps ``.data`` and ``.grad`` as C doubles and ``.label`` as a str,
+so a value of another kind is refused the moment it is assigned, where the interpreted engine
+refuses it at the next op or pass, naming that op."""
 
 from __future__ import annotations
 
-import pytest
-
 from autograd.value import COMPILED
 
-REFUSED_AT_ASSIGNMENT = "float object expected"
+REFUSED_AT_ASSIGNMENT = "object expected"  # mypyc's "float object expected; got str", say
 
 
 def assigned(obj: object, attr: str, value: object) -> bool:
@@ -23,6 +21,4 @@ def assigned(obj: object, attr: str, value: object) -> bool:
     except TypeError as refused:
         assert REFUSED_AT_ASSIGNMENT in str(refused)
         return False
-    if not isinstance(value, (int, float)):  # a compiled Value holds floats only
-        pytest.fail(f"the compiled build took {value!r} as .{attr}")
     return True

@@ -31,7 +31,9 @@ def compiled_definition(obj: object) -> ast.FunctionDef | ast.ClassDef | None:
     file = getattr(module, "__file__", None) or ".py"
     if file.endswith(".py"):
         return None
-    tree: ast.AST = ast.parse(Path(file).with_name(f"{module.__name__.rsplit('.', 1)[-1]}.py").read_text())
+    package, *rest = module.__name__.split(".")  # (a compiled module's __file__ can be off)
+    source = Path(importlib.import_module(package).__path__[0], *rest).with_suffix(".py")
+    tree: ast.AST = ast.parse(source.read_text(encoding="utf-8"))
     for part in getattr(obj, "__qualname__", "").split("."):
         # the last definition of the name: an overloaded function's implementation
         tree = [n for n in ast.iter_child_nodes(tree) if getattr(n, "name", None) == part][-1]
